@@ -1,0 +1,126 @@
+// Package store persists sihub's records. It implements the small
+// interfaces that the domain packages declare (signer.Records,
+// verifier.Registry, portal's stores …) for two backends: the embedded
+// default (SQLite, package store/sqlite) and MongoDB (package store/mongo).
+// Every backend passes the conformance suite in store/storetest.
+//
+// Errors: a missing record is model.ErrNotFound, a taken unique key is
+// model.ErrConflict (both wrapped, checked with errors.Is).
+package store
+
+import (
+	"context"
+	"time"
+
+	"sihub/model"
+)
+
+// Store is everything a backend provides.
+type Store interface {
+	Persons
+	Units
+	Contributions
+	Documents
+	Seals
+	Certificates
+	Keys
+	Accounts
+	Counters
+	Audit
+	// Close releases the backend's resources.
+	Close() error
+}
+
+// Persons holds insured persons.
+type Persons interface {
+	// PutPerson inserts or replaces a person by ID.
+	PutPerson(ctx context.Context, p model.Person) error
+	Person(ctx context.Context, id string) (model.Person, error)
+	CountPersons(ctx context.Context) (int64, error)
+	// PersonIDs returns up to limit person IDs greater than after, in order
+	// (for batch jobs walking every person).
+	PersonIDs(ctx context.Context, after string, limit int) ([]string, error)
+}
+
+// Units holds insured employers.
+type Units interface {
+	PutUnit(ctx context.Context, u model.Unit) error
+	Unit(ctx context.Context, creditCode string) (model.Unit, error)
+}
+
+// Contributions holds enrolments and monthly contributions.
+type Contributions interface {
+	// PutInsurance inserts or replaces the enrolment keyed by (PersonID, Type).
+	PutInsurance(ctx context.Context, in model.Insurance) error
+	// Insurances lists a person's enrolments ordered by type.
+	Insurances(ctx context.Context, personID string) ([]model.Insurance, error)
+	// PutContributions inserts or replaces months keyed by (PersonID, Month, Type).
+	PutContributions(ctx context.Context, cs []model.Contribution) error
+	// ContributionsBetween lists a person's contributions with from <= Month <= to
+	// ("YYYY-MM"), ordered by month then type.
+	ContributionsBetween(ctx context.Context, personID, from, to string) ([]model.Contribution, error)
+}
+
+// Documents is the registry of issued documents and their PDFs.
+type Documents interface {
+	// PutDocument stores the PDF and the registry entry. A reader never sees
+	// the entry without its PDF. ErrConflict if the code, the number or the
+	// idempotency key is taken.
+	PutDocument(ctx context.Context, d model.Document, pdf []byte) error
+	DocumentByCode(ctx context.Context, code string) (model.Document, error)
+	DocumentByNumber(ctx context.Context, number string) (model.Document, error)
+	DocumentByIdempotencyKey(ctx context.Context, key string) (model.Document, error)
+	DocumentPDF(ctx context.Context, code string) ([]byte, error)
+	// DocumentsBySubject lists a subject's documents, newest first.
+	DocumentsBySubject(ctx context.Context, subject string) ([]model.Document, error)
+	// SetDocumentStatus changes status, reason and superseded-by of a document.
+	SetDocumentStatus(ctx context.Context, code string, status model.DocumentStatus, reason, supersededBy string) error
+}
+
+// Seals holds the agency's seals.
+type Seals interface {
+	PutSeal(ctx context.Context, s model.Seal) error
+	Seal(ctx context.Context, id string) (model.Seal, error)
+	ListSeals(ctx context.Context) ([]model.Seal, error)
+}
+
+// Certificates holds issued and trusted certificates.
+type Certificates interface {
+	PutCertificate(ctx context.Context, c model.Certificate) error
+	Certificate(ctx context.Context, serial string) (model.Certificate, error)
+	// ListCertificates lists certificates of a role ("" for all), oldest first.
+	ListCertificates(ctx context.Context, role string) ([]model.Certificate, error)
+}
+
+// Keys holds wrapped private keys. Keys are never replaced: PutKey on an
+// existing ID is ErrConflict.
+type Keys interface {
+	PutKey(ctx context.Context, k model.KeyBlob) error
+	Key(ctx context.Context, id string) (model.KeyBlob, error)
+	ListKeys(ctx context.Context) ([]model.KeyBlob, error)
+	DeleteKey(ctx context.Context, id string) error
+}
+
+// Accounts holds portal logins and institutions' API keys.
+type Accounts interface {
+	PutAccount(ctx context.Context, a model.Account) error
+	Account(ctx context.Context, login string) (model.Account, error)
+	PutAPIKey(ctx context.Context, k model.APIKey) error
+	APIKey(ctx context.Context, id string) (model.APIKey, error)
+}
+
+// Counters hands out numbers.
+type Counters interface {
+	// AllocateNumber returns the next number of a series (1, 2, 3 …). Two
+	// calls never return the same number for the same series, also under
+	// concurrent callers in several processes.
+	AllocateNumber(ctx context.Context, series string) (int64, error)
+}
+
+// Audit is the append-only audit trail.
+type Audit interface {
+	AppendAudit(ctx context.Context, e model.AuditEntry) error
+	// AuditEntries lists entries with Time >= since, filtered by action
+	// ("" for all) and object ("" for all), oldest first, at most limit.
+	AuditEntries(ctx context.Context, since time.Time, action, object string, limit int) ([]model.AuditEntry, error)
+}
