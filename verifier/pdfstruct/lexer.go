@@ -1,0 +1,519 @@
+package pdfstruct
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+)
+
+// isSpace reports PDF white-space characters.
+func isSpace(c byte) bool {
+	switch c {
+	case 0, '\t', '\n', '\f', '\r', ' ':
+		return true
+	}
+	return false
+}
+
+// isDelim reports PDF delimiter characters.
+func isDelim(c byte) bool {
+	switch c {
+	case '(', ')', '<', '>', '[', ']', '{', '}', '/', '%':
+		return true
+	}
+	return false
+}
+
+func isRegular(c byte) bool { return !isSpace(c) && !isDelim(c) }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// parser reads objects from buf. base is the file offset of buf[0], or -1
+// when buf is not the file (a decoded object stream).
+type parser struct {
+	buf  []byte
+	pos  int
+	base int64
+	f    *File
+}
+
+func (p *parser) errorf(format string, args ...any) error {
+	where := int64(p.pos)
+	if p.base >= 0 {
+		where += p.base
+	}
+	return fmt.Errorf("%w: "+format+" (at %d)", append([]any{ErrMalformed}, append(args, where)...)...)
+}
+
+// skipSpace skips white space and comments.
+func (p *parser) skipSpace() {
+	for p.pos < len(p.buf) {
+		c := p.buf[p.pos]
+		if isSpace(c) {
+			p.pos++
+			continue
+		}
+		if c == '%' {
+			for p.pos < len(p.buf) && p.buf[p.pos] != '\n' && p.buf[p.pos] != '\r' {
+				p.pos++
+			}
+			continue
+		}
+		return
+	}
+}
+
+// keyword reads a run of regular characters at the current position.
+func (p *parser) keyword() []byte {
+	start := p.pos
+	for p.pos < len(p.buf) && isRegular(p.buf[p.pos]) {
+		p.pos++
+	}
+	return p.buf[start:p.pos]
+}
+
+// peekKeyword reports whether kw follows (after white space), without consuming it.
+func (p *parser) peekKeyword(kw string) bool {
+	save := p.pos
+	p.skipSpace()
+	k := p.keyword()
+	p.pos = save
+	return string(k) == kw
+}
+
+// expectKeyword consumes kw (after white space) or fails.
+func (p *parser) expectKeyword(kw string) error {
+	p.skipSpace()
+	if k := p.keyword(); string(k) != kw {
+		return p.errorf("expected %q, found %q", kw, truncate(k))
+	}
+	return nil
+}
+
+func truncate(b []byte) string {
+	if len(b) > 20 {
+		b = b[:20]
+	}
+	return string(b)
+}
+
+// unsigned reads a non-negative decimal integer of at most 18 digits.
+func (p *parser) unsigned() (int64, bool) {
+	start := p.pos
+	for p.pos < len(p.buf) && isDigit(p.buf[p.pos]) {
+		p.pos++
+	}
+	if p.pos == start || p.pos-start > 18 {
+		p.pos = start
+		return 0, false
+	}
+	if p.pos < len(p.buf) && isRegular(p.buf[p.pos]) {
+		p.pos = start
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(p.buf[start:p.pos]), 10, 64)
+	if err != nil {
+		p.pos = start
+		return 0, false
+	}
+	return n, true
+}
+
+// object reads one direct object (no "obj" wrapper, no stream).
+func (p *parser) object(depth int) (Object, error) {
+	if depth > p.f.lim.MaxDepth {
+		return nil, fmt.Errorf("%w: nesting deeper than %d", ErrLimit, p.f.lim.MaxDepth)
+	}
+	if err := p.f.tick(); err != nil {
+		return nil, err
+	}
+	if p.f.work > p.f.lim.MaxWork {
+		return nil, fmt.Errorf("%w: parsing work above %d bytes", ErrLimit, p.f.lim.MaxWork)
+	}
+	p.skipSpace()
+	if p.pos >= len(p.buf) {
+		return nil, p.errorf("unexpected end of data")
+	}
+	c := p.buf[p.pos]
+	switch {
+	case c == '/':
+		p.pos++
+		return p.name()
+	case c == '(':
+		return p.literalString()
+	case c == '<':
+		if p.pos+1 < len(p.buf) && p.buf[p.pos+1] == '<' {
+			p.pos += 2
+			return p.dict(depth)
+		}
+		return p.hexString()
+	case c == '[':
+		p.pos++
+		return p.array(depth)
+	case c == '+' || c == '-' || c == '.' || isDigit(c):
+		return p.number()
+	case isRegular(c):
+		k := p.keyword()
+		switch string(k) {
+		case "true":
+			return Bool(true), nil
+		case "false":
+			return Bool(false), nil
+		case "null":
+			return Null{}, nil
+		}
+		p.pos -= len(k)
+		return nil, p.errorf("unexpected keyword %q", truncate(k))
+	}
+	return nil, p.errorf("unexpected character %q", c)
+}
+
+func (p *parser) name() (Object, error) {
+	start := p.pos
+	var out []byte
+	for p.pos < len(p.buf) && isRegular(p.buf[p.pos]) {
+		c := p.buf[p.pos]
+		if c == '#' && p.pos+2 < len(p.buf) {
+			if h, ok := unhex2(p.buf[p.pos+1], p.buf[p.pos+2]); ok {
+				if out == nil {
+					out = append([]byte{}, p.buf[start:p.pos]...)
+				}
+				out = append(out, h)
+				p.pos += 3
+				continue
+			}
+		}
+		if out != nil {
+			out = append(out, c)
+		}
+		p.pos++
+	}
+	if out != nil {
+		return Name(out), nil
+	}
+	return Name(p.buf[start:p.pos]), nil
+}
+
+func unhexDigit(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+func unhex2(a, b byte) (byte, bool) {
+	x, ok1 := unhexDigit(a)
+	y, ok2 := unhexDigit(b)
+	return x<<4 | y, ok1 && ok2
+}
+
+func (p *parser) offset(pos int) int64 {
+	if p.base < 0 {
+		return -1
+	}
+	return p.base + int64(pos)
+}
+
+func (p *parser) hexString() (Object, error) {
+	start := p.pos
+	p.pos++ // '<'
+	out := make([]byte, 0, 64)
+	var hi byte
+	half := false
+	for {
+		if p.pos >= len(p.buf) {
+			_ = p.f.charge(p.pos - start)
+			return nil, p.errorf("unterminated hex string")
+		}
+		c := p.buf[p.pos]
+		p.pos++
+		if c == '>' {
+			break
+		}
+		if isSpace(c) {
+			continue
+		}
+		v, ok := unhexDigit(c)
+		if !ok {
+			return nil, p.errorf("bad character %q in hex string", c)
+		}
+		if half {
+			out = append(out, hi<<4|v)
+		} else {
+			hi = v
+		}
+		half = !half
+	}
+	if err := p.f.charge(p.pos - start); err != nil {
+		return nil, err
+	}
+	if half {
+		out = append(out, hi<<4)
+	}
+	return String{Value: out, Hex: true, Start: p.offset(start), End: p.offset(p.pos)}, nil
+}
+
+func (p *parser) literalString() (Object, error) {
+	start := p.pos
+	p.pos++ // '('
+	var out []byte
+	level := 1
+	for {
+		if p.pos >= len(p.buf) {
+			_ = p.f.charge(p.pos - start)
+			return nil, p.errorf("unterminated string")
+		}
+		c := p.buf[p.pos]
+		p.pos++
+		switch c {
+		case '(':
+			level++
+		case ')':
+			level--
+			if level == 0 {
+				if err := p.f.charge(p.pos - start); err != nil {
+					return nil, err
+				}
+				return String{Value: out, Start: p.offset(start), End: p.offset(p.pos)}, nil
+			}
+		case '\r':
+			if p.pos < len(p.buf) && p.buf[p.pos] == '\n' {
+				p.pos++
+			}
+			c = '\n'
+		case '\\':
+			if p.pos >= len(p.buf) {
+				return nil, p.errorf("unterminated string")
+			}
+			e := p.buf[p.pos]
+			p.pos++
+			switch e {
+			case 'n':
+				c = '\n'
+			case 'r':
+				c = '\r'
+			case 't':
+				c = '\t'
+			case 'b':
+				c = '\b'
+			case 'f':
+				c = '\f'
+			case '\r':
+				if p.pos < len(p.buf) && p.buf[p.pos] == '\n' {
+					p.pos++
+				}
+				continue
+			case '\n':
+				continue
+			default:
+				if e >= '0' && e <= '7' {
+					v := int(e - '0')
+					for i := 0; i < 2 && p.pos < len(p.buf) && p.buf[p.pos] >= '0' && p.buf[p.pos] <= '7'; i++ {
+						v = v*8 + int(p.buf[p.pos]-'0')
+						p.pos++
+					}
+					c = byte(v)
+				} else {
+					c = e
+				}
+			}
+		}
+		out = append(out, c)
+	}
+}
+
+func (p *parser) number() (Object, error) {
+	start := p.pos
+	if c := p.buf[p.pos]; c == '+' || c == '-' {
+		p.pos++
+	}
+	digits, dot := 0, false
+	for p.pos < len(p.buf) {
+		c := p.buf[p.pos]
+		if isDigit(c) {
+			digits++
+		} else if c == '.' && !dot {
+			dot = true
+		} else {
+			break
+		}
+		p.pos++
+	}
+	tok := p.buf[start:p.pos]
+	if digits == 0 {
+		return nil, p.errorf("bad number %q", truncate(tok))
+	}
+	if !dot {
+		n, err := strconv.ParseInt(string(tok), 10, 64)
+		if err != nil {
+			// out of range: keep it as a real, like other readers do
+			r, _ := strconv.ParseFloat(string(tok), 64)
+			return Real(r), nil
+		}
+		if n >= 0 && tok[0] != '+' {
+			if ref, ok := p.refAfter(n); ok {
+				return ref, nil
+			}
+		}
+		return Int(n), nil
+	}
+	r, err := strconv.ParseFloat(string(tok), 64)
+	if err != nil {
+		return Real(0), nil
+	}
+	return Real(r), nil
+}
+
+// refAfter checks whether "gen R" follows num, and consumes it if so.
+func (p *parser) refAfter(num int64) (Ref, bool) {
+	save := p.pos
+	p.skipSpace()
+	gen, ok := p.unsigned()
+	if ok {
+		p.skipSpace()
+		if p.pos < len(p.buf) && p.buf[p.pos] == 'R' && (p.pos+1 == len(p.buf) || !isRegular(p.buf[p.pos+1])) {
+			p.pos++
+			if num <= int64(p.f.lim.MaxObjects) && gen <= 65535 {
+				return Ref{Num: int(num), Gen: int(gen)}, true
+			}
+			return Ref{Num: -1}, true // an unresolvable reference, read as null
+		}
+	}
+	p.pos = save
+	return Ref{}, false
+}
+
+func (p *parser) array(depth int) (Object, error) {
+	arr := Array{}
+	for {
+		p.skipSpace()
+		if p.pos >= len(p.buf) {
+			return nil, p.errorf("unterminated array")
+		}
+		if p.buf[p.pos] == ']' {
+			p.pos++
+			return arr, nil
+		}
+		o, err := p.object(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		arr = append(arr, o)
+	}
+}
+
+func (p *parser) dict(depth int) (Object, error) {
+	d := Dict{}
+	for {
+		p.skipSpace()
+		if p.pos >= len(p.buf) {
+			return nil, p.errorf("unterminated dictionary")
+		}
+		if p.buf[p.pos] == '>' {
+			if p.pos+1 < len(p.buf) && p.buf[p.pos+1] == '>' {
+				p.pos += 2
+				return d, nil
+			}
+			return nil, p.errorf("bad dictionary end")
+		}
+		if p.buf[p.pos] != '/' {
+			return nil, p.errorf("dictionary key is not a name")
+		}
+		p.pos++
+		k, err := p.name()
+		if err != nil {
+			return nil, err
+		}
+		p.skipSpace()
+		if p.pos+1 < len(p.buf) && p.buf[p.pos] == '>' && p.buf[p.pos+1] == '>' {
+			d[k.(Name)] = Null{} // a key without a value
+			continue
+		}
+		v, err := p.object(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		d[k.(Name)] = v
+	}
+}
+
+// indirectHeader reads "num gen obj" at the current position.
+func (p *parser) indirectHeader() (num, gen int64, err error) {
+	p.skipSpace()
+	n, ok := p.unsigned()
+	if !ok {
+		return 0, 0, p.errorf("expected object number")
+	}
+	p.skipSpace()
+	g, ok := p.unsigned()
+	if !ok {
+		return 0, 0, p.errorf("expected generation number")
+	}
+	if err := p.expectKeyword("obj"); err != nil {
+		return 0, 0, err
+	}
+	return n, g, nil
+}
+
+var endstreamKW = []byte("endstream")
+
+// streamAfter reads the stream data that follows dictionary d, positioned
+// just after the "stream" keyword. length resolves /Length.
+func (p *parser) streamAfter(d Dict) (*Stream, error) {
+	// the keyword is followed by CRLF or LF (a lone CR is tolerated)
+	if p.pos < len(p.buf) && p.buf[p.pos] == '\r' {
+		p.pos++
+	}
+	if p.pos < len(p.buf) && p.buf[p.pos] == '\n' {
+		p.pos++
+	}
+	start := p.pos
+	length := int64(-1)
+	switch l := d["Length"].(type) {
+	case Int:
+		length = int64(l)
+	case Ref:
+		if o, err := p.f.resolveLength(l); err == nil {
+			if n, ok := o.(Int); ok {
+				length = int64(n)
+			}
+		}
+	}
+	if length >= 0 && int64(start)+length <= int64(len(p.buf)) {
+		end := start + int(length)
+		q := parser{buf: p.buf, pos: end, base: p.base, f: p.f}
+		if q.peekKeyword("endstream") {
+			q.skipSpace()
+			q.pos += len(endstreamKW)
+			p.pos = q.pos
+			return &Stream{Dict: d, Raw: p.buf[start:end:end], Offset: p.offset(start)}, nil
+		}
+	}
+	// /Length missing or wrong: find "endstream" and trim the EOL before it
+	i := bytes.Index(p.buf[start:], endstreamKW)
+	if i < 0 {
+		_ = p.f.charge(len(p.buf) - start)
+		return nil, p.errorf("stream without endstream")
+	}
+	if err := p.f.charge(i); err != nil {
+		return nil, err
+	}
+	if i < 0 {
+		return nil, p.errorf("stream without endstream")
+	}
+	end := start + i
+	if end > start && p.buf[end-1] == '\n' {
+		end--
+	}
+	if end > start && p.buf[end-1] == '\r' {
+		end--
+	}
+	p.f.note("stream /Length wrong or missing")
+	p.pos = start + i + len(endstreamKW)
+	return &Stream{Dict: d, Raw: p.buf[start:end:end], Offset: p.offset(start)}, nil
+}
