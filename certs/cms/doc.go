@@ -18,8 +18,9 @@
 //
 // An ECDSA P-256 key uses SHA-256 and ecdsa-with-SHA256; RSA keys use
 // SHA-256 with rsaEncryption (PKCS#1 v1.5). Parsing and verification also
-// accept ECDSA P-384/P-521, SHA-384/512, sha*WithRSAEncryption and
-// RSASSA-PSS; SHA-1 is refused with ErrWeakAlgorithm.
+// accept ECDSA P-384/P-521, SHA-384/512, sha*WithRSAEncryption,
+// RSASSA-PSS and Ed25519 (RFC 8419, with signed attributes); SHA-1 is
+// refused with ErrWeakAlgorithm.
 //
 // # Signed attributes
 //
@@ -35,8 +36,9 @@
 // Parse accepts BER (indefinite lengths, constructed strings) as third-party
 // signers write it and converts it to DER before reading; it is bounded by
 // Limits (size, nesting, certificates, signers, attributes) and returns
-// errors wrapping ErrMalformed or ErrTooLarge, never panics. Trailing zero
-// bytes (the padding of a PDF /Contents) are ignored.
+// errors wrapping ErrMalformed or ErrTooLarge, never panics. Bytes after the
+// ContentInfo are ignored when zero (the padding of a PDF /Contents) and
+// reported in SignedData.Trailing otherwise.
 //
 // # Verification
 //

@@ -68,6 +68,10 @@ type SignedData struct {
 	Signers        []*SignerInfo
 	// Raw is the DER ContentInfo that was read (after BER conversion).
 	Raw []byte
+	// Trailing holds bytes that followed the ContentInfo in the input,
+	// unless they were all zero (the usual padding of a PDF /Contents).
+	// They are not covered by any signature; callers may flag them.
+	Trailing []byte
 }
 
 // SignerInfo is one signer of a SignedData.
@@ -126,7 +130,8 @@ func findAttribute(attrs []Attribute, oid asn1.ObjectIdentifier) (Attribute, boo
 }
 
 // Parse reads a DER or BER ContentInfo holding a SignedData, within
-// DefaultLimits. Trailing zero bytes are ignored.
+// DefaultLimits. Bytes after the ContentInfo are returned in Trailing
+// (nil when they are all zero).
 func Parse(der []byte) (*SignedData, error) {
 	return ParseWithLimits(der, DefaultLimits)
 }
@@ -149,10 +154,14 @@ func ParseWithLimits(input []byte, lim Limits) (*SignedData, error) {
 		}
 		return nil, err
 	}
-	if !allZero(rest) {
-		return nil, fmt.Errorf("%w: data after the ContentInfo", ErrMalformed)
+	sd, err = parseDER(der, lim)
+	if err != nil {
+		return nil, err
 	}
-	return parseDER(der, lim)
+	if !allZero(rest) {
+		sd.Trailing = rest
+	}
+	return sd, nil
 }
 
 func allZero(b []byte) bool {
@@ -174,9 +183,6 @@ func parseDER(input []byte, lim Limits) (*SignedData, error) {
 	if !in.ReadASN1Element(&raw, cbasn1.SEQUENCE) {
 		return nil, malformed("ContentInfo")
 	}
-	if !allZero(in) {
-		return nil, malformed("data after the ContentInfo")
-	}
 	outer := raw
 	var ci cryptobyte.String
 	var ct asn1.ObjectIdentifier
@@ -192,6 +198,9 @@ func parseDER(input []byte, lim Limits) (*SignedData, error) {
 		return nil, malformed("SignedData")
 	}
 	sd := &SignedData{Raw: []byte(raw)}
+	if !allZero(in) {
+		sd.Trailing = []byte(in)
+	}
 	var version int64
 	if !sdBody.ReadASN1Int64WithTag(&version, cbasn1.INTEGER) || version < 0 || version > 5 {
 		return nil, malformed("SignedData version")

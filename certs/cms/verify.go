@@ -3,6 +3,7 @@ package cms
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/subtle"
 	"fmt"
@@ -62,6 +63,8 @@ func (si *SignerInfo) AlgorithmName() string {
 		return "RSA-" + d.String()
 	case sigRSAPSS:
 		return "RSA-PSS-" + d.String()
+	case sigEd25519:
+		return "Ed25519"
 	}
 	return "unknown(" + si.SignatureAlgorithm.String() + ")"
 }
@@ -105,8 +108,8 @@ func (si *SignerInfo) Verify(contentDigest []byte) error {
 	}
 	pub := si.Certificate.PublicKey
 	if si.SignedAttributes == nil {
-		if kind == sigSM2 {
-			return fmt.Errorf("%w: SM2 signature without signed attributes", ErrUnsupportedAlgorithm)
+		if kind == sigSM2 || kind == sigEd25519 {
+			return fmt.Errorf("%w: %s signature without signed attributes needs the content", ErrUnsupportedAlgorithm, si.AlgorithmName())
 		}
 		return verifySignature(pub, kind, d, si.SignatureParameters, contentDigest, si.Signature, true)
 	}
@@ -186,10 +189,25 @@ func verifySignature(pub crypto.PublicKey, kind sigKind, d digestID, params, msg
 			return ErrBadSignature
 		}
 		return nil
+	case sigEd25519:
+		k, ok := pub.(ed25519.PublicKey)
+		if !ok {
+			return fmt.Errorf("%w: Ed25519 signature with a %s key", ErrUnsupportedAlgorithm, keyName(pub))
+		}
+		if prehashed || !ed25519.Verify(k, msg, sig) {
+			return ErrBadSignature
+		}
+		return nil
 	case sigRSA, sigRSAPSS:
 		k, ok := pub.(*rsa.PublicKey)
 		if !ok {
 			return fmt.Errorf("%w: RSA signature with a %s key", ErrUnsupportedAlgorithm, keyName(pub))
+		}
+		if k.N == nil || k.N.BitLen() < 1024 {
+			return fmt.Errorf("%w: RSA key shorter than 1024 bits", ErrWeakAlgorithm)
+		}
+		if k.E < 3 || k.E > 1<<31-1 {
+			return fmt.Errorf("%w: RSA public exponent outside [3, 2^31-1]", ErrUnsupportedAlgorithm)
 		}
 		ch := d.cryptoHash()
 		if ch == 0 {
@@ -290,4 +308,3 @@ func pssOptions(params []byte, d digestID) (*rsa.PSSOptions, error) {
 	}
 	return &rsa.PSSOptions{SaltLength: int(salt), Hash: d.cryptoHash()}, nil
 }
-
