@@ -1,0 +1,161 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations[i] brings the schema from version i to version i+1. Append
+// only; never edit a released step.
+var migrations = []string{
+	// 1: the initial schema.
+	`
+CREATE TABLE persons (
+	id   TEXT PRIMARY KEY,
+	data TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE units (
+	credit_code TEXT PRIMARY KEY,
+	data        TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE insurances (
+	person_id TEXT NOT NULL,
+	type      TEXT NOT NULL,
+	data      TEXT NOT NULL,
+	PRIMARY KEY (person_id, type)
+) WITHOUT ROWID;
+
+CREATE TABLE contributions (
+	person_id TEXT NOT NULL,
+	month     TEXT NOT NULL,
+	type      TEXT NOT NULL,
+	data      TEXT NOT NULL,
+	PRIMARY KEY (person_id, month, type)
+) WITHOUT ROWID;
+
+CREATE TABLE documents (
+	code            TEXT PRIMARY KEY,
+	number          TEXT NOT NULL UNIQUE,
+	idempotency_key TEXT UNIQUE, -- NULL when the document has none
+	subject         TEXT NOT NULL,
+	issued_at       INTEGER NOT NULL, -- Unix nanoseconds
+	data            TEXT NOT NULL
+);
+CREATE INDEX documents_subject ON documents (subject, issued_at DESC, code);
+
+CREATE TABLE pdfs (
+	code TEXT PRIMARY KEY REFERENCES documents (code),
+	data BLOB NOT NULL
+);
+
+CREATE TABLE seals (
+	id   TEXT PRIMARY KEY,
+	data TEXT NOT NULL
+);
+
+CREATE TABLE certificates (
+	serial     TEXT PRIMARY KEY,
+	role       TEXT NOT NULL,
+	not_before INTEGER NOT NULL, -- Unix nanoseconds
+	data       TEXT NOT NULL
+);
+CREATE INDEX certificates_role ON certificates (role, not_before, serial);
+CREATE INDEX certificates_not_before ON certificates (not_before, serial);
+
+CREATE TABLE key_blobs (
+	id   TEXT PRIMARY KEY,
+	data TEXT NOT NULL
+);
+
+CREATE TABLE accounts (
+	login         TEXT PRIMARY KEY,
+	password_hash TEXT NOT NULL,
+	data          TEXT NOT NULL
+);
+
+CREATE TABLE api_keys (
+	id          TEXT PRIMARY KEY,
+	secret_hash TEXT NOT NULL,
+	data        TEXT NOT NULL
+);
+
+CREATE TABLE counters (
+	series TEXT PRIMARY KEY,
+	value  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE audit (
+	seq    INTEGER PRIMARY KEY, -- insertion order, breaks ties of time
+	id     TEXT NOT NULL UNIQUE,
+	time   INTEGER NOT NULL, -- Unix nanoseconds
+	action TEXT NOT NULL,
+	object TEXT NOT NULL,
+	data   TEXT NOT NULL
+);
+CREATE INDEX audit_time ON audit (time, seq);
+CREATE INDEX audit_action ON audit (action, time, seq);
+CREATE INDEX audit_object ON audit (object, time, seq);
+`,
+}
+
+// SchemaVersion is the schema version this package writes.
+var SchemaVersion = len(migrations)
+
+// migrate creates the version table and applies the missing steps, each in
+// its own IMMEDIATE transaction, so two processes opening a new file at
+// once do not both apply a step.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("store/sqlite: schema: %w", err)
+	}
+	for {
+		done, err := migrateStep(ctx, db)
+		if err != nil {
+			return err
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+// migrateStep applies at most one step and reports whether the schema is
+// current.
+func migrateStep(ctx context.Context, db *sql.DB) (done bool, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("store/sqlite: schema: %w", err)
+	}
+	defer tx.Rollback()
+
+	var version int
+	err = tx.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&version)
+	switch {
+	case err == sql.ErrNoRows:
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (0)`); err != nil {
+			return false, fmt.Errorf("store/sqlite: schema: %w", err)
+		}
+	case err != nil:
+		return false, fmt.Errorf("store/sqlite: schema: %w", err)
+	}
+	if version > len(migrations) {
+		return false, fmt.Errorf("store/sqlite: schema version %d is newer than this program's %d", version, len(migrations))
+	}
+	if version == len(migrations) {
+		return true, tx.Commit()
+	}
+	if _, err := tx.ExecContext(ctx, migrations[version]); err != nil {
+		return false, fmt.Errorf("store/sqlite: schema step %d: %w", version+1, err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE schema_version SET version = ?`, version+1); err != nil {
+		return false, fmt.Errorf("store/sqlite: schema step %d: %w", version+1, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("store/sqlite: schema step %d: %w", version+1, err)
+	}
+	return false, nil
+}
