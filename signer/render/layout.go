@@ -1,0 +1,259 @@
+package render
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"sihub/signer/render/pdfw"
+)
+
+// Alignment of text in a box.
+type align int
+
+const (
+	alignLeft align = iota
+	alignCenter
+	alignRight
+)
+
+// Colours of the house style.
+var (
+	colText   = [3]float64{0, 0, 0}
+	colMuted  = [3]float64{0.35, 0.35, 0.35}
+	colRule   = [3]float64{0.6, 0.6, 0.6}
+	colShade  = [3]float64{0.93, 0.94, 0.96}
+	colAccent = [3]float64{0.09, 0.34, 0.64} // 社保蓝 default
+	colSeal   = [3]float64{0.85, 0.1, 0.1}
+)
+
+// breaksAnywhere reports whether a line may break before or after r:
+// CJK ideographs, kana, fullwidth forms and CJK punctuation.
+func breaksAnywhere(r rune) bool { return r >= 0x2E80 }
+
+// noLineStart lists characters that must not begin a line.
+func noLineStart(r rune) bool {
+	return strings.ContainsRune("，。、；：！？）》」』】〕’”,.;:!?)]}%", r)
+}
+
+// noLineEnd lists characters that must not end a line.
+func noLineEnd(r rune) bool { return strings.ContainsRune("（《「『【〔‘“([{", r) }
+
+// wrap splits s into lines no wider than width at size points. CJK text
+// breaks between any two characters (keeping closing punctuation with the
+// character before it), other text at spaces; a word longer than the line
+// is cut. "\n" forces a break. At least one line is returned.
+func (f *Font) wrap(s string, size, width float64) []string {
+	limit := int(width * 1000 / size) // in 1/1000 em
+	var lines []string
+	ls := 0       // start of the current line
+	w := 0        // width of s[ls:i]
+	bp := -1      // last allowed break: the line may end at bp
+	var prev rune // previous rune
+	for i, r := range s {
+		if r == '\n' {
+			lines = append(lines, strings.TrimRight(s[ls:i], " "))
+			ls, w, bp, prev = i+1, 0, -1, 0
+			continue
+		}
+		if i > ls && (prev == ' ' && r != ' ' ||
+			(breaksAnywhere(r) || breaksAnywhere(prev)) && !noLineStart(r) && !noLineEnd(prev)) {
+			bp = i
+		}
+		rw := f.runeWidth(r)
+		if w+rw > limit && i > ls && r != ' ' {
+			cut := bp
+			if cut <= ls {
+				cut = i // nothing better: cut the word
+			}
+			lines = append(lines, strings.TrimRight(s[ls:cut], " "))
+			ls = cut
+			for ls < len(s) && s[ls] == ' ' {
+				ls++
+			}
+			w = 0
+			for _, q := range s[ls:i] {
+				w += f.runeWidth(q)
+			}
+			bp = -1
+		}
+		w += rw
+		prev = r
+	}
+	if ls < len(s) || len(lines) == 0 {
+		lines = append(lines, strings.TrimRight(s[ls:], " "))
+	}
+	return lines
+}
+
+// flow places blocks top to bottom, starting new pages as needed.
+type flow struct {
+	d           *doc
+	p           *page
+	y           float64 // top of the free space on the current page
+	left, right float64
+	top, bottom float64
+	onNewPage   func() // called after a page break, e.g. to redraw a header
+}
+
+func (fl *flow) width() float64 { return fl.right - fl.left }
+
+// ensure starts a new page unless h points of height fit on this one.
+func (fl *flow) ensure(h float64) {
+	if fl.y-h >= fl.bottom {
+		return
+	}
+	fl.p = fl.d.newPage()
+	fl.y = fl.top
+	if fl.onNewPage != nil {
+		fl.onNewPage()
+	}
+}
+
+// paragraph writes wrapped text across the full width.
+func (fl *flow) paragraph(s string, size float64, indent float64) {
+	lead := size * 1.45
+	for _, line := range fl.d.font.wrap(s, size, fl.width()-indent) {
+		fl.ensure(lead)
+		fl.d.text(&fl.p.c, fl.left+indent, fl.y-size, size, line)
+		fl.y -= lead
+	}
+}
+
+// cell is one table cell; span > 1 joins it with the cells to its right.
+type cell struct {
+	text  string
+	span  int
+	align align
+	shade bool
+}
+
+// table describes a grid with optional header rows repeated on every page.
+type table struct {
+	cols   []float64 // column widths
+	header [][]cell
+	size   float64 // font size
+	pad    float64
+	lead   float64 // line height as a multiple of size; 0 → 1.3
+}
+
+func (t *table) leading() float64 {
+	if t.lead == 0 {
+		return t.size * 1.3
+	}
+	return t.size * t.lead
+}
+
+// layoutRow wraps each cell and returns its lines and the row height.
+func (fl *flow) layoutRow(t *table, row []cell) ([][]string, float64) {
+	lines := make([][]string, len(row))
+	n := 1
+	col := 0
+	for i, c := range row {
+		w := fl.cellWidth(t, col, c.span)
+		lines[i] = fl.d.font.wrap(c.text, t.size, w-2*t.pad)
+		n = max(n, len(lines[i]))
+		col += max(c.span, 1)
+	}
+	return lines, float64(n)*t.leading() + 2*t.pad
+}
+
+func (fl *flow) cellWidth(t *table, col, span int) float64 {
+	w := 0.0
+	for k := col; k < col+max(span, 1) && k < len(t.cols); k++ {
+		w += t.cols[k]
+	}
+	return w
+}
+
+// drawRow draws one row at the current position, which must have room.
+func (fl *flow) drawRow(t *table, row []cell, lines [][]string, h float64) {
+	c := &fl.p.c
+	x := fl.left
+	col := 0
+	top := fl.y
+	lead := t.leading()
+	// backgrounds first, then rules, then text
+	for _, cl := range row {
+		w := fl.cellWidth(t, col, cl.span)
+		if cl.shade {
+			c.FillRGB(colShade[0], colShade[1], colShade[2])
+			c.Rect(x, top-h, w, h)
+			c.Raw("f\n")
+		}
+		x += w
+		col += max(cl.span, 1)
+	}
+	c.StrokeRGB(colRule[0], colRule[1], colRule[2])
+	c.Op("w", 0.5)
+	x, col = fl.left, 0
+	for _, cl := range row {
+		w := fl.cellWidth(t, col, cl.span)
+		c.Rect(x, top-h, w, h)
+		x += w
+		col += max(cl.span, 1)
+	}
+	c.Raw("S\n")
+	c.FillRGB(colText[0], colText[1], colText[2])
+	x, col = fl.left, 0
+	for i, cl := range row {
+		w := fl.cellWidth(t, col, cl.span)
+		block := float64(len(lines[i])) * lead
+		y0 := top - t.pad - (h-2*t.pad-block)/2
+		for j, line := range lines[i] {
+			base := y0 - (float64(j)+0.5)*lead - 0.36*t.size
+			tx := x + t.pad
+			switch cl.align {
+			case alignCenter:
+				tx = x + (w-fl.d.font.Width(line, t.size))/2
+			case alignRight:
+				tx = x + w - t.pad - fl.d.font.Width(line, t.size)
+			}
+			fl.d.text(c, tx, base, t.size, line)
+		}
+		x += w
+		col += max(cl.span, 1)
+	}
+	fl.y -= h
+}
+
+// drawHeader draws the table's header rows.
+func (fl *flow) drawHeader(t *table) {
+	for _, row := range t.header {
+		lines, h := fl.layoutRow(t, row)
+		fl.drawRow(t, row, lines, h)
+	}
+}
+
+func (fl *flow) headerHeight(t *table) float64 {
+	h := 0.0
+	for _, row := range t.header {
+		_, rh := fl.layoutRow(t, row)
+		h += rh
+	}
+	return h
+}
+
+// drawTable draws the header and rows, continuing on new pages with the
+// header repeated. keep is extra height (a caption already drawn counts as
+// zero) that must fit with the header and the first row.
+func (fl *flow) drawTable(t *table, rows [][]cell) {
+	first := 0.0
+	if len(rows) > 0 {
+		_, first = fl.layoutRow(t, rows[0])
+	}
+	fl.ensure(fl.headerHeight(t) + first)
+	fl.drawHeader(t)
+	for _, row := range rows {
+		lines, h := fl.layoutRow(t, row)
+		if fl.y-h < fl.bottom {
+			fl.ensure(h + fl.top) // force a page break
+			fl.drawHeader(t)
+		}
+		fl.drawRow(t, row, lines, h)
+	}
+}
+
+// textWidthRunes is the number of runes of s, for sizing columns.
+func textWidthRunes(s string) int { return utf8.RuneCountInString(s) }
+
+var _ = pdfw.AppendNum

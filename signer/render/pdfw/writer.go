@@ -1,0 +1,208 @@
+// Package pdfw writes PDF files object by object: numbered objects,
+// streams (flate-compressed on request), a classic cross-reference table and
+// the trailer. It knows nothing about pages or fonts; callers write the
+// dictionaries. Offsets of everything written are available while writing,
+// so a caller can locate a placeholder inside an object.
+package pdfw
+
+import (
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+)
+
+// Header is the file header: PDF 1.7 and a comment line with bytes above
+// 127 marking the file as binary.
+const Header = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n"
+
+// CompressionLevel is the zlib level used for streams. Measured on the
+// certificate (content streams and font subsets of 20–60 KB): level 6
+// compresses ~4 % better than 1 for about twice the time; the time of
+// level 1 is a third of a document's rendering cost, so speed wins.
+const CompressionLevel = zlib.BestSpeed
+
+// ErrUnwritten reports an allocated object that was never written.
+var ErrUnwritten = errors.New("pdfw: object allocated but not written")
+
+// Writer accumulates one PDF file in memory.
+type Writer struct {
+	buf     []byte
+	offsets []int // offsets[n] = byte offset of object n; -1 unwritten
+	open    int   // object being written, 0 if none
+}
+
+// New returns a Writer with the header written and room for about size
+// bytes.
+func New(size int) *Writer {
+	w := &Writer{buf: make([]byte, 0, size), offsets: []int{0}}
+	w.buf = append(w.buf, Header...)
+	return w
+}
+
+// Alloc reserves the next object number.
+func (w *Writer) Alloc() int {
+	w.offsets = append(w.offsets, -1)
+	return len(w.offsets) - 1
+}
+
+// Len is the number of bytes written so far: the offset the next byte
+// will have in the file.
+func (w *Writer) Len() int { return len(w.buf) }
+
+// Bytes returns the file written so far (aliasing the Writer's buffer).
+func (w *Writer) Bytes() []byte { return w.buf }
+
+// Write appends raw bytes to the current object.
+func (w *Writer) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	return len(p), nil
+}
+
+// WriteString appends raw text to the current object.
+func (w *Writer) WriteString(s string) (int, error) {
+	w.buf = append(w.buf, s...)
+	return len(s), nil
+}
+
+// Begin starts object n ("n 0 obj\n"). It panics if n was not allocated or
+// another object is open: both are programming errors.
+func (w *Writer) Begin(n int) {
+	if n <= 0 || n >= len(w.offsets) || w.offsets[n] >= 0 || w.open != 0 {
+		panic(fmt.Sprintf("pdfw: Begin(%d) out of order", n))
+	}
+	w.offsets[n] = len(w.buf)
+	w.open = n
+	w.buf = strconv.AppendInt(w.buf, int64(n), 10)
+	w.buf = append(w.buf, " 0 obj\n"...)
+}
+
+// End closes the open object.
+func (w *Writer) End() {
+	w.buf = append(w.buf, "\nendobj\n"...)
+	w.open = 0
+}
+
+// Object writes object n with the given body.
+func (w *Writer) Object(n int, body string) {
+	w.Begin(n)
+	w.buf = append(w.buf, body...)
+	w.End()
+}
+
+// ObjectBytes writes object n with the given body and returns the offset
+// of the body's first byte.
+func (w *Writer) ObjectBytes(n int, body []byte) int {
+	w.Begin(n)
+	off := len(w.buf)
+	w.buf = append(w.buf, body...)
+	w.End()
+	return off
+}
+
+var zpool = sync.Pool{New: func() any {
+	z, _ := zlib.NewWriterLevel(nil, CompressionLevel)
+	return z
+}}
+
+// Stream writes object n as a stream. dict holds extra dictionary entries
+// (without << >>, may be empty); /Length and, when compress is true,
+// /Filter /FlateDecode are added.
+func (w *Writer) Stream(n int, dict string, data []byte, compress bool) {
+	w.Begin(n)
+	if compress {
+		var out bytes.Buffer
+		out.Grow(len(data)/2 + 64)
+		z := zpool.Get().(*zlib.Writer)
+		z.Reset(&out)
+		z.Write(data)
+		z.Close()
+		zpool.Put(z)
+		data = out.Bytes()
+		w.buf = append(w.buf, "<< /Filter /FlateDecode "...)
+	} else {
+		w.buf = append(w.buf, "<< "...)
+	}
+	if dict != "" {
+		w.buf = append(w.buf, dict...)
+		w.buf = append(w.buf, ' ')
+	}
+	w.buf = append(w.buf, "/Length "...)
+	w.buf = strconv.AppendInt(w.buf, int64(len(data)), 10)
+	w.buf = append(w.buf, " >>\nstream\n"...)
+	w.buf = append(w.buf, data...)
+	w.buf = append(w.buf, "\nendstream"...)
+	w.End()
+}
+
+// Trailer is what Finish writes after the cross-reference table.
+type Trailer struct {
+	Root, Info int
+	ID         [2][]byte
+}
+
+// Finish writes the cross-reference table and the trailer and returns the
+// complete file and the offset of the "xref" keyword. The Writer must not
+// be used afterwards.
+func (w *Writer) Finish(t Trailer) ([]byte, int, error) {
+	if w.open != 0 {
+		return nil, 0, fmt.Errorf("pdfw: object %d not ended", w.open)
+	}
+	for n := 1; n < len(w.offsets); n++ {
+		if w.offsets[n] < 0 {
+			return nil, 0, fmt.Errorf("%w: %d", ErrUnwritten, n)
+		}
+	}
+	xref := len(w.buf)
+	w.buf = append(w.buf, "xref\n0 "...)
+	w.buf = strconv.AppendInt(w.buf, int64(len(w.offsets)), 10)
+	w.buf = append(w.buf, "\n0000000000 65535 f \n"...)
+	var e [20]byte
+	copy(e[:], "0000000000 00000 n \n")
+	for _, off := range w.offsets[1:] {
+		for i, v := 9, off; i >= 0; i-- {
+			e[i] = byte('0' + v%10)
+			v /= 10
+		}
+		w.buf = append(w.buf, e[:]...)
+	}
+	w.buf = append(w.buf, "trailer\n<< /Size "...)
+	w.buf = strconv.AppendInt(w.buf, int64(len(w.offsets)), 10)
+	w.buf = append(w.buf, " /Root "...)
+	w.buf = strconv.AppendInt(w.buf, int64(t.Root), 10)
+	w.buf = append(w.buf, " 0 R"...)
+	if t.Info > 0 {
+		w.buf = append(w.buf, " /Info "...)
+		w.buf = strconv.AppendInt(w.buf, int64(t.Info), 10)
+		w.buf = append(w.buf, " 0 R"...)
+	}
+	if t.ID[0] != nil {
+		w.buf = append(w.buf, " /ID [<"...)
+		w.buf = appendHex(w.buf, t.ID[0])
+		w.buf = append(w.buf, "> <"...)
+		w.buf = appendHex(w.buf, t.ID[1])
+		w.buf = append(w.buf, ">]"...)
+	}
+	w.buf = append(w.buf, " >>\nstartxref\n"...)
+	w.buf = strconv.AppendInt(w.buf, int64(xref), 10)
+	w.buf = append(w.buf, "\n%%EOF\n"...)
+	return w.buf, xref, nil
+}
+
+// Size is the number of object numbers used, including object 0: the
+// trailer's /Size.
+func (w *Writer) Size() int { return len(w.offsets) }
+
+// Offset returns the byte offset of object n, or -1 if it is unwritten.
+func (w *Writer) Offset(n int) int { return w.offsets[n] }
+
+const hexDigits = "0123456789ABCDEF"
+
+func appendHex(b, p []byte) []byte {
+	for _, c := range p {
+		b = append(b, hexDigits[c>>4], hexDigits[c&15])
+	}
+	return b
+}

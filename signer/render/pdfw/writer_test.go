@@ -1,0 +1,86 @@
+package pdfw
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// tool returns the path of an external program; outside CI a missing one
+// skips the test.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s not installed", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return p
+}
+
+func onePage(t *testing.T) ([]byte, int, []int) {
+	w := New(1024)
+	cat, pages, page, content := w.Alloc(), w.Alloc(), w.Alloc(), w.Alloc()
+	var c Content
+	c.StrokeRGB(0.5, 0.5, 0.5)
+	c.Line(10, 10, 100.25, 100.125)
+	c.Circle(50, 50, 20)
+	c.Raw("S\n")
+	w.Stream(content, "", c.B, true)
+	w.Object(page, "<< /Type /Page /Parent "+strconv.Itoa(pages)+" 0 R /MediaBox [0 0 200 200] /Contents "+strconv.Itoa(content)+" 0 R >>")
+	w.Object(pages, "<< /Type /Pages /Kids ["+strconv.Itoa(page)+" 0 R] /Count 1 >>")
+	w.Object(cat, "<< /Type /Catalog /Pages "+strconv.Itoa(pages)+" 0 R >>")
+	offs := []int{w.Offset(cat), w.Offset(pages), w.Offset(page), w.Offset(content)}
+	pdf, xref, err := w.Finish(Trailer{Root: cat, ID: [2][]byte{{1, 2}, {1, 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdf, xref, offs
+}
+
+func TestWriterQPDF(t *testing.T) {
+	pdf, xref, offs := onePage(t)
+	if !bytes.HasPrefix(pdf, []byte(Header)) || !bytes.HasSuffix(pdf, []byte("%%EOF\n")) {
+		t.Fatal("header or EOF marker missing")
+	}
+	if !bytes.HasPrefix(pdf[xref:], []byte("xref\n")) {
+		t.Fatalf("xref offset %d points at %q", xref, pdf[xref:xref+8])
+	}
+	for i, off := range offs {
+		want := strconv.Itoa(i+1) + " 0 obj\n"
+		if !bytes.HasPrefix(pdf[off:], []byte(want)) {
+			t.Errorf("object %d offset %d points at %q", i+1, off, pdf[off:off+8])
+		}
+	}
+	qpdf := tool(t, "qpdf")
+	f := filepath.Join(t.TempDir(), "a.pdf")
+	os.WriteFile(f, pdf, 0o600)
+	out, err := exec.Command(qpdf, "--check", f).CombinedOutput()
+	if err != nil || !bytes.Contains(out, []byte("No syntax or stream encoding errors")) {
+		t.Fatalf("qpdf --check: %v\n%s", err, out)
+	}
+}
+
+func TestUnwritten(t *testing.T) {
+	w := New(0)
+	w.Alloc()
+	if _, _, err := w.Finish(Trailer{Root: 1}); !errors.Is(err, ErrUnwritten) {
+		t.Fatalf("err = %v, want ErrUnwritten", err)
+	}
+}
+
+func TestAppendNum(t *testing.T) {
+	for v, want := range map[float64]string{
+		0: "0", 1: "1", -1.5: "-1.5", 595.28: "595.28", 0.0004: "0", 12.3456: "12.346", -0.0001: "0", 100.1: "100.1",
+	} {
+		if got := string(AppendNum(nil, v)); got != want {
+			t.Errorf("AppendNum(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
