@@ -308,3 +308,28 @@ func pssOptions(params []byte, d digestID) (*rsa.PSSOptions, error) {
 	}
 	return &rsa.PSSOptions{SaltLength: int(salt), Hash: d.cryptoHash()}, nil
 }
+
+// VerifyContent is Verify for a caller that holds the content itself (an
+// attached SignedData, a time-stamp token's TSTInfo): it digests content
+// and, for an SM2 or Ed25519 signer without signed attributes, checks the
+// signature over content directly.
+func (si *SignerInfo) VerifyContent(content []byte) error {
+	if si.SignedAttributes == nil {
+		if kind, _ := signatureKind(si.SignatureAlgorithm); kind == sigSM2 || kind == sigEd25519 {
+			if si.Certificate == nil {
+				return ErrSignerNotFound
+			}
+			d, err := si.digest()
+			if err != nil {
+				return err
+			}
+			return verifySignature(si.Certificate.PublicKey, kind, d, si.SignatureParameters, content, si.Signature, false)
+		}
+	}
+	h, err := si.NewHash()
+	if err != nil {
+		return err
+	}
+	h.Write(content)
+	return si.Verify(h.Sum(nil))
+}
