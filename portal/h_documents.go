@@ -1,0 +1,200 @@
+package portal
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"sihub/model"
+	"sihub/signer"
+)
+
+type documentRow struct {
+	model.Document
+	Verdict   verdict
+	Highlight bool
+}
+
+type documentsPage struct {
+	HolderName     string
+	Subject        string
+	Documents      []documentRow
+	Issued         *model.Document
+	CanIssue       bool
+	IssueKind      string
+	IdempotencyKey string
+}
+
+// issueKindFor is the document a role may request from 我的证明.
+func issueKindFor(se *session) string {
+	switch {
+	case se.PersonID != "":
+		return signer.KindInsuranceCertificate
+	case se.UnitCode != "":
+		return signer.KindUnitInsuranceCertificate
+	}
+	return ""
+}
+
+// maxDocumentsShown bounds the list rendered on one page.
+const maxDocumentsShown = 200
+
+func (s *server) handleMyDocuments(w http.ResponseWriter, r *http.Request) error {
+	se, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	subject := se.subject()
+	if subject == "" {
+		return userErr(ErrForbidden, "您的账号没有可查看的个人或单位文书。", nil)
+	}
+	docs, err := s.deps.Documents.DocumentsBySubject(r.Context(), subject)
+	if err != nil {
+		return err
+	}
+	if len(docs) > maxDocumentsShown {
+		docs = docs[:maxDocumentsShown]
+	}
+	issuedCode := NormalizeCode(r.URL.Query().Get("issued"))
+	page := documentsPage{
+		HolderName:     se.Name,
+		Subject:        subject,
+		IssueKind:      issueKindFor(se),
+		IdempotencyKey: newIdempotencyKey(),
+	}
+	page.CanIssue = page.IssueKind != "" && s.deps.Issuer != nil
+	now := s.cfg.Now()
+	for i := range docs {
+		row := documentRow{Document: docs[i], Verdict: documentVerdict(docs[i], now)}
+		if issuedCode != "" && docs[i].Code == issuedCode {
+			row.Highlight = true
+			page.Issued = &docs[i]
+		}
+		page.Documents = append(page.Documents, row)
+	}
+	s.render(w, r, http.StatusOK, "documents", "我的证明", page)
+	return nil
+}
+
+func newIdempotencyKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+var idempotencyKeyRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+// handleIssue asks the signer for a new document for the session's
+// subject. The form's idempotency key (scoped to the subject) makes a
+// double submission return the first document.
+func (s *server) handleIssue(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return userErr(ErrBadRequest, "", err)
+	}
+	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
+	se, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	kind := r.PostFormValue("kind")
+	want := issueKindFor(se)
+	if want == "" || kind != want {
+		return userErr(ErrForbidden, "您的账号不能开具此类文书。", nil)
+	}
+	key := r.PostFormValue("idempotency_key")
+	if !idempotencyKeyRE.MatchString(key) {
+		return userErr(ErrBadRequest, "表单已失效，请刷新页面后重试。", nil)
+	}
+	if s.deps.Issuer == nil {
+		return userErr(ErrUnavailable, "开具服务暂不可用，请稍后再试。", nil)
+	}
+	subject := se.subject()
+	issued, err := s.deps.Issuer.Issue(r.Context(), signer.IssueRequest{
+		Kind:           kind,
+		Subject:        subject,
+		Lang:           "zh",
+		IdempotencyKey: "portal:" + subject + ":" + key,
+		Actor:          se.Login,
+	})
+	if err != nil {
+		s.metrics.issued.WithLabelValues(kind, "failed").Inc()
+		s.audit(r, se.Login, actionIssueRequest, subject, "failed", kind)
+		if errors.Is(err, model.ErrNotFound) {
+			return userErr(model.ErrNotFound, "未找到开具所需的参保记录，请联系经办机构。", err)
+		}
+		return userErr(err, "开具失败，请稍后再试。", err)
+	}
+	outcome := "ok"
+	if issued.Existing {
+		outcome = "ok-existing"
+	}
+	s.metrics.issued.WithLabelValues(kind, "ok").Inc()
+	s.audit(r, se.Login, actionIssueRequest, issued.Document.Code, "ok", kind+" "+outcome)
+	http.Redirect(w, r, "/me/documents?issued="+url.QueryEscape(issued.Document.Code), http.StatusSeeOther)
+	return nil
+}
+
+// handleDownload sends a document's PDF to its owner only; any other code
+// is "not found", whether it exists or not.
+func (s *server) handleDownload(w http.ResponseWriter, r *http.Request) error {
+	se, err := s.requireSession(r)
+	if err != nil {
+		return err
+	}
+	code := NormalizeCode(pathParam(r, "code"))
+	if code == "" {
+		return model.ErrNotFound
+	}
+	doc, err := s.deps.Documents.DocumentByCode(r.Context(), code)
+	if errors.Is(err, model.ErrNotFound) || (err == nil && (se.subject() == "" || doc.Subject != se.subject())) {
+		s.audit(r, se.Login, actionDownload, code, "denied", "not found or not the owner")
+		return model.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	pdf, err := s.deps.Documents.DocumentPDF(r.Context(), doc.Code)
+	if err != nil {
+		return err
+	}
+	s.audit(r, se.Login, actionDownload, doc.Code, "ok", "")
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Disposition", contentDisposition(doc))
+	h.Set("Content-Length", fmt.Sprint(len(pdf)))
+	h.Set("Cache-Control", "private, no-store")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(pdf)
+	}
+	return nil
+}
+
+// contentDisposition names the download "<中文类型>-<编号>.pdf", with an
+// ASCII fallback for old clients (RFC 6266, RFC 8187).
+func contentDisposition(d model.Document) string {
+	number := safeFilePart(d.Number)
+	if number == "" {
+		number = safeFilePart(d.Code)
+	}
+	ascii := "sihub-" + safeFilePart(d.Kind) + "-" + number + ".pdf"
+	utf := KindName(d.Kind) + "-" + number + ".pdf"
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(utf))
+}
+
+// safeFilePart keeps letters, digits, '-' and '_'.
+func safeFilePart(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-' || r == '_' {
+			return r
+		}
+		return -1
+	}, s)
+}

@@ -1,0 +1,60 @@
+package portal
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
+
+// routes installs every route and the middleware around them. It is the
+// only file that knows the router.
+func (s *server) routes() http.Handler {
+	r := mux.NewRouter()
+	r.StrictSlash(false)
+	uploadLimit := s.cfg.MaxUploadBytes + multipartOverhead
+
+	type route struct {
+		method, path, name string
+		h                  http.Handler
+		limit              int64
+	}
+	table := []route{
+		{"GET", "/", "home", s.page(s.handleHome), maxFormBytes},
+		{"GET", "/login", "login", s.page(s.handleLoginForm), maxFormBytes},
+		{"POST", "/login", "login", s.page(s.handleLogin), maxFormBytes},
+		{"POST", "/logout", "logout", s.page(s.handleLogout), maxFormBytes},
+		{"GET", "/me/documents", "my_documents", s.page(s.handleMyDocuments), maxFormBytes},
+		{"POST", "/me/documents/issue", "issue", s.page(s.handleIssue), maxFormBytes},
+		{"GET", "/me/documents/{code}/pdf", "download", s.page(s.handleDownload), maxFormBytes},
+		{"GET", "/v", "verify_code_form", s.page(s.handleCodeForm), maxFormBytes},
+		{"GET", "/v/{code}", "verify_code", s.page(s.handleVerifyCode), maxFormBytes},
+		{"GET", "/verify", "verify_upload_form", s.page(s.handleUploadForm), maxFormBytes},
+		{"POST", "/verify", "verify_upload", s.page(s.handleVerifyUpload), uploadLimit},
+		{"GET", "/api/v1/verify/{code}", "api_verify_code", s.api(s.handleAPIVerifyCode), maxFormBytes},
+		{"POST", "/api/v1/verify", "api_verify_upload", s.api(s.handleAPIVerifyUpload), uploadLimit},
+		{"GET", "/healthz", "healthz", s.api(s.handleHealth), maxFormBytes},
+		{"GET", "/metrics", "metrics", s.metrics.handler(), maxFormBytes},
+		{"GET", "/static/theme.css", "static", s.page(s.handleThemeCSS), maxFormBytes},
+		{"GET", "/static/{file}", "static", s.page(s.handleStatic), maxFormBytes},
+	}
+	for _, rt := range table {
+		r.Handle(rt.path, s.instrument(rt.name, withBodyLimit(rt.limit, rt.h))).Methods(rt.method)
+		if rt.method == "GET" {
+			r.Handle(rt.path, s.instrument(rt.name, withBodyLimit(rt.limit, rt.h))).Methods("HEAD")
+		}
+	}
+	r.NotFoundHandler = s.instrument("unmatched", s.fallback(errNoRoute))
+	r.MethodNotAllowedHandler = s.instrument("unmatched", s.fallback(ErrMethod))
+
+	var h http.Handler = r
+	h = withSecurityHeaders(h)
+	h = s.withRecover(h)
+	h = s.withAccessLog(h)
+	h = withRequestID(h)
+	return h
+}
+
+// pathParam returns a variable of the matched route.
+func pathParam(r *http.Request, name string) string {
+	return mux.Vars(r)[name]
+}

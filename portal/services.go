@@ -1,0 +1,98 @@
+package portal
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"sihub/model"
+	"sihub/signer"
+)
+
+// Accounts finds portal logins.
+type Accounts interface {
+	Account(ctx context.Context, login string) (model.Account, error)
+}
+
+// Documents reads the registry of issued documents.
+type Documents interface {
+	// DocumentsBySubject lists a subject's documents, newest first.
+	DocumentsBySubject(ctx context.Context, subject string) ([]model.Document, error)
+	// DocumentByCode finds a document by its canonical anti-forgery code;
+	// model.ErrNotFound when there is none.
+	DocumentByCode(ctx context.Context, code string) (model.Document, error)
+	DocumentPDF(ctx context.Context, code string) ([]byte, error)
+}
+
+// Persons reads insured persons (for names shown to their owner).
+type Persons interface {
+	Person(ctx context.Context, id string) (model.Person, error)
+}
+
+// Issuer issues sealed documents (signer.Service).
+type Issuer interface {
+	Issue(ctx context.Context, req signer.IssueRequest) (*signer.Issued, error)
+}
+
+// QRClaims are the fields a signed QR token vouches for (signer/qrtoken
+// Claims). Holder fields are masked as printed; empty ones are not compared.
+type QRClaims struct {
+	Code       string
+	Number     string
+	Kind       string
+	HolderName string // masked, e.g. "张*"
+	HolderID   string // masked, e.g. "110105********1239"
+	IssuedAt   time.Time
+	ValidUntil time.Time
+}
+
+// QRChecker verifies the signed compact token carried in a QR URL
+// (/v/{code}?t=…) against the seal certificates and returns the claims it
+// vouches for; an error means the token is not authentic or not readable.
+// Optional.
+type QRChecker interface {
+	CheckToken(ctx context.Context, token string) (QRClaims, error)
+}
+
+// Audit appends to the audit trail.
+type Audit interface {
+	AppendAudit(ctx context.Context, e model.AuditEntry) error
+}
+
+// Deps are the services the portal consumes. Accounts, Documents and Audit
+// are required; without Issuer, Verifier or QRChecker the features that
+// need them answer "service unavailable" (QR: the token is not checked);
+// without Persons display names come from the account.
+type Deps struct {
+	Accounts  Accounts
+	Documents Documents
+	Persons   Persons
+	Issuer    Issuer
+	Verifier  Verifier
+	QRChecker QRChecker
+	Audit     Audit
+}
+
+// Config configures the portal. Zero values take the documented defaults.
+type Config struct {
+	// PublicURL is the externally visible base URL (default
+	// "http://127.0.0.1:8080"); https makes cookies Secure.
+	PublicURL string
+	// ThemeColor is the main colour, "#rgb" or "#rrggbb" (default
+	// DefaultThemeColor, 社保蓝).
+	ThemeColor string
+	// SessionKey signs session and CSRF cookies; at least 32 bytes, required.
+	SessionKey []byte
+	// SessionTTL is the absolute lifetime of a login (default 30 minutes).
+	SessionTTL time.Duration
+	// MaxUploadBytes caps an uploaded PDF (default 10 MiB).
+	MaxUploadBytes int64
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Logger receives the access log and errors (default slog.Default()).
+	Logger *slog.Logger
+	// Version is shown in the footer and /healthz.
+	Version string
+	// AgencyName is shown in the header (default "社会保险经办机构").
+	AgencyName string
+}
