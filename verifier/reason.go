@@ -1,0 +1,74 @@
+package verifier
+
+// Reason is a stable, machine-readable code for why a document or a
+// signature is not valid. The values are part of the JSON contract.
+type Reason string
+
+// Reason codes.
+const (
+	// ReasonMalformedPDF: the file is not a readable PDF, or its
+	// cross-reference information was broken and had to be recovered.
+	ReasonMalformedPDF Reason = "malformed_pdf"
+	// ReasonTooLarge: the file is larger than Options.MaxSize, or a
+	// structural limit was reached while reading it.
+	ReasonTooLarge Reason = "too_large"
+	// ReasonNoSignatures: no signed signature field was found.
+	ReasonNoSignatures Reason = "no_signatures"
+	// ReasonByteRangeInvalid: /ByteRange is not four non-negative integers
+	// starting at 0 in order, its gap is not exactly this dictionary's
+	// /Contents hex string, or it does not end where a revision ends.
+	ReasonByteRangeInvalid Reason = "byte_range_invalid"
+	// ReasonContentsInvalid: /Contents is not a CMS SignedData with exactly
+	// one signer.
+	ReasonContentsInvalid Reason = "contents_invalid"
+	// ReasonDigestMismatch: the digest of the byte ranges differs from the
+	// signed messageDigest: the signed bytes were changed.
+	ReasonDigestMismatch Reason = "digest_mismatch"
+	// ReasonSignatureInvalid: the signature value does not verify, or its
+	// signed attributes are inconsistent.
+	ReasonSignatureInvalid Reason = "signature_invalid"
+	// ReasonUnsupportedAlgorithm: a sub-filter, digest or signature
+	// algorithm this verifier does not accept (including SHA-1).
+	ReasonUnsupportedAlgorithm Reason = "unsupported_algorithm"
+	// ReasonSignerNotFound: the signer's certificate is not in the CMS.
+	ReasonSignerNotFound Reason = "signer_not_found"
+	// ReasonChainUntrusted: no chain from the signer to a trust anchor.
+	ReasonChainUntrusted Reason = "chain_untrusted"
+	// ReasonCertExpired: a certificate of the chain had expired at the
+	// signing time, or has expired since and no timestamp proves the
+	// signing time.
+	ReasonCertExpired Reason = "cert_expired"
+	// ReasonCertNotYetValid: a certificate of the chain was not yet valid at
+	// the signing time.
+	ReasonCertNotYetValid Reason = "cert_not_yet_valid"
+	// ReasonKeyUsageInvalid: the signer certificate allows neither
+	// digitalSignature nor nonRepudiation.
+	ReasonKeyUsageInvalid Reason = "key_usage_invalid"
+	// ReasonModifiedAfterSigning: revisions after this signature changed
+	// the document.
+	ReasonModifiedAfterSigning Reason = "modified_after_signing"
+	// ReasonNotWholeDocument: bytes at the end of the file are covered by
+	// no signature.
+	ReasonNotWholeDocument Reason = "not_whole_document"
+	// ReasonCodeUnknown: the registry does not know the anti-forgery code.
+	ReasonCodeUnknown Reason = "code_unknown"
+	// ReasonDocumentSuperseded: the registry says a newer document
+	// replaces this one.
+	ReasonDocumentSuperseded Reason = "document_superseded"
+	// ReasonDocumentWithdrawn: the registry says the document was withdrawn.
+	ReasonDocumentWithdrawn Reason = "document_withdrawn"
+	// ReasonRegistryDigestMismatch: the registry's SHA-256 of the issued
+	// file differs from this file's.
+	ReasonRegistryDigestMismatch Reason = "registry_digest_mismatch"
+	// ReasonRegistryUnavailable: the registry could not be asked.
+	ReasonRegistryUnavailable Reason = "registry_unavailable"
+	// ReasonUnsignedSignatureDict: a signature dictionary whose /Contents
+	// was never filled, or one that no signature field refers to.
+	ReasonUnsignedSignatureDict Reason = "unsigned_signature_dict"
+)
+
+// Problem is one reason, with a human-readable message.
+type Problem struct {
+	Code    Reason `json:"code"`
+	Message string `json:"message"`
+}

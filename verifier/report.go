@@ -1,0 +1,123 @@
+package verifier
+
+import "time"
+
+// Report is the outcome of a verification (DESIGN.md §4). Slices are never
+// nil, so they encode as [] in JSON.
+type Report struct {
+	Valid      bool              `json:"valid"`
+	Signatures []SignatureReport `json:"signatures"`
+	Document   DocumentReport    `json:"document"`
+	// Errors are the document's own problems (structure, coverage,
+	// registry); each signature has its own Errors.
+	Errors    []Problem `json:"errors"`
+	CheckedAt time.Time `json:"checked_at"`
+}
+
+// Revocation states.
+const (
+	RevocationNotChecked = "not_checked"
+)
+
+// SignatureReport describes one signature.
+type SignatureReport struct {
+	// Field is the fully qualified name of the signature field; empty for a
+	// signature dictionary no field refers to.
+	Field string `json:"field"`
+	// Type is "signature" or "doc_timestamp".
+	Type      string `json:"type"`
+	SubFilter string `json:"sub_filter"`
+	// Algorithm names the signature algorithm, e.g. "SM2-SM3",
+	// "ECDSA-P256-SHA256".
+	Algorithm    string `json:"algorithm"`
+	Signer       string `json:"signer"`
+	SignerSerial string `json:"signer_serial"`
+	Issuer       string `json:"issuer"`
+	// ByteRange is the signature's /ByteRange as written (nil if unusable).
+	ByteRange []int64 `json:"byte_range"`
+	// CoversWholeDocument: the byte range ends at the end of the file.
+	CoversWholeDocument bool `json:"covers_whole_document"`
+	// IntegrityValid: the digest of the byte ranges matches and the CMS
+	// signature verifies with the signer certificate.
+	IntegrityValid bool                `json:"integrity_valid"`
+	ChainTrusted   bool                `json:"chain_trusted"`
+	Chain          []CertificateReport `json:"chain"`
+	Revocation     string              `json:"revocation"`
+	// ModifiedAfterSigning: later revisions changed the document; the
+	// objects later revisions define or free are in ChangedObjects (object
+	// numbers), whether or not they are allowed changes.
+	ModifiedAfterSigning bool  `json:"modified_after_signing"`
+	ChangedObjects       []int `json:"changed_objects"`
+	// SignedAt is the signingTime attribute, else the dictionary's /M; nil
+	// when neither is present. SignedAtSource says which ("signing_time",
+	// "dictionary", "").
+	SignedAt       *time.Time `json:"signed_at"`
+	SignedAtSource string     `json:"signed_at_source"`
+	Level          string     `json:"level"`
+	Valid          bool       `json:"valid"`
+	Errors         []Problem  `json:"errors"`
+}
+
+// CertificateReport describes one certificate of a signer's chain, leaf
+// first.
+type CertificateReport struct {
+	Subject   string    `json:"subject"`
+	Issuer    string    `json:"issuer"`
+	Serial    string    `json:"serial"`
+	NotBefore time.Time `json:"not_before"`
+	NotAfter  time.Time `json:"not_after"`
+	SHA256    string    `json:"sha256"`
+}
+
+// Registry statuses of a document as reported.
+const (
+	RegistryValid      = "valid"
+	RegistrySuperseded = "superseded"
+	RegistryWithdrawn  = "withdrawn"
+	RegistryUnknown    = "unknown"
+	RegistryNotChecked = "not_checked"
+)
+
+// DocumentReport describes the document as a whole.
+type DocumentReport struct {
+	// Code and Number are the anti-forgery code and document number read
+	// from the signed revision's /Info (/SihubCode, /SihubNumber); empty
+	// for documents sihub did not issue.
+	Code           string `json:"code"`
+	Number         string `json:"number"`
+	RegistryStatus string `json:"registry_status"`
+	// Kind, SubjectMasked and ValidUntil come from the registry entry.
+	Kind          string     `json:"kind,omitempty"`
+	SubjectMasked string     `json:"subject_masked,omitempty"`
+	ValidUntil    *time.Time `json:"valid_until,omitempty"`
+	SupersededBy  string     `json:"superseded_by,omitempty"`
+	SHA256        string     `json:"sha256"`
+	Size          int64      `json:"size"`
+	// Revisions counts the file's cross-reference sections.
+	Revisions int `json:"revisions"`
+}
+
+func (r *Report) addError(code Reason, msg string) {
+	r.Errors = append(r.Errors, Problem{Code: code, Message: msg})
+}
+
+func (s *SignatureReport) addError(code Reason, msg string) {
+	s.Errors = append(s.Errors, Problem{Code: code, Message: msg})
+}
+
+// HasReason reports whether the document or any signature has code.
+func (r *Report) HasReason(code Reason) bool {
+	for _, p := range r.Errors {
+		if p.Code == code {
+			return true
+		}
+	}
+	for _, s := range r.Signatures {
+		for _, p := range s.Errors {
+			if p.Code == code {
+				return true
+			}
+		}
+	}
+	return false
+}

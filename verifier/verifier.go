@@ -1,0 +1,164 @@
+package verifier
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/emmansun/gmsm/smx509"
+
+	"sihub/model"
+	"sihub/verifier/pdfstruct"
+)
+
+// Registry looks documents up by anti-forgery code (canonical form: upper
+// case, no separators). It returns an error wrapping model.ErrNotFound for
+// an unknown code.
+type Registry interface {
+	DocumentByCode(ctx context.Context, code string) (model.Document, error)
+}
+
+// Options configures a Verifier. The zero value verifies structure and
+// signatures but trusts no certificate and checks no registry.
+type Options struct {
+	// Roots are the trust anchors (the agency roots, plus any the caller
+	// adds). No roots: every chain is untrusted.
+	Roots []*smx509.Certificate
+	// Registry, if set, is asked about the document's anti-forgery code.
+	Registry Registry
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// MaxSize caps the file size; 0 means 32 MiB.
+	MaxSize int64
+	// Timeout bounds the structural work on one file; 0 means 10 s.
+	Timeout time.Duration
+	// ChainCacheSize bounds the chain cache; 0 means 4096 entries,
+	// negative disables it.
+	ChainCacheSize int
+}
+
+// Verifier checks signed PDFs. It is safe for concurrent use.
+type Verifier struct {
+	roots    *smx509.CertPool
+	nroots   int
+	registry Registry
+	now      func() time.Time
+	maxSize  int64
+	timeout  time.Duration
+	chains   *chainCache
+}
+
+// New returns a Verifier with o's settings and secure defaults.
+func New(o Options) *Verifier {
+	v := &Verifier{
+		roots:    smx509.NewCertPool(),
+		registry: o.Registry,
+		now:      o.Now,
+		maxSize:  o.MaxSize,
+		timeout:  o.Timeout,
+	}
+	for _, c := range o.Roots {
+		if c != nil {
+			v.roots.AddCert(c)
+			v.nroots++
+		}
+	}
+	if v.now == nil {
+		v.now = time.Now
+	}
+	if v.maxSize <= 0 {
+		v.maxSize = 32 << 20
+	}
+	if v.timeout <= 0 {
+		v.timeout = 10 * time.Second
+	}
+	size := o.ChainCacheSize
+	if size == 0 {
+		size = 4096
+	}
+	v.chains = newChainCache(size)
+	return v
+}
+
+// Verify checks pdf and returns the report. It never returns nil.
+func (v *Verifier) Verify(ctx context.Context, pdf []byte) *Report {
+	now := v.now()
+	r := &Report{
+		Signatures: []SignatureReport{},
+		Errors:     []Problem{},
+		CheckedAt:  now.UTC(),
+		Document:   DocumentReport{RegistryStatus: RegistryNotChecked, Size: int64(len(pdf))},
+	}
+	defer r.finish()
+	if int64(len(pdf)) > v.maxSize {
+		r.addError(ReasonTooLarge, fmt.Sprintf("file is %d bytes, the limit is %d", len(pdf), v.maxSize))
+		return r
+	}
+	sum := sha256.Sum256(pdf)
+	r.Document.SHA256 = hex.EncodeToString(sum[:])
+
+	ctx, cancel := context.WithTimeout(ctx, v.timeout)
+	defer cancel()
+	f, err := pdfstruct.Open(ctx, pdf, pdfstruct.Limits{MaxFileSize: v.maxSize})
+	if err != nil {
+		code := ReasonMalformedPDF
+		if errors.Is(err, pdfstruct.ErrTooLarge) || errors.Is(err, pdfstruct.ErrLimit) {
+			code = ReasonTooLarge
+		}
+		r.addError(code, err.Error())
+		return r
+	}
+	r.Document.Revisions = len(f.Revisions())
+	if f.Repaired() {
+		r.addError(ReasonMalformedPDF, "the cross-reference information is broken; objects were recovered by scanning the file")
+	}
+	doc := &document{v: v, f: f, data: pdf, now: now, ctx: ctx}
+	sigs, orphans := doc.findSignatures()
+	for _, o := range orphans {
+		r.addError(ReasonUnsignedSignatureDict, o)
+	}
+	if len(sigs) == 0 {
+		r.addError(ReasonNoSignatures, "no signed signature field")
+	}
+	for _, s := range sigs {
+		r.Signatures = append(r.Signatures, doc.checkSignature(s))
+	}
+	doc.checkModifications(sigs, r)
+	v.checkRegistry(ctx, doc, sigs, r)
+	return r
+}
+
+// finish computes the verdicts and makes the slices non-nil.
+func (r *Report) finish() {
+	valid := len(r.Signatures) > 0 && len(r.Errors) == 0
+	for i := range r.Signatures {
+		s := &r.Signatures[i]
+		if s.Errors == nil {
+			s.Errors = []Problem{}
+		}
+		if s.ChangedObjects == nil {
+			s.ChangedObjects = []int{}
+		}
+		if s.Chain == nil {
+			s.Chain = []CertificateReport{}
+		}
+		s.Valid = len(s.Errors) == 0
+		valid = valid && s.Valid
+	}
+	if r.Errors == nil {
+		r.Errors = []Problem{}
+	}
+	r.Valid = valid
+}
+
+// document is the state of one verification.
+type document struct {
+	v    *Verifier
+	f    *pdfstruct.File
+	data []byte
+	now  time.Time
+	ctx  context.Context
+}
