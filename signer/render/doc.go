@@ -127,8 +127,8 @@ func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) error {
 		s(tt.XMin)+" "+s(tt.YMin)+" "+s(tt.XMax)+" "+s(tt.YMax)+"] /ItalicAngle "+
 		strconv.FormatFloat(tt.ItalicAngle, 'f', -1, 64)+" /Ascent "+s(tt.Ascent)+" /Descent "+s(tt.Descent)+
 		" /CapHeight "+s(tt.CapHeight)+" /StemV 80 /FontFile2 "+ref(fileObj)+" >>")
-	w.Stream(fileObj, "/Length1 "+strconv.Itoa(len(sub.Data)), sub.Data, true)
-	w.Stream(tuObj, "", d.toUnicode(len(sub.Old)), true)
+	w.Stream(fileObj, "/Length1 "+strconv.Itoa(len(sub.Data)), sub.Data, pdfw.Huffman)
+	w.Stream(tuObj, "", d.toUnicode(), pdfw.Fast)
 	return nil
 }
 
@@ -142,7 +142,7 @@ func sign(v int) float64 {
 // toUnicode writes a CMap mapping every drawn subset id to its character
 // (UTF-16BE, surrogate pairs beyond the BMP). Component-only glyphs added
 // by the subsetter are never drawn and have no entry.
-func (d *doc) toUnicode(n int) []byte {
+func (d *doc) toUnicode() []byte {
 	const hex = "0123456789ABCDEF"
 	b := make([]byte, 0, 400+len(d.runeOf)*18)
 	b = append(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"+

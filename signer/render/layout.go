@@ -2,9 +2,6 @@ package render
 
 import (
 	"strings"
-	"unicode/utf8"
-
-	"sihub/signer/render/pdfw"
 )
 
 // Alignment of text in a box.
@@ -234,8 +231,8 @@ func (fl *flow) headerHeight(t *table) float64 {
 }
 
 // drawTable draws the header and rows, continuing on new pages with the
-// header repeated. keep is extra height (a caption already drawn counts as
-// zero) that must fit with the header and the first row.
+// header repeated. The header never stands alone at the foot of a page:
+// it moves to the next page unless the first row fits under it.
 func (fl *flow) drawTable(t *table, rows [][]cell) {
 	first := 0.0
 	if len(rows) > 0 {
@@ -252,8 +249,3 @@ func (fl *flow) drawTable(t *table, rows [][]cell) {
 		fl.drawRow(t, row, lines, h)
 	}
 }
-
-// textWidthRunes is the number of runes of s, for sizing columns.
-func textWidthRunes(s string) int { return utf8.RuneCountInString(s) }
-
-var _ = pdfw.AppendNum

@@ -115,7 +115,7 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 	}
 
 	for i, p := range d.pages {
-		w.Stream(contentObjs[i], "", p.c.B, true)
+		w.Stream(contentObjs[i], "", p.c.B, pdfw.Fast)
 	}
 	sealPage := pageObjs[m.SealPg]
 	var annots strings.Builder
@@ -136,7 +136,7 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 
 	num := func(v float64) string { return string(pdfw.AppendNum(nil, v)) }
 	w.Stream(form, "/Type /XObject /Subtype /Form /BBox [0 0 "+num(dia)+" "+num(dia)+"] /Resources << /Font << /F1 "+
-		ref(font)+" >> /ExtGState << /GS1 << /Type /ExtGState /BM /Multiply >> >> >>", sealStream, true)
+		ref(font)+" >> /ExtGState << /GS1 << /Type /ExtGState /BM /Multiply >> >> >>", sealStream, pdfw.Fast)
 
 	x0, y0 := m.SealAt[0]-dia/2, m.SealAt[1]-dia/2
 	rect := "[" + num(x0) + " " + num(y0) + " " + num(x0+dia) + " " + num(y0+dia) + "]"

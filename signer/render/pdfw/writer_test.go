@@ -32,7 +32,7 @@ func onePage(t *testing.T) ([]byte, int, []int) {
 	c.Line(10, 10, 100.25, 100.125)
 	c.Circle(50, 50, 20)
 	c.Raw("S\n")
-	w.Stream(content, "", c.B, true)
+	w.Stream(content, "", c.B, Fast)
 	w.Object(page, "<< /Type /Page /Parent "+strconv.Itoa(pages)+" 0 R /MediaBox [0 0 200 200] /Contents "+strconv.Itoa(content)+" 0 R >>")
 	w.Object(pages, "<< /Type /Pages /Kids ["+strconv.Itoa(page)+" 0 R] /Count 1 >>")
 	w.Object(cat, "<< /Type /Catalog /Pages "+strconv.Itoa(pages)+" 0 R >>")

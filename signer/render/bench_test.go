@@ -1,0 +1,29 @@
+package render
+
+import (
+	"testing"
+)
+
+// BenchmarkRenderInsuranceCertificate renders the 24-month certificate
+// with two signature fields on all cores; bytes/doc is the file size.
+func BenchmarkRenderInsuranceCertificate(b *testing.B) {
+	r := renderer(b)
+	c := sampleCertificate(24)
+	o := sampleOptions(2)
+	o.Rand = nil
+	p, err := r.InsuranceCertificate(c, o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := r.InsuranceCertificate(c, o); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(len(p.PDF)), "bytes/doc")
+}
