@@ -1,0 +1,231 @@
+package pades
+
+import (
+	"bytes"
+	"crypto"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/emmansun/gmsm/smx509"
+
+	"sihub/certs/cms"
+)
+
+// Errors of Seal, usable with errors.Is.
+var (
+	// ErrContentsTooSmall: the CMS does not fit in the reserved /Contents.
+	ErrContentsTooSmall = errors.New("pades: signature does not fit in the reserved /Contents")
+	// ErrNoSpareField: more sealers than the document has signature fields.
+	ErrNoSpareField = errors.New("pades: no spare signature field left")
+	// ErrBadPlaceholder: the Prepared does not describe its own bytes.
+	ErrBadPlaceholder = errors.New("pades: placeholder does not match the PDF")
+)
+
+// Sealer is one seal applied by Seal: its key, certificate, the
+// certificates to embed (intermediates), and what its signature dictionary
+// says. Info.Time is also the CMS signingTime.
+type Sealer struct {
+	Key         crypto.Signer
+	Certificate *smx509.Certificate
+	Chain       []*smx509.Certificate
+	Info        SigInfo
+}
+
+// Seal signs a prepared PDF with one or more seals and returns the sealed
+// file.
+//
+// sealers[0] fills p.First: its /ByteRange becomes [0 a b c] (a the offset
+// of '<' of /Contents, b the offset after '>', c the rest of the base
+// revision), the two ranges are hashed with the key's digest (SM3 for SM2,
+// SHA-256 for P-256 and RSA), and the detached CMS is written as hex into
+// /Contents. Each further sealer i appends an incremental update — a new
+// signature dictionary (object number Revision.Size, Size+1, …), the spare
+// field p.Spare[i-1] rewritten with /V pointing at it, a classic xref
+// section for the two objects and a trailer with /Prev — and signs the whole
+// file up to its end, earlier signatures included.
+//
+// Seal neither re-parses the PDF nor modifies p (it is safe to call
+// concurrently on the same Prepared). On any error it returns nil and the
+// error, never a partly sealed file.
+func Seal(p *Prepared, sealers []Sealer) ([]byte, error) {
+	if p == nil || len(sealers) == 0 {
+		return nil, errors.New("pades: Seal needs a prepared PDF and at least one sealer")
+	}
+	if len(sealers)-1 > len(p.Spare) {
+		return nil, fmt.Errorf("%w: %d sealers, %d spare fields", ErrNoSpareField, len(sealers), len(p.Spare))
+	}
+	if err := checkPlaceholder(p.PDF, p.First); err != nil {
+		return nil, err
+	}
+	if len(sealers) > 1 && (p.Revision.Size <= 0 || p.Revision.Root <= 0 || p.Revision.XrefOffset <= 0 ||
+		p.Revision.XrefOffset >= int64(len(p.PDF))) {
+		return nil, fmt.Errorf("%w: revision %+v", ErrBadPlaceholder, p.Revision)
+	}
+	contentsLen := (p.First.ContentsLen - 2) / 2
+
+	// Build the further signature dictionaries first, to size the output
+	// once.
+	type update struct {
+		dict  []byte
+		ph    Placeholder
+		field []byte
+	}
+	updates := make([]update, len(sealers)-1)
+	size := len(p.PDF) + 1
+	for i := range updates {
+		s := &sealers[i+1]
+		dict, ph := SigDict(s.Info, contentsLen)
+		field, err := withV(p.Spare[i], p.Revision.Size+i)
+		if err != nil {
+			return nil, err
+		}
+		updates[i] = update{dict: dict, ph: ph, field: field}
+		size += len(dict) + len(field) + 512 + 2*len(p.Revision.ID[0]) + 2*len(p.Revision.ID[1])
+	}
+	out := make([]byte, len(p.PDF), size)
+	copy(out, p.PDF)
+
+	if err := sign(out, p.First, &sealers[0], 0); err != nil {
+		return nil, err
+	}
+	prevXref := p.Revision.XrefOffset
+	for i, u := range updates {
+		sigObj := p.Revision.Size + i
+		if out[len(out)-1] != '\n' {
+			out = append(out, '\n')
+		}
+		sigOff := len(out)
+		out = strconv.AppendInt(out, int64(sigObj), 10)
+		out = append(out, " 0 obj\n"...)
+		ph := u.ph.Shift(len(out))
+		out = append(out, u.dict...)
+		out = append(out, "\nendobj\n"...)
+		fieldObj := p.Spare[i].Object
+		fieldOff := len(out)
+		out = strconv.AppendInt(out, int64(fieldObj), 10)
+		out = append(out, " 0 obj\n"...)
+		out = append(out, u.field...)
+		out = append(out, "\nendobj\n"...)
+
+		xref := len(out)
+		out = append(out, "xref\n"...)
+		first, second := [2]int{fieldObj, fieldOff}, [2]int{sigObj, sigOff}
+		if first[0] > second[0] {
+			first, second = second, first
+		}
+		out = appendXrefSection(out, first[0], first[1])
+		out = appendXrefSection(out, second[0], second[1])
+		out = append(out, "trailer\n<< /Size "...)
+		out = strconv.AppendInt(out, int64(sigObj+1), 10)
+		out = append(out, " /Root "...)
+		out = strconv.AppendInt(out, int64(p.Revision.Root), 10)
+		out = append(out, " 0 R"...)
+		if p.Revision.Info > 0 {
+			out = append(out, " /Info "...)
+			out = strconv.AppendInt(out, int64(p.Revision.Info), 10)
+			out = append(out, " 0 R"...)
+		}
+		if p.Revision.ID[0] != nil {
+			out = append(out, " /ID [<"...)
+			out = hex.AppendEncode(out, p.Revision.ID[0])
+			out = append(out, "> <"...)
+			out = hex.AppendEncode(out, p.Revision.ID[1])
+			out = append(out, ">]"...)
+		}
+		out = append(out, " /Prev "...)
+		out = strconv.AppendInt(out, prevXref, 10)
+		out = append(out, " >>\nstartxref\n"...)
+		out = strconv.AppendInt(out, int64(xref), 10)
+		out = append(out, "\n%%EOF\n"...)
+		prevXref = int64(xref)
+
+		if err := sign(out, ph, &sealers[i+1], i+1); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// checkPlaceholder verifies that ph points at an empty ByteRange array and
+// a /Contents hex string inside pdf, the array before the string.
+func checkPlaceholder(pdf []byte, ph Placeholder) error {
+	n := len(pdf)
+	switch {
+	case ph.ByteRangeLen < byteRangeWidth, ph.ContentsLen < 4, ph.ContentsLen%2 != 0,
+		ph.ByteRange < 0, ph.ByteRange+ph.ByteRangeLen > ph.Contents, ph.Contents+ph.ContentsLen > n:
+		return fmt.Errorf("%w: %+v in %d bytes", ErrBadPlaceholder, ph, n)
+	case pdf[ph.ByteRange] != '[' || pdf[ph.ByteRange+ph.ByteRangeLen-1] != ']' ||
+		pdf[ph.Contents] != '<' || pdf[ph.Contents+ph.ContentsLen-1] != '>':
+		return fmt.Errorf("%w: no [ ] and < > at the offsets", ErrBadPlaceholder)
+	}
+	return nil
+}
+
+// withV returns the spare field's dictionary with "/V n 0 R" added.
+func withV(f SpareField, sigObj int) ([]byte, error) {
+	d := bytes.TrimSpace(f.Dict)
+	if f.Object <= 0 || !bytes.HasPrefix(d, []byte("<<")) || !bytes.HasSuffix(d, []byte(">>")) || len(d) < 4 {
+		return nil, fmt.Errorf("%w: spare field %d is not a dictionary", ErrBadPlaceholder, f.Object)
+	}
+	if bytes.Contains(d, []byte("/V ")) {
+		return nil, fmt.Errorf("%w: spare field %d already has a value", ErrBadPlaceholder, f.Object)
+	}
+	out := make([]byte, 0, len(d)+24)
+	out = append(out, d[:len(d)-2]...)
+	if c := out[len(out)-1]; c != ' ' && c != '\n' {
+		out = append(out, ' ')
+	}
+	out = append(out, "/V "...)
+	out = strconv.AppendInt(out, int64(sigObj), 10)
+	out = append(out, " 0 R >>"...)
+	return out, nil
+}
+
+// appendXrefSection appends a one-entry xref subsection.
+func appendXrefSection(out []byte, obj, off int) []byte {
+	out = strconv.AppendInt(out, int64(obj), 10)
+	out = append(out, " 1\n"...)
+	var e [20]byte
+	copy(e[:], "0000000000 00000 n \n")
+	for i, v := 9, off; i >= 0; i-- {
+		e[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return append(out, e[:]...)
+}
+
+// sign fills the placeholder ph of out, whose signature covers all of out.
+func sign(out []byte, ph Placeholder, s *Sealer, index int) error {
+	if s.Key == nil || s.Certificate == nil {
+		return fmt.Errorf("pades: sealer %d has no key or certificate", index)
+	}
+	a := int64(ph.Contents)
+	b := a + int64(ph.ContentsLen)
+	br, err := formatByteRange([4]int64{0, a, b, int64(len(out)) - b}, ph.ByteRangeLen)
+	if err != nil {
+		return err
+	}
+	copy(out[ph.ByteRange:], br)
+
+	d, err := cms.DigestFor(s.Key.Public())
+	if err != nil {
+		return fmt.Errorf("pades: sealer %d: %w", index, err)
+	}
+	h := d.New()
+	h.Write(out[:a])
+	h.Write(out[b:])
+	var sum [64]byte
+	sig, err := cms.SignDetached(h.Sum(sum[:0]), cms.SignOptions{
+		Signer: s.Key, Certificate: s.Certificate, Chain: s.Chain, SigningTime: s.Info.Time,
+	})
+	if err != nil {
+		return fmt.Errorf("pades: sealer %d: %w", index, err)
+	}
+	if 2*len(sig) > ph.ContentsLen-2 {
+		return fmt.Errorf("%w: sealer %d needs %d bytes, %d reserved", ErrContentsTooSmall, index, len(sig), (ph.ContentsLen-2)/2)
+	}
+	hex.Encode(out[a+1:], sig)
+	return nil
+}
