@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ type testDoc struct {
 	code, number string // written to /Info as /SihubCode and /SihubNumber ("" to omit)
 	spare        bool   // add an unsigned spare signature field (object 8)
 	noField      bool   // no signature field and no signature dictionary
+	padding      int    // bytes of extra page content (to reach a realistic file size)
 }
 
 // pdfWriter accumulates objects and remembers their offsets.
@@ -82,6 +84,9 @@ func buildUnsigned(t testing.TB, doc testDoc, signedAt time.Time) placed {
 	w.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
 	w.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots "+annots+" >>")
 	content := "BT /F1 12 Tf 72 770 Td (Insurance certificate) Tj ET"
+	if doc.padding > 0 {
+		content += "\n%" + strings.Repeat("0123456789abcdef", doc.padding/16+1)[:doc.padding]
+	}
 	w.obj(4, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
 	var ph pades.Placeholder
 	nums := []int{1, 2, 3, 4}
