@@ -144,7 +144,6 @@ func allowed(list []Reason, c Reason) bool {
 	return false
 }
 
-
 // TestPyHankoCorpus runs pyHanko's signed PDFs with its test root as the
 // trust anchor: signatures are found, none fails the integrity checks
 // except the algorithms certs/cms does not implement (Ed448, Ed25519), and
