@@ -1,6 +1,13 @@
 package portal
 
-import "net/http"
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"sihub/verifier"
+)
 
 type uploadFormPage struct {
 	Limit string
@@ -11,13 +18,125 @@ func (s *server) handleUploadForm(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// readUpload reads the PDF in multipart field "file", at most
+// MaxUploadBytes (the body itself is capped by withBodyLimit).
+func (s *server) readUpload(r *http.Request) ([]byte, error) {
+	if r.ContentLength > s.cfg.MaxUploadBytes+multipartOverhead {
+		return nil, ErrTooLarge // declared too large: refuse without reading
+	}
+	if err := r.ParseMultipartForm(s.cfg.MaxUploadBytes + multipartOverhead); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, err
+		}
+		// multipart does not always wrap the reader's error; a capped body
+		// that hit its limit keeps answering with it.
+		if _, rerr := r.Body.Read(make([]byte, 1)); errors.As(rerr, &tooBig) {
+			return nil, rerr
+		}
+		return nil, userErr(ErrBadRequest, "请通过表单选择并上传 PDF 文件。", err)
+	}
+	f, _, err := r.FormFile("file")
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, userErr(ErrBadRequest, "请选择要验证的 PDF 文件。", err)
+	}
+	if err != nil {
+		return nil, userErr(ErrBadRequest, "", err)
+	}
+	defer f.Close()
+	pdf, err := io.ReadAll(io.LimitReader(f, s.cfg.MaxUploadBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(pdf)) > s.cfg.MaxUploadBytes {
+		return nil, ErrTooLarge
+	}
+	if len(pdf) == 0 {
+		return nil, userErr(ErrBadRequest, "上传的文件是空的，请重新选择。", nil)
+	}
+	return pdf, nil
+}
+
+// cleanupMultipart removes temporary files of a parsed multipart form.
+func cleanupMultipart(r *http.Request) {
+	if r.MultipartForm != nil {
+		_ = r.MultipartForm.RemoveAll()
+	}
+}
+
 func (s *server) handleVerifyUpload(w http.ResponseWriter, r *http.Request) error {
-	return ErrUnavailable
+	defer cleanupMultipart(r)
+	pdf, err := s.readUpload(r)
+	if err != nil {
+		return err
+	}
+	if err := s.checkCSRF(r); err != nil {
+		return err
+	}
+	if s.deps.Verifier == nil {
+		return userErr(ErrUnavailable, "文件验证服务暂不可用，请稍后再试，或使用防伪码验证。", nil)
+	}
+	rep := s.deps.Verifier.Verify(r.Context(), pdf)
+	s.recordVerification(r, "upload", rep)
+	s.render(w, r, http.StatusOK, "upload_result", "文件验证结果", newUploadResult(rep, s.cfg.Now()))
+	return nil
 }
 
+// handleAPIVerifyUpload answers with the verifier's report, the same object
+// `sihub verify --json` prints, whatever the verdict.
 func (s *server) handleAPIVerifyUpload(w http.ResponseWriter, r *http.Request) error {
-	return ErrUnavailable
+	defer cleanupMultipart(r)
+	pdf, err := s.readUpload(r)
+	if err != nil {
+		return err
+	}
+	if s.deps.Verifier == nil {
+		return ErrUnavailable
+	}
+	rep := s.deps.Verifier.Verify(r.Context(), pdf)
+	s.recordVerification(r, "api_upload", rep)
+	writeJSON(w, http.StatusOK, rep)
+	return nil
 }
 
-// Verifier is replaced once package verifier lands.
-type Verifier interface{}
+// recordVerification counts and audits one verification of a file.
+func (s *server) recordVerification(r *http.Request, method string, rep *verifier.Report) {
+	result, outcome := "invalid", "invalid"
+	if rep.Valid {
+		result, outcome = "valid", "ok"
+	}
+	s.metrics.verified.WithLabelValues(method, result).Inc()
+	object := rep.Document.Code
+	if object == "" {
+		object = "sha256:" + rep.Document.SHA256
+	}
+	var reasons []string
+	for _, p := range allProblems(rep) {
+		reasons = append(reasons, string(p.Code))
+	}
+	actor := s.actor(r)
+	if method == "api_upload" {
+		actor = "api"
+	}
+	s.audit(r, actor, actionVerify, object, outcome, method+": "+strings.Join(dedupe(reasons), ","))
+}
+
+func allProblems(rep *verifier.Report) []verifier.Problem {
+	out := append([]verifier.Problem(nil), rep.Errors...)
+	for _, sig := range rep.Signatures {
+		out = append(out, sig.Errors...)
+	}
+	return out
+}
+
+func dedupe(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

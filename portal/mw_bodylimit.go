@@ -6,10 +6,6 @@ import "net/http"
 // fails with *http.MaxBytesError, which respondError maps to 413.
 func withBodyLimit(limit int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > limit {
-			r.Body.Close()
-			w.Header().Set("Connection", "close")
-		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})

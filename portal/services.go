@@ -7,6 +7,7 @@ import (
 
 	"sihub/model"
 	"sihub/signer"
+	"sihub/verifier"
 )
 
 // Accounts finds portal logins.
@@ -32,6 +33,12 @@ type Persons interface {
 // Issuer issues sealed documents (signer.Service).
 type Issuer interface {
 	Issue(ctx context.Context, req signer.IssueRequest) (*signer.Issued, error)
+}
+
+// Verifier checks a PDF and reports; it never fails: every problem is in
+// the report (verifier.Verifier).
+type Verifier interface {
+	Verify(ctx context.Context, pdf []byte) *verifier.Report
 }
 
 // QRClaims are the fields a signed QR token vouches for (signer/qrtoken
