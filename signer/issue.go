@@ -5,7 +5,7 @@
 package signer
 
 import (
-	"context"
+	"errors"
 	"time"
 
 	"sihub/model"
@@ -21,6 +21,26 @@ const (
 	KindRightsRecord             = "rights-record"
 	KindBenefitDetails           = "benefit-details"
 	KindOverseasExemption        = "overseas-exemption"
+)
+
+// KindNames are the documents' Chinese names.
+var KindNames = map[string]string{
+	KindInsuranceCertificate:     "参保证明（个人）",
+	KindUnitInsuranceCertificate: "参保证明（单位）",
+	KindReceipt:                  "受理通知单",
+	KindResultNotice:             "结果告知单",
+	KindTransferVoucher:          "基本养老保险参保缴费凭证",
+	KindRightsRecord:             "个人权益记录单",
+	KindBenefitDetails:           "待遇享受明细",
+	KindOverseasExemption:        "境外社会保险免缴证明",
+}
+
+// Errors. Each wraps ErrBadRequest or is a kind of its own.
+var (
+	// ErrBadRequest: the request itself is wrong (unknown kind, invalid subject).
+	ErrBadRequest = errors.New("signer: bad request")
+	// ErrUnsupportedKind: the kind is known but this version cannot issue it yet.
+	ErrUnsupportedKind = errors.New("signer: document kind not supported yet")
 )
 
 // IssueRequest asks for one sealed document.
@@ -42,5 +62,3 @@ type Issued struct {
 
 // Clock returns the current time; tests inject a fixed one.
 type Clock func() time.Time
-
-var _ = context.Background

@@ -1,0 +1,174 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"sihub/certs"
+	"sihub/hsm"
+	"sihub/hsm/soft"
+	"sihub/portal"
+	"sihub/signer"
+	"sihub/signer/render"
+	"sihub/store"
+	"sihub/store/mongo"
+	"sihub/store/sqlite"
+	"sihub/verifier"
+)
+
+// App is a wired sihub instance.
+type App struct {
+	Config   Config
+	Store    store.Store
+	Keys     hsm.Backend
+	PKI      *certs.PKI
+	Issuer   *signer.Service
+	Verifier *verifier.Verifier
+	QR       *QRChecker
+	Logger   *slog.Logger
+
+	keys *soft.Backend
+}
+
+// Options tune Open beyond Config.
+type Options struct {
+	Logger *slog.Logger
+	// NoDemo skips seeding even when Config.Demo is set.
+	NoDemo bool
+}
+
+// Open opens the store and the keystore, ensures the development PKI and
+// seals exist, seeds the demo data on first start, and builds the services.
+func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	a := &App{Config: cfg, Logger: log}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("app: data directory: %w", err)
+	}
+	var err error
+	if cfg.MongoURI != "" {
+		a.Store, err = mongo.Open(ctx, cfg.MongoURI, cfg.MongoDB)
+	} else {
+		a.Store, err = sqlite.Open(ctx, cfg.DataDir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("app: opening store: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
+	if cfg.DevelopmentKeys() {
+		log.Warn("keys are protected by the development passphrase; set SIHUB_KEY_PASSPHRASE in production")
+	}
+	a.keys, err = soft.Open(ctx, a.Store, []byte(cfg.KeyPassphrase), soft.Options{Now: cfg.Now})
+	if err != nil {
+		return nil, fmt.Errorf("app: opening keystore: %w", err)
+	}
+	a.Keys = hsm.VerifyingBackend(a.keys)
+	a.PKI, err = certs.EnsureDevelopmentPKI(ctx, a.Keys, a.Store, certs.Config{
+		Agency: cfg.Agency, Region: cfg.Region, Algorithms: []hsm.Algorithm{hsm.SM2, hsm.P256},
+		Now: cfg.Now, PublicURL: cfg.PublicURL,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: PKI: %w", err)
+	}
+	if cfg.Demo && !o.NoDemo {
+		n, err := a.Store.CountPersons(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			if err := SeedDemo(ctx, a.Store, cfg.Now()); err != nil {
+				return nil, err
+			}
+			log.Info("demo data seeded", "person", DemoPersonID, "unit", DemoUnitCode)
+		}
+	}
+	font, err := render.DefaultFont()
+	if err != nil {
+		return nil, fmt.Errorf("app: font: %w", err)
+	}
+	a.Issuer, err = signer.NewService(signer.Config{
+		Agency: cfg.Agency, Region: cfg.Region, PublicURL: cfg.PublicURL, Validity: cfg.Validity, Now: cfg.Now,
+	}, a.Store, a.Store, a.Store, a.PKI, render.New(font))
+	if err != nil {
+		return nil, err
+	}
+	a.Verifier = verifier.New(verifier.Options{Roots: a.PKI.Roots(), Registry: a.Store, Now: cfg.Now})
+	a.QR = &QRChecker{Certs: a.Store, Now: cfg.Now}
+	ok = true
+	return a, nil
+}
+
+// Handler builds the portal.
+func (a *App) Handler(version string) (http.Handler, error) {
+	key, err := a.sessionKey()
+	if err != nil {
+		return nil, err
+	}
+	return portal.New(portal.Config{
+		PublicURL: a.Config.PublicURL, ThemeColor: a.Config.ThemeColor, SessionKey: key,
+		MaxUploadBytes: a.Config.MaxUpload, Now: a.Config.Now, Logger: a.Logger, Version: version,
+		AgencyName: a.Config.Agency,
+	}, portal.Deps{
+		Accounts: a.Store, Documents: a.Store, Persons: a.Store, Issuer: a.Issuer,
+		Verifier: a.Verifier, QRChecker: a.QR, Audit: a.Store,
+	})
+}
+
+// sessionKey reads the portal's cookie key from the data directory,
+// creating it (0600) on first start.
+func (a *App) sessionKey() ([]byte, error) {
+	p := filepath.Join(a.Config.DataDir, "session.key")
+	b, err := os.ReadFile(p)
+	if err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("app: session key: %w", err)
+	}
+	b = make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	tmp := p + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return nil, fmt.Errorf("app: session key: %w", err)
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		return nil, fmt.Errorf("app: session key: %w", err)
+	}
+	return b, nil
+}
+
+// Close releases the keystore and the store.
+func (a *App) Close() error {
+	var errs []error
+	if a.keys != nil {
+		errs = append(errs, a.keys.Close())
+	}
+	if a.Store != nil {
+		errs = append(errs, a.Store.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"sihub/signer"
+)
+
+func benchApp(b *testing.B) *App {
+	b.Helper()
+	cfg := Defaults()
+	cfg.DataDir = b.TempDir()
+	a, err := Open(context.Background(), cfg, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { a.Close() })
+	return a
+}
+
+// BenchmarkIssueCertificate measures a whole issuance: read the records,
+// render, seal, store and audit — per document, on all cores.
+func BenchmarkIssueCertificate(b *testing.B) {
+	for _, alg := range []string{"sm2", "p256"} {
+		b.Run(alg, func(b *testing.B) {
+			a := benchApp(b)
+			ctx := context.Background()
+			req := signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, Algorithms: []string{alg}, Actor: "bench"}
+			if _, err := a.Issuer.Issue(ctx, req); err != nil { // warm up: font, keys
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := a.Issuer.Issue(ctx, req); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+		})
+	}
+}
+
+// BenchmarkVerifyCertificate measures a full verification of a sealed
+// certificate (structure, digest, CMS signature, chain, registry), on all cores.
+func BenchmarkVerifyCertificate(b *testing.B) {
+	for _, alg := range []string{"sm2", "p256"} {
+		b.Run(alg, func(b *testing.B) {
+			a := benchApp(b)
+			ctx := context.Background()
+			iss, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, Algorithms: []string{alg}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r := a.Verifier.Verify(ctx, iss.PDF); !r.Valid {
+				b.Fatalf("fresh document not valid: %+v", r)
+			}
+			b.SetBytes(int64(len(iss.PDF)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if r := a.Verifier.Verify(ctx, iss.PDF); !r.Valid {
+						b.Error("not valid")
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+		})
+	}
+}

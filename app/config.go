@@ -1,0 +1,130 @@
+// Package app wires sihub together: it opens the store, the key backend
+// and the development PKI, seeds demo data on first start, and builds the
+// issuing service, the verifier and the portal. cmd/sihub and the
+// end-to-end tests use it; nothing below it imports it.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"sihub/hsm/soft"
+)
+
+// DevelopmentPassphrase protects software keys when SIHUB_KEY_PASSPHRASE is
+// not set. The server warns at every start while it is in use.
+const DevelopmentPassphrase = soft.DevelopmentPassphrase
+
+// Config is sihub's typed configuration. Every field has a documented
+// default; FromEnv reads the SIHUB_* environment variables.
+type Config struct {
+	Addr          string        // SIHUB_ADDR, default 127.0.0.1:8080
+	DataDir       string        // SIHUB_DATA, default ./data
+	PublicURL     string        // SIHUB_PUBLIC_URL, default http://127.0.0.1:8080
+	MongoURI      string        // SIHUB_MONGO_URI; empty selects the embedded SQLite store
+	MongoDB       string        // SIHUB_MONGO_DB, default sihub
+	KeyPassphrase string        // SIHUB_KEY_PASSPHRASE, default DevelopmentPassphrase (warned about)
+	Agency        string        // SIHUB_AGENCY, default 示范市社会保险事业管理中心
+	Region        string        // SIHUB_REGION, default 110105
+	ThemeColor    string        // SIHUB_THEME_COLOR, default #1f5fa8
+	Validity      time.Duration // SIHUB_CERT_VALIDITY (Go duration), default 2160h (90 days)
+	Demo          bool          // SIHUB_DEMO, default true: seed the demo accounts and records on first start
+	MaxUpload     int64         // SIHUB_MAX_UPLOAD bytes, default 16 MiB
+
+	Now func() time.Time // injected clock; default time.Now
+}
+
+// Defaults returns the configuration with every default filled in.
+func Defaults() Config {
+	return Config{
+		Addr:          "127.0.0.1:8080",
+		DataDir:       "data",
+		PublicURL:     "http://127.0.0.1:8080",
+		MongoDB:       "sihub",
+		KeyPassphrase: DevelopmentPassphrase,
+		Agency:        "示范市社会保险事业管理中心",
+		Region:        "110105",
+		ThemeColor:    "#1f5fa8",
+		Validity:      90 * 24 * time.Hour,
+		Demo:          true,
+		MaxUpload:     16 << 20,
+		Now:           time.Now,
+	}
+}
+
+// FromEnv returns the defaults overridden by the environment.
+func FromEnv(getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	c := Defaults()
+	set := func(name string, dst *string) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	set("SIHUB_ADDR", &c.Addr)
+	set("SIHUB_DATA", &c.DataDir)
+	set("SIHUB_PUBLIC_URL", &c.PublicURL)
+	set("SIHUB_MONGO_URI", &c.MongoURI)
+	set("SIHUB_MONGO_DB", &c.MongoDB)
+	if v := getenv("SIHUB_KEY_PASSPHRASE"); v != "" {
+		c.KeyPassphrase = v
+	}
+	set("SIHUB_AGENCY", &c.Agency)
+	set("SIHUB_REGION", &c.Region)
+	set("SIHUB_THEME_COLOR", &c.ThemeColor)
+	if v := getenv("SIHUB_CERT_VALIDITY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("app: SIHUB_CERT_VALIDITY: %w", err)
+		}
+		c.Validity = d
+	}
+	if v := getenv("SIHUB_DEMO"); v != "" {
+		c.Demo = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
+	}
+	if v := getenv("SIHUB_MAX_UPLOAD"); v != "" {
+		var n int64
+		if _, err := fmt.Sscan(v, &n); err != nil || n <= 0 {
+			return c, fmt.Errorf("app: SIHUB_MAX_UPLOAD must be a positive number of bytes, got %q", v)
+		}
+		c.MaxUpload = n
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the configuration.
+func (c Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("SIHUB_ADDR %q: %v", c.Addr, err))
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("SIHUB_PUBLIC_URL %q is not an http(s) URL", c.PublicURL))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("SIHUB_DATA is empty"))
+	}
+	if len(c.KeyPassphrase) < 12 {
+		errs = append(errs, errors.New("SIHUB_KEY_PASSPHRASE must have at least 12 characters"))
+	}
+	if c.Agency == "" {
+		errs = append(errs, errors.New("SIHUB_AGENCY is empty"))
+	}
+	if c.Validity < 24*time.Hour {
+		errs = append(errs, fmt.Errorf("SIHUB_CERT_VALIDITY %s is shorter than a day", c.Validity))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("app: configuration: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// DevelopmentKeys reports whether keys are protected by the development passphrase.
+func (c Config) DevelopmentKeys() bool { return c.KeyPassphrase == DevelopmentPassphrase }

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"sihub/app"
+)
+
+// sihub runs the command in process and returns its exit code and output.
+func sihub(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is required in CI: %v", name, err)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return p
+}
+
+var issuedLine = regexp.MustCompile(`^number=(CBZM-\d{4}-\d{8}) code=([0-9A-Z]{18}) file=`)
+
+type report struct {
+	Valid      bool `json:"valid"`
+	Signatures []struct {
+		Algorithm            string `json:"algorithm"`
+		CoversWholeDocument  bool   `json:"covers_whole_document"`
+		ChainTrusted         bool   `json:"chain_trusted"`
+		ModifiedAfterSigning bool   `json:"modified_after_signing"`
+		Errors               []struct {
+			Code string `json:"code"`
+		} `json:"errors"`
+	} `json:"signatures"`
+	Document struct {
+		Code           string `json:"code"`
+		RegistryStatus string `json:"registry_status"`
+	} `json:"document"`
+	Errors []struct {
+		Code string `json:"code"`
+	} `json:"errors"`
+}
+
+func verifyJSON(t *testing.T, file string) (int, report) {
+	t.Helper()
+	code, out, errOut := sihub(t, "verify", "--json", file)
+	var r report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("verify --json printed no report (exit %d): %v\n%s\n%s", code, err, out, errOut)
+	}
+	return code, r
+}
+
+// TestIssueVerifyCLI is the command-line slice of the contract: issue from
+// the stored demo data, verify the result, and see tampering rejected.
+func TestIssueVerifyCLI(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("SIHUB_DATA", filepath.Join(dir, "data"))
+	t.Setenv("SIHUB_KEY_PASSPHRASE", "")
+
+	for _, alg := range []string{"sm2", "p256", "sm2,p256"} {
+		t.Run(strings.ReplaceAll(alg, ",", "+"), func(t *testing.T) {
+			out := filepath.Join(dir, strings.ReplaceAll(alg, ",", "-")+".pdf")
+			code, stdout, stderr := sihub(t, "issue", "--kind", "insurance-certificate", "--subject", app.DemoPersonID, "--alg", alg, "--out", out)
+			if code != 0 {
+				t.Fatalf("issue exit %d: %s", code, stderr)
+			}
+			m := issuedLine.FindStringSubmatch(stdout)
+			if m == nil {
+				t.Fatalf("issue printed %q", stdout)
+			}
+			code, r := verifyJSON(t, out)
+			if code != 0 || !r.Valid {
+				t.Fatalf("verify exit %d, report %+v", code, r)
+			}
+			if want := len(strings.Split(alg, ",")); len(r.Signatures) != want {
+				t.Fatalf("%d signatures, want %d", len(r.Signatures), want)
+			}
+			last := r.Signatures[len(r.Signatures)-1]
+			if !last.CoversWholeDocument || !last.ChainTrusted || last.ModifiedAfterSigning {
+				t.Errorf("last signature %+v", last)
+			}
+			if r.Document.Code != m[2] || r.Document.RegistryStatus != "valid" {
+				t.Errorf("document %+v, want code %s registered valid", r.Document, m[2])
+			}
+
+			// One flipped byte inside the signed range: not valid, exit 1.
+			pdf, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bad := bytes.Clone(pdf)
+			i := bytes.Index(bad, []byte("/MediaBox"))
+			bad[i+2] ^= 0x01
+			badFile := filepath.Join(dir, "flipped.pdf")
+			os.WriteFile(badFile, bad, 0o600)
+			if code, r := verifyJSON(t, badFile); code != 1 || r.Valid {
+				t.Errorf("flipped byte: exit %d valid %v", code, r.Valid)
+			}
+			// Bytes appended after signing: not valid.
+			appended := filepath.Join(dir, "appended.pdf")
+			os.WriteFile(appended, append(bytes.Clone(pdf), "\n% appended\n"...), 0o600)
+			if code, r := verifyJSON(t, appended); code != 1 || r.Valid {
+				t.Errorf("appended bytes: exit %d valid %v", code, r.Valid)
+			}
+		})
+	}
+
+	if code, _, _ := sihub(t, "verify", filepath.Join(dir, "missing.pdf")); code != 2 {
+		t.Errorf("verify of a missing file: exit %d, want 2", code)
+	}
+	if code, _, _ := sihub(t, "issue", "--subject", "110105199003071238", "--out", filepath.Join(dir, "x.pdf")); code != 2 {
+		t.Errorf("issue with a bad check digit: exit %d, want 2", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.pdf")); !os.IsNotExist(err) {
+		t.Errorf("failed issue left a file behind: %v", err)
+	}
+}
+
+// TestQRRoundTrip decodes the QR code from a rendering of the PDF with
+// zbarimg and checks the token offline with verify-qr.
+func TestQRRoundTrip(t *testing.T) {
+	pdftoppm := needTool(t, "pdftoppm")
+	zbarimg := needTool(t, "zbarimg")
+	dir := t.TempDir()
+	t.Setenv("SIHUB_DATA", filepath.Join(dir, "data"))
+	out := filepath.Join(dir, "c.pdf")
+	if code, _, stderr := sihub(t, "issue", "--subject", app.DemoPersonID, "--out", out); code != 0 {
+		t.Fatalf("issue: %s", stderr)
+	}
+	png := filepath.Join(dir, "page")
+	if b, err := exec.Command(pdftoppm, "-r", "150", "-png", "-singlefile", out, png).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, b)
+	}
+	text, err := exec.Command(zbarimg, "--raw", "-q", png+".png").Output()
+	if err != nil {
+		t.Fatalf("zbarimg found no QR code: %v", err)
+	}
+	link := strings.TrimSpace(string(text))
+	if !strings.HasPrefix(link, "http://127.0.0.1:8080/v/") || !strings.Contains(link, "?t=") {
+		t.Fatalf("QR holds %q", link)
+	}
+	code, stdout, stderr := sihub(t, "verify-qr", link)
+	if code != 0 {
+		t.Fatalf("verify-qr exit %d: %s %s", code, stdout, stderr)
+	}
+	var res app.QRResult
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || !res.Valid || res.Claims.HolderID != "110105********1239" {
+		t.Fatalf("verify-qr result %+v %v", res, err)
+	}
+	// A token from the link with its code swapped for another is rejected.
+	forged := strings.Replace(link, "/v/"+res.Claims.Code, "/v/"+strings.Repeat("2", 17)+"X", 1)
+	if code, _, _ := sihub(t, "verify-qr", forged); code != 1 {
+		t.Errorf("verify-qr accepted a link whose code differs from its token (exit %d)", code)
+	}
+}

@@ -1,0 +1,150 @@
+package signer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"sihub/model"
+	"sihub/signer/render"
+)
+
+// InsuranceTypeNames are the Chinese names of the insurance types.
+var InsuranceTypeNames = map[string]string{
+	model.InsPensionEnterprise: "企业职工基本养老保险",
+	model.InsPensionPublic:     "机关事业单位养老保险",
+	model.InsPensionResident:   "城乡居民基本养老保险",
+	model.InsUnemployment:      "失业保险",
+	model.InsMedical:           "职工基本医疗保险",
+	model.InsWorkInjury:        "工伤保险",
+	model.InsMaternity:         "生育保险",
+}
+
+// InsuranceStatusNames are the Chinese names of enrolment statuses.
+var InsuranceStatusNames = map[int]string{
+	model.InsStatusActive:     "参保缴费",
+	model.InsStatusSuspended:  "暂停缴费",
+	model.InsStatusTerminated: "终止参保",
+}
+
+// certificateMonths is how many months the 参保证明 lists.
+const certificateMonths = 24
+
+// certificateData reads everything a person's 参保证明 shows.
+func (s *Service) certificateData(ctx context.Context, personID string, now time.Time) (*render.InsuranceCertificate, error) {
+	p, err := s.records.Person(ctx, personID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, fmt.Errorf("%w: no insured person %s", ErrBadRequest, model.MaskID(personID))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("signer: person: %w", err)
+	}
+	units := map[string]string{}
+	unitName := func(code string) (string, error) {
+		if code == "" {
+			return "", nil
+		}
+		if n, ok := units[code]; ok {
+			return n, nil
+		}
+		u, err := s.records.Unit(ctx, code)
+		if errors.Is(err, model.ErrNotFound) {
+			units[code] = code
+			return code, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("signer: unit: %w", err)
+		}
+		units[code] = u.Name
+		return u.Name, nil
+	}
+	d := &render.InsuranceCertificate{Name: p.Name, Sex: p.Sex, PersonID: p.ID}
+	if d.UnitName, err = unitName(p.UnitCode); err != nil {
+		return nil, err
+	}
+	ins, err := s.records.Insurances(ctx, p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("signer: insurances: %w", err)
+	}
+	for _, in := range ins {
+		un, err := unitName(in.UnitCode)
+		if err != nil {
+			return nil, err
+		}
+		d.Statuses = append(d.Statuses, render.InsuranceStatus{
+			Type: in.Type, TypeName: nameOr(InsuranceTypeNames[in.Type], in.Type),
+			Status: nameOr(InsuranceStatusNames[in.Status], fmt.Sprint(in.Status)), Since: in.Since, UnitName: un,
+		})
+	}
+
+	// The 24 months before the month of issue.
+	last := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location()).AddDate(0, -1, 0)
+	first := last.AddDate(0, -(certificateMonths - 1), 0)
+	cs, err := s.records.ContributionsBetween(ctx, p.ID, first.Format("2006-01"), last.Format("2006-01"))
+	if err != nil {
+		return nil, fmt.Errorf("signer: contributions: %w", err)
+	}
+	rows := map[string]*render.MonthRow{}
+	for _, c := range cs {
+		r := rows[c.Month]
+		if r == nil {
+			r = &render.MonthRow{Month: c.Month, Status: "已缴费"}
+			rows[c.Month] = r
+		}
+		switch c.Type {
+		case model.InsPensionEnterprise, model.InsPensionPublic:
+			r.PensionBase, r.PensionPersonal = c.Base, c.Personal
+		case model.InsMedical:
+			r.MedicalBase, r.MedicalPersonal = c.Base, c.Personal
+		case model.InsUnemployment:
+			r.UnemploymentBase, r.UnemploymentPersonal = c.Base, c.Personal
+		}
+		if !c.Paid {
+			r.Status = "欠费"
+		}
+		if r.UnitName == "" {
+			if r.UnitName, err = unitName(c.UnitCode); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
+		if r, ok := rows[m.Format("2006-01")]; ok {
+			d.Months = append(d.Months, *r)
+		}
+	}
+	d.ConsecutiveMonths = consecutiveMonths(cs, p.UnitCode, last)
+	d.Notes = []string{
+		"本证明仅反映打印时点的参保缴费信息，缴费基数与个人缴费金额单位为元。",
+		"本证明加盖电子印章，与纸质证明具有同等效力；可扫描二维码或登录经办机构网站输入校验码核验真伪。",
+		fmt.Sprintf("本证明有效期至 %s。", now.Add(s.cfg.Validity).Format("2006年01月02日")),
+	}
+	return d, nil
+}
+
+// consecutiveMonths counts the paid pension months at unit, going back from
+// last without a gap.
+func consecutiveMonths(cs []model.Contribution, unit string, last time.Time) int {
+	if unit == "" {
+		return 0
+	}
+	paid := map[string]bool{}
+	for _, c := range cs {
+		if (c.Type == model.InsPensionEnterprise || c.Type == model.InsPensionPublic) && c.Paid && c.UnitCode == unit {
+			paid[c.Month] = true
+		}
+	}
+	n := 0
+	for m := last; paid[m.Format("2006-01")]; m = m.AddDate(0, -1, 0) {
+		n++
+	}
+	return n
+}
+
+func nameOr(name, fallback string) string {
+	if name == "" {
+		return fallback
+	}
+	return name
+}

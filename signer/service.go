@@ -1,0 +1,250 @@
+package signer
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"sihub/certs"
+	"sihub/hsm"
+	"sihub/ident"
+	"sihub/model"
+	"sihub/signer/code"
+	"sihub/signer/pades"
+	"sihub/signer/qrtoken"
+	"sihub/signer/render"
+)
+
+// Records reads the data a document is made from.
+type Records interface {
+	Person(ctx context.Context, id string) (model.Person, error)
+	Unit(ctx context.Context, creditCode string) (model.Unit, error)
+	Insurances(ctx context.Context, personID string) ([]model.Insurance, error)
+	ContributionsBetween(ctx context.Context, personID, from, to string) ([]model.Contribution, error)
+}
+
+// Registry stores issued documents.
+type Registry interface {
+	AllocateNumber(ctx context.Context, series string) (int64, error)
+	PutDocument(ctx context.Context, d model.Document, pdf []byte) error
+	DocumentByIdempotencyKey(ctx context.Context, key string) (model.Document, error)
+	DocumentPDF(ctx context.Context, code string) ([]byte, error)
+}
+
+// Audit appends to the audit trail.
+type Audit interface {
+	AppendAudit(ctx context.Context, e model.AuditEntry) error
+}
+
+// Seals gives the seal material for an algorithm (certs.PKI).
+type Seals interface {
+	Seal(alg hsm.Algorithm) (*certs.SealMaterial, error)
+}
+
+// Config configures a Service. Zero values take the documented defaults.
+type Config struct {
+	Agency    string        // issuing agency's name; required
+	Region    string        // agency's area code, e.g. "110105"
+	PublicURL string        // base of the verification link; default http://127.0.0.1:8080
+	Validity  time.Duration // validity of a certificate; default 3 months (90 days)
+	Location  *time.Location
+	Now       Clock     // default time.Now
+	Rand      io.Reader // default crypto/rand
+}
+
+// Service issues documents.
+type Service struct {
+	cfg      Config
+	records  Records
+	registry Registry
+	audit    Audit
+	seals    Seals
+	renderer *render.Renderer
+}
+
+// NewService returns a Service. The renderer is shared and safe for
+// concurrent use.
+func NewService(cfg Config, records Records, registry Registry, audit Audit, seals Seals, r *render.Renderer) (*Service, error) {
+	if cfg.Agency == "" {
+		return nil, errors.New("signer: Config.Agency is required")
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://127.0.0.1:8080"
+	}
+	if cfg.Validity == 0 {
+		cfg.Validity = 90 * 24 * time.Hour
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.FixedZone("CST", 8*3600)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if records == nil || registry == nil || audit == nil || seals == nil || r == nil {
+		return nil, errors.New("signer: records, registry, audit, seals and renderer are required")
+	}
+	return &Service{cfg: cfg, records: records, registry: registry, audit: audit, seals: seals, renderer: r}, nil
+}
+
+// numberPrefix gives each kind's document number prefix.
+var numberPrefix = map[string]string{
+	KindInsuranceCertificate: "CBZM",
+}
+
+// Issue makes, seals and stores one document. It never stores a document
+// that is not completely sealed.
+func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) {
+	algs, err := parseAlgorithms(req.Algorithms)
+	if err != nil {
+		return nil, err
+	}
+	if req.Lang == "" {
+		req.Lang = "zh"
+	}
+	if req.Lang != "zh" {
+		return nil, fmt.Errorf("%w: language %q (only zh so far)", ErrUnsupportedKind, req.Lang)
+	}
+	if req.IdempotencyKey != "" {
+		if iss, err := s.existing(ctx, req.IdempotencyKey); err == nil || !errors.Is(err, model.ErrNotFound) {
+			return iss, err
+		}
+	}
+	switch req.Kind {
+	case KindInsuranceCertificate:
+	case "":
+		return nil, fmt.Errorf("%w: no document kind", ErrBadRequest)
+	default:
+		if _, ok := KindNames[req.Kind]; ok {
+			return nil, fmt.Errorf("%w: %s", ErrUnsupportedKind, req.Kind)
+		}
+		return nil, fmt.Errorf("%w: unknown document kind %q", ErrBadRequest, req.Kind)
+	}
+	if _, err := ident.PersonID(req.Subject); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
+	}
+
+	now := s.cfg.Now().In(s.cfg.Location)
+	seals := make([]*certs.SealMaterial, len(algs))
+	for i, a := range algs {
+		if seals[i], err = s.seals.Seal(a); err != nil {
+			return nil, fmt.Errorf("signer: seal for %s: %w", a, err)
+		}
+		if seals[i].Seal.Status != "active" {
+			return nil, fmt.Errorf("signer: seal %s is %s, not active", seals[i].Seal.ID, seals[i].Seal.Status)
+		}
+	}
+
+	data, err := s.certificateData(ctx, req.Subject, now)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.registry.AllocateNumber(ctx, fmt.Sprintf("%s:%d", req.Kind, now.Year()))
+	if err != nil {
+		return nil, fmt.Errorf("signer: allocating number: %w", err)
+	}
+	data.Number = fmt.Sprintf("%s-%d-%08d", numberPrefix[req.Kind], now.Year(), n)
+	cd, err := code.New(s.cfg.Rand)
+	if err != nil {
+		return nil, err
+	}
+	data.Code, data.CodeGrouped = cd, code.Group(cd)
+	data.PrintedAt = now
+	data.ValidUntil = endOfDay(now.Add(s.cfg.Validity))
+	data.Agency, data.Region = s.cfg.Agency, s.cfg.Region
+	data.VerifyURL = strings.TrimRight(s.cfg.PublicURL, "/") + "/v/" + cd
+	data.Seal = render.SealImage{Agency: s.cfg.Agency, Name: seals[0].Seal.Name}
+
+	claims := qrtoken.Claims{Code: cd, Number: data.Number, Kind: req.Kind,
+		HolderName: model.MaskName(data.Name), HolderID: model.MaskID(data.PersonID),
+		IssuedAt: now.Truncate(time.Second), ValidUntil: data.ValidUntil}
+	tok, err := qrtoken.Sign(claims, seals[0].Key, qrtoken.KeyIDOf(seals[0].Certificate.Raw), s.cfg.Rand)
+	if err != nil {
+		return nil, fmt.Errorf("signer: QR token: %w", err)
+	}
+	data.QRText = qrtoken.URL(s.cfg.PublicURL, cd, tok)
+
+	opts := render.Options{Rand: s.cfg.Rand}
+	sealers := make([]pades.Sealer, len(seals))
+	for i, m := range seals {
+		info := pades.SigInfo{Name: m.Seal.Name, Reason: KindNames[req.Kind], Location: s.cfg.Agency, Time: now}
+		opts.Signatures = append(opts.Signatures, render.Signature{Info: info})
+		sealers[i] = pades.Sealer{Key: m.Key, Certificate: m.Certificate, Chain: m.Chain, Info: info}
+	}
+	prepared, err := s.renderer.InsuranceCertificate(data, opts)
+	if err != nil {
+		return nil, fmt.Errorf("signer: rendering %s: %w", req.Kind, err)
+	}
+	pdf, err := pades.Seal(prepared, sealers)
+	if err != nil {
+		return nil, fmt.Errorf("signer: sealing %s: %w", req.Kind, err)
+	}
+	sum := sha256.Sum256(pdf)
+	doc := model.Document{
+		Code: cd, Number: data.Number, Kind: req.Kind, Subject: req.Subject, SubjectName: data.Name,
+		Lang: req.Lang, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(pdf)),
+		IssuedAt: now.UTC(), ValidUntil: data.ValidUntil.UTC(), Status: model.DocValid,
+		IdempotencyKey: req.IdempotencyKey,
+	}
+	for i, m := range seals {
+		doc.Algorithms = append(doc.Algorithms, string(algs[i]))
+		doc.SealIDs = append(doc.SealIDs, m.Seal.ID)
+	}
+	if err := s.registry.PutDocument(ctx, doc, pdf); err != nil {
+		if req.IdempotencyKey != "" && errors.Is(err, model.ErrConflict) {
+			// Another request with the same key won the race.
+			if iss, err2 := s.existing(ctx, req.IdempotencyKey); err2 == nil {
+				return iss, nil
+			}
+		}
+		return nil, fmt.Errorf("signer: storing %s: %w", doc.Number, err)
+	}
+	if err := s.audit.AppendAudit(ctx, model.AuditEntry{
+		Time: s.cfg.Now().UTC(), Actor: req.Actor, Action: "document.issue", Object: cd, Outcome: "ok",
+		Detail: fmt.Sprintf("kind=%s number=%s subject=%s algs=%s", req.Kind, doc.Number, model.MaskID(req.Subject), strings.Join(doc.Algorithms, ",")),
+	}); err != nil {
+		return nil, fmt.Errorf("signer: audit: %w", err)
+	}
+	return &Issued{Document: doc, PDF: pdf}, nil
+}
+
+func (s *Service) existing(ctx context.Context, key string) (*Issued, error) {
+	d, err := s.registry.DocumentByIdempotencyKey(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	pdf, err := s.registry.DocumentPDF(ctx, d.Code)
+	if err != nil {
+		return nil, fmt.Errorf("signer: document %s: %w", d.Code, err)
+	}
+	return &Issued{Document: d, PDF: pdf, Existing: true}, nil
+}
+
+func parseAlgorithms(in []string) ([]hsm.Algorithm, error) {
+	if len(in) == 0 {
+		return []hsm.Algorithm{hsm.SM2}, nil
+	}
+	var out []hsm.Algorithm
+	seen := map[hsm.Algorithm]bool{}
+	for _, a := range in {
+		alg := hsm.Algorithm(strings.ToLower(strings.TrimSpace(a)))
+		if alg != hsm.SM2 && alg != hsm.P256 {
+			return nil, fmt.Errorf("%w: algorithm %q (want sm2 or p256)", ErrBadRequest, a)
+		}
+		if seen[alg] {
+			return nil, fmt.Errorf("%w: algorithm %q named twice", ErrBadRequest, a)
+		}
+		seen[alg] = true
+		out = append(out, alg)
+	}
+	return out, nil
+}
+
+func endOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 23, 59, 59, 0, t.Location())
+}
