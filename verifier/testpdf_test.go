@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -25,7 +24,7 @@ type testDoc struct {
 	code, number string // written to /Info as /SihubCode and /SihubNumber ("" to omit)
 	spare        bool   // add an unsigned spare signature field (object 8)
 	noField      bool   // no signature field and no signature dictionary
-	padding      int    // bytes of extra page content (to reach a realistic file size)
+	orphan       bool   // add a signature dictionary no field refers to (object 8 or 9)
 }
 
 // pdfWriter accumulates objects and remembers their offsets.
@@ -84,9 +83,6 @@ func buildUnsigned(t testing.TB, doc testDoc, signedAt time.Time) placed {
 	w.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
 	w.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots "+annots+" >>")
 	content := "BT /F1 12 Tf 72 770 Td (Insurance certificate) Tj ET"
-	if doc.padding > 0 {
-		content += "\n%" + strings.Repeat("0123456789abcdef", doc.padding/16+1)[:doc.padding]
-	}
 	w.obj(4, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
 	var ph pades.Placeholder
 	nums := []int{1, 2, 3, 4}
@@ -111,6 +107,13 @@ func buildUnsigned(t testing.TB, doc testDoc, signedAt time.Time) placed {
 		w.obj(8, "<< /FT /Sig /T (Seal2) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>")
 		nums = append(nums, 8)
 		size = 9
+	}
+	if doc.orphan {
+		dict, _ := pades.SigDict(pades.SigInfo{Name: "hidden"}, 64)
+		dict = bytes.Replace(dict, []byte("<000000"), []byte("<308201"), 1)
+		w.obj(size, string(dict))
+		nums = append(nums, size)
+		size++
 	}
 	x := w.buf.Len()
 	w.buf.WriteString("xref\n0 " + strconv.Itoa(size) + "\n0000000000 65535 f \n")

@@ -258,6 +258,38 @@ func TestNoSignatures(t *testing.T) {
 	expectInvalid(t, v, p.pdf, ReasonUnsignedSignatureDict)
 }
 
+func TestOrphanSignatureDictionary(t *testing.T) {
+	pki := testPKI(t, "sm2")
+	pdf := fill(t, buildUnsigned(t, testDoc{orphan: true}, testNow), leafSigner(pki), testNow)
+	r := expectInvalid(t, newVerifier(t, nil, testNow, pki.Root), pdf, ReasonUnsignedSignatureDict)
+	if len(r.Signatures) != 1 || !r.Signatures[0].Valid {
+		t.Errorf("the field's signature should be found and valid:\n%s", dump(r))
+	}
+}
+
+func TestByteRangeNotTheContents(t *testing.T) {
+	pki := testPKI(t, "p256")
+	p := buildUnsigned(t, testDoc{}, testNow)
+	pdf := fill(t, p, leafSigner(pki), testNow)
+	gapEnd := p.ph.Contents + p.ph.ContentsLen
+	cases := map[string]string{
+		"gap ends early": fmt.Sprintf("[0 %d %d %d]", p.ph.Contents, gapEnd-2, len(pdf)-gapEnd+2),
+		"not from 0":     fmt.Sprintf("[1 %d %d %d]", p.ph.Contents-1, gapEnd, len(pdf)-gapEnd),
+		"past the end":   fmt.Sprintf("[0 %d %d %d]", p.ph.Contents, gapEnd, len(pdf)-gapEnd+1),
+		"not a revision": fmt.Sprintf("[0 %d %d %d]", p.ph.Contents, gapEnd, len(pdf)-gapEnd-3),
+		"three numbers":  fmt.Sprintf("[0 %d %d]", p.ph.Contents, gapEnd),
+	}
+	v := newVerifier(t, nil, testNow, pki.Root)
+	for name, br := range cases {
+		t.Run(name, func(t *testing.T) {
+			bad := append([]byte(nil), pdf...)
+			br = br[:len(br)-1] + strings.Repeat(" ", p.ph.ByteRangeLen-len(br)) + "]"
+			copy(bad[p.ph.ByteRange:], br)
+			expectInvalid(t, v, bad, ReasonByteRangeInvalid)
+		})
+	}
+}
+
 func TestOtherCA(t *testing.T) {
 	other, err := cmstest.New("sm2", testNow)
 	if err != nil {
