@@ -67,6 +67,7 @@ type SealMaterial struct {
 // hierarchy is one algorithm's chain.
 type hierarchy struct {
 	root, issuing *smx509.Certificate
+	issuingKey    hsm.Key
 	seal          *SealMaterial
 }
 
@@ -106,6 +107,16 @@ func (p *PKI) Issuing(alg hsm.Algorithm) (*smx509.Certificate, error) {
 		return nil, err
 	}
 	return h.issuing, nil
+}
+
+// IssuingKey returns the issuing CA's key of alg (for signing CRLs and
+// OCSP responses).
+func (p *PKI) IssuingKey(alg hsm.Algorithm) (hsm.Key, error) {
+	h, err := p.hierarchy(alg)
+	if err != nil {
+		return nil, err
+	}
+	return h.issuingKey, nil
 }
 
 // Seal returns the business seal of alg.
@@ -218,15 +229,19 @@ func (b *builder) ensure(ctx context.Context, alg hsm.Algorithm) (*hierarchy, er
 	if err != nil {
 		return nil, err
 	}
-	issuing, _, err := b.ensureCA(ctx, alg, IssuingProfile, root, rootKeyID)
+	issuing, issuingKeyID, err := b.ensureCA(ctx, alg, IssuingProfile, root, rootKeyID)
 	if err != nil {
 		return nil, err
+	}
+	issuingKey, err := b.keys.Find(ctx, issuingKeyID)
+	if err != nil {
+		return nil, fmt.Errorf("certs: the %s issuing CA key %s: %w", alg, issuingKeyID, err)
 	}
 	seal, err := b.ensureSeal(ctx, alg, issuing)
 	if err != nil {
 		return nil, err
 	}
-	return &hierarchy{root: root, issuing: issuing, seal: seal}, nil
+	return &hierarchy{root: root, issuing: issuing, issuingKey: issuingKey, seal: seal}, nil
 }
 
 // ensureCA loads or creates the CA certificate of a profile under parent

@@ -314,6 +314,10 @@ func TestLookups(t *testing.T) {
 		if err != nil || c != seal.Certificate {
 			t.Fatalf("CertificateBySerial: %v", err)
 		}
+		ik, err := p.IssuingKey(alg)
+		if err != nil || !ik.Public().(*ecdsa.PublicKey).Equal(seal.Chain[0].PublicKey) {
+			t.Fatalf("IssuingKey: %v", err)
+		}
 		m, err := p.SealByID(seal.Seal.ID)
 		if err != nil || m != seal {
 			t.Fatalf("SealByID: %v", err)

@@ -365,3 +365,33 @@ func BenchmarkSign(b *testing.B) {
 		})
 	}
 }
+
+func TestConcurrentFindSign(t *testing.T) {
+	ctx := context.Background()
+	st := newMemStore()
+	b := openTest(t, st, "pw", "")
+	var ids []string
+	for _, alg := range []hsm.Algorithm{hsm.SM2, hsm.P256} {
+		k, err := b.Generate(ctx, alg, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, k.ID())
+	}
+	fresh := openTest(t, st, "pw", "")
+	errs := make(chan error, 16)
+	for i := range 16 {
+		go func() {
+			k, err := fresh.Find(ctx, ids[i%2])
+			if err == nil {
+				_, err = k.Sign(nil, []byte("m"), sm2.DefaultSM2SignerOpts)
+			}
+			errs <- err
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
