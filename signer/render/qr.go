@@ -3,16 +3,15 @@ package render
 import (
 	"fmt"
 
-	"github.com/skip2/go-qrcode"
-
 	"sihub/signer/render/pdfw"
+	"sihub/signer/render/qr"
 )
 
-// drawQR draws text as a QR code (error correction level M, quiet zone
-// included) in the square with lower-left corner (x, y) and side size.
-// Dark modules are filled rectangles, one per horizontal run.
+// drawQR draws text as a QR code (byte mode, error correction level M,
+// quiet zone included) in the square with lower-left corner (x, y) and
+// side size. Dark modules are filled rectangles, one per horizontal run.
 func drawQR(c *pdfw.Content, text string, x, y, size float64) error {
-	q, err := qrcode.New(text, qrcode.Medium)
+	q, err := qr.Encode(text)
 	if err != nil {
 		return fmt.Errorf("render: qr code: %w", err)
 	}
