@@ -109,7 +109,7 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 		return nil, fmt.Errorf("app: font: %w", err)
 	}
 	a.Issuer, err = signer.NewService(signer.Config{
-		Agency: cfg.Agency, Region: cfg.Region, PublicURL: cfg.PublicURL, Validity: cfg.Validity, Now: cfg.Now,
+		Agency: cfg.Agency, Region: cfg.Region, RegionName: cfg.RegionName, PublicURL: cfg.PublicURL, Validity: cfg.Validity, Now: cfg.Now,
 	}, a.Store, a.Store, a.Store, a.PKI, render.New(font))
 	if err != nil {
 		return nil, err

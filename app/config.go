@@ -31,6 +31,7 @@ type Config struct {
 	KeyPassphrase string        // SIHUB_KEY_PASSPHRASE, default DevelopmentPassphrase (warned about)
 	Agency        string        // SIHUB_AGENCY, default 示范市社会保险事业管理中心
 	Region        string        // SIHUB_REGION, default 110105
+	RegionName    string        // SIHUB_REGION_NAME, default 示范市 (printed as 参保地)
 	ThemeColor    string        // SIHUB_THEME_COLOR, default #1f5fa8
 	Validity      time.Duration // SIHUB_CERT_VALIDITY (Go duration), default 2160h (90 days)
 	Demo          bool          // SIHUB_DEMO, default true: seed the demo accounts and records on first start
@@ -49,6 +50,7 @@ func Defaults() Config {
 		KeyPassphrase: DevelopmentPassphrase,
 		Agency:        "示范市社会保险事业管理中心",
 		Region:        "110105",
+		RegionName:    "示范市",
 		ThemeColor:    "#1f5fa8",
 		Validity:      90 * 24 * time.Hour,
 		Demo:          true,
@@ -78,6 +80,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	}
 	set("SIHUB_AGENCY", &c.Agency)
 	set("SIHUB_REGION", &c.Region)
+	set("SIHUB_REGION_NAME", &c.RegionName)
 	set("SIHUB_THEME_COLOR", &c.ThemeColor)
 	if v := getenv("SIHUB_CERT_VALIDITY"); v != "" {
 		d, err := time.ParseDuration(v)

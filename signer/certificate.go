@@ -31,6 +31,10 @@ var InsuranceStatusNames = map[int]string{
 // certificateMonths is how many months the 参保证明 lists.
 const certificateMonths = 24
 
+// consecutiveLookback bounds how far before the table the count of
+// consecutive months at the current unit looks (30 years in all).
+const consecutiveLookback = 30*12 - certificateMonths
+
 // certificateData reads everything a person's 参保证明 shows.
 func (s *Service) certificateData(ctx context.Context, personID string, now time.Time) (*render.InsuranceCertificate, error) {
 	p, err := s.records.Person(ctx, personID)
@@ -114,11 +118,18 @@ func (s *Service) certificateData(ctx context.Context, personID string, now time
 			d.Months = append(d.Months, *r)
 		}
 	}
+	// Consecutive months at the current unit may reach back before the
+	// table: read the pension months since the unit's first month there.
+	if len(cs) > 0 && consecutiveMonths(cs, p.UnitCode, last) == len(d.Months) {
+		earliest := first.AddDate(0, -consecutiveLookback, 0)
+		if cs, err = s.records.ContributionsBetween(ctx, p.ID, earliest.Format("2006-01"), last.Format("2006-01")); err != nil {
+			return nil, fmt.Errorf("signer: contributions: %w", err)
+		}
+	}
 	d.ConsecutiveMonths = consecutiveMonths(cs, p.UnitCode, last)
 	d.Notes = []string{
 		"本证明仅反映打印时点的参保缴费信息，缴费基数与个人缴费金额单位为元。",
 		"本证明加盖电子印章，与纸质证明具有同等效力；可扫描二维码或登录经办机构网站输入校验码核验真伪。",
-		fmt.Sprintf("本证明有效期至 %s。", now.Add(s.cfg.Validity).Format("2006年01月02日")),
 	}
 	return d, nil
 }

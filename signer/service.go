@@ -48,13 +48,14 @@ type Seals interface {
 
 // Config configures a Service. Zero values take the documented defaults.
 type Config struct {
-	Agency    string        // issuing agency's name; required
-	Region    string        // agency's area code, e.g. "110105"
-	PublicURL string        // base of the verification link; default http://127.0.0.1:8080
-	Validity  time.Duration // validity of a certificate; default 3 months (90 days)
-	Location  *time.Location
-	Now       Clock     // default time.Now
-	Rand      io.Reader // default crypto/rand
+	Agency     string        // issuing agency's name; required
+	Region     string        // agency's area code, e.g. "110105"
+	RegionName string        // the place printed as 参保地, e.g. "北京市朝阳区"; empty omits the line
+	PublicURL  string        // base of the verification link; default http://127.0.0.1:8080
+	Validity   time.Duration // validity of a certificate; default 3 months (90 days)
+	Location   *time.Location
+	Now        Clock     // default time.Now
+	Rand       io.Reader // default crypto/rand
 }
 
 // Service issues documents.
@@ -155,7 +156,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 	data.Code, data.CodeGrouped = cd, code.Group(cd)
 	data.PrintedAt = now
 	data.ValidUntil = endOfDay(now.Add(s.cfg.Validity))
-	data.Agency, data.Region = s.cfg.Agency, s.cfg.Region
+	data.Agency, data.Region = s.cfg.Agency, s.cfg.RegionName
 	data.VerifyURL = strings.TrimRight(s.cfg.PublicURL, "/") + "/v/" + cd
 	data.Seal = render.SealImage{Agency: s.cfg.Agency, Name: seals[0].Seal.Name}
 

@@ -1,0 +1,168 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"sihub/hsm"
+	"sihub/model"
+	"sihub/signer"
+)
+
+func testApp(t *testing.T, dir string, mod func(*Config)) *App {
+	t.Helper()
+	cfg := Defaults()
+	cfg.DataDir = dir
+	if mod != nil {
+		mod(&cfg)
+	}
+	a, err := Open(context.Background(), cfg, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestIssueIsAuditedAndIdempotent(t *testing.T) {
+	a := testApp(t, t.TempDir(), nil)
+	defer a.Close()
+	ctx := context.Background()
+	req := signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, IdempotencyKey: "req-1", Actor: DemoPersonID}
+	first, err := a.Issuer.Issue(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := a.Issuer.Issue(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Existing || again.Document.Code != first.Document.Code || string(again.PDF) != string(first.PDF) {
+		t.Fatalf("repeated idempotency key issued a new document: %s vs %s", again.Document.Code, first.Document.Code)
+	}
+	entries, err := a.Store.AuditEntries(ctx, time.Time{}, "document.issue", first.Document.Code, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Actor != DemoPersonID || entries[0].Outcome != "ok" {
+		t.Fatalf("audit entries for the issuance: %+v", entries)
+	}
+	stored, err := a.Store.DocumentByCode(ctx, first.Document.Code)
+	if err != nil || stored.Number != first.Document.Number || stored.Status != model.DocValid {
+		t.Fatalf("registry entry %+v %v", stored, err)
+	}
+}
+
+func TestIssueRejectsBadRequests(t *testing.T) {
+	a := testApp(t, t.TempDir(), nil)
+	defer a.Close()
+	ctx := context.Background()
+	for name, tc := range map[string]struct {
+		req  signer.IssueRequest
+		want error
+	}{
+		"bad check digit": {signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: "110105199003071238"}, signer.ErrBadRequest},
+		"unknown person":  {signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: "440306200002290033"}, signer.ErrBadRequest},
+		"unknown kind":    {signer.IssueRequest{Kind: "diploma", Subject: DemoPersonID}, signer.ErrBadRequest},
+		"not yet":         {signer.IssueRequest{Kind: signer.KindTransferVoucher, Subject: DemoPersonID}, signer.ErrUnsupportedKind},
+		"bad algorithm":   {signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, Algorithms: []string{"rsa"}}, signer.ErrBadRequest},
+	} {
+		if _, err := a.Issuer.Issue(ctx, tc.req); !errors.Is(err, tc.want) {
+			t.Errorf("%s: err = %v, want %v", name, err, tc.want)
+		}
+	}
+	docs, err := a.Store.DocumentsBySubject(ctx, DemoPersonID)
+	if err != nil || len(docs) != 0 {
+		t.Fatalf("failed requests stored documents: %d %v", len(docs), err)
+	}
+}
+
+func TestConcurrentIssuersGetDistinctNumbers(t *testing.T) {
+	a := testApp(t, t.TempDir(), nil)
+	defer a.Close()
+	ctx := context.Background()
+	const workers, each = 8, 5
+	var mu sync.Mutex
+	numbers, codes := map[string]bool{}, map[string]bool{}
+	var wg sync.WaitGroup
+	errc := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				iss, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID})
+				if err != nil {
+					errc <- err
+					return
+				}
+				mu.Lock()
+				numbers[iss.Document.Number], codes[iss.Document.Code] = true, true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+	if len(numbers) != workers*each || len(codes) != workers*each {
+		t.Fatalf("%d numbers and %d codes for %d documents", len(numbers), len(codes), workers*each)
+	}
+}
+
+func TestReopenLoadsTheSamePKIAndNeedsThePassphrase(t *testing.T) {
+	dir := t.TempDir()
+	a := testApp(t, dir, func(c *Config) { c.KeyPassphrase = "correct horse battery" })
+	roots := a.PKI.Roots()
+	sealBefore, err := a.PKI.Seal(hsm.SM2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+
+	b := testApp(t, dir, func(c *Config) { c.KeyPassphrase = "correct horse battery" })
+	defer b.Close()
+	if got := b.PKI.Roots(); len(got) != len(roots) || !got[0].Equal(roots[0]) {
+		t.Fatal("reopening created a new root")
+	}
+	sealAfter, _ := b.PKI.Seal(hsm.SM2)
+	if sealAfter.Seal.ID != sealBefore.Seal.ID {
+		t.Fatal("reopening created a new seal")
+	}
+	if n, _ := b.Store.CountPersons(context.Background()); n != 2 {
+		t.Fatalf("%d persons after reopening, want the 2 demo persons", n)
+	}
+
+	cfg := Defaults()
+	cfg.DataDir, cfg.KeyPassphrase = dir, "wrong passphrase!"
+	if _, err := Open(context.Background(), cfg, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}); !errors.Is(err, hsm.ErrWrongPassword) {
+		t.Fatalf("wrong passphrase: err = %v, want hsm.ErrWrongPassword", err)
+	}
+}
+
+func TestConfigFromEnv(t *testing.T) {
+	env := map[string]string{"SIHUB_ADDR": "127.0.0.1:9090", "SIHUB_PUBLIC_URL": "https://si.example.gov.cn", "SIHUB_DEMO": "false"}
+	c, err := FromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9090" || c.PublicURL != "https://si.example.gov.cn" || c.Demo || !c.DevelopmentKeys() {
+		t.Fatalf("config %+v", c)
+	}
+	for k, v := range map[string]string{"SIHUB_PUBLIC_URL": "ftp://x", "SIHUB_ADDR": "nohost", "SIHUB_KEY_PASSPHRASE": "short", "SIHUB_CERT_VALIDITY": "1h"} {
+		if _, err := FromEnv(func(n string) string {
+			if n == k {
+				return v
+			}
+			return ""
+		}); err == nil {
+			t.Errorf("%s=%q accepted", k, v)
+		}
+	}
+}
