@@ -34,6 +34,14 @@ type ESSCertID struct {
 func encodeAttributeSet(attrs []Attribute, tag cbasn1.Tag) ([]byte, error) {
 	enc := make([][]byte, 0, len(attrs))
 	for _, a := range attrs {
+		for _, v := range a.Values {
+			s := cryptobyte.String(v)
+			var el cryptobyte.String
+			var t cbasn1.Tag
+			if !s.ReadAnyASN1Element(&el, &t) || !s.Empty() {
+				return nil, fmt.Errorf("cms: a value of attribute %s is not one DER element", a.Type)
+			}
+		}
 		var b cryptobyte.Builder
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 			b.AddASN1ObjectIdentifier(a.Type)

@@ -197,3 +197,27 @@ func TestParseLimitsAndMalformed(t *testing.T) {
 		t.Errorf("garbage: err = %v", err)
 	}
 }
+
+// TestDuplicateSignedAttributes: an attribute that must be single may not
+// repeat, nor carry two values (a second messageDigest could otherwise
+// smuggle in another document's digest).
+func TestDuplicateSignedAttributes(t *testing.T) {
+	d1, d2 := derOctets(make([]byte, 32)), derOctets(bytes.Repeat([]byte{1}, 32))
+	for name, attrs := range map[string][]Attribute{
+		"two attributes": {{Type: OIDAttributeMessageDigest, Values: [][]byte{d1}}, {Type: OIDAttributeMessageDigest, Values: [][]byte{d2}}},
+		"two values":     {{Type: OIDAttributeMessageDigest, Values: [][]byte{d1, d2}}},
+		"no value":       {{Type: OIDAttributeContentType}},
+	} {
+		set, err := encodeAttributeSet(attrs, 0xA0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		si := &SignerInfo{}
+		if si.Attributes, err = parseAttributes(set, 0xA0, DefaultLimits); err != nil {
+			t.Fatal(err)
+		}
+		if err := si.readSignedAttributes(); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s: err = %v, want ErrMalformed", name, err)
+		}
+	}
+}

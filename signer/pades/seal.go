@@ -31,6 +31,12 @@ type Sealer struct {
 	Certificate *smx509.Certificate
 	Chain       []*smx509.Certificate
 	Info        SigInfo
+	// TimeStamp, if set, is called with the signature value and returns an
+	// RFC 3161 TimeStampToken (DER ContentInfo) over it, which is embedded
+	// as the unsigned signature-time-stamp attribute (PAdES B-T). It must
+	// bound its own time (capture a context); the token must fit in the
+	// reserved /Contents together with the CMS.
+	TimeStamp func(signature []byte) ([]byte, error)
 }
 
 // Seal signs a prepared PDF with one or more seals and returns the sealed
@@ -217,9 +223,17 @@ func sign(out []byte, ph Placeholder, s *Sealer, index int) error {
 	h.Write(out[:a])
 	h.Write(out[b:])
 	var sum [64]byte
-	sig, err := cms.SignDetached(h.Sum(sum[:0]), cms.SignOptions{
-		Signer: s.Key, Certificate: s.Certificate, Chain: s.Chain, SigningTime: s.Info.Time,
-	})
+	o := cms.SignOptions{Signer: s.Key, Certificate: s.Certificate, Chain: s.Chain, SigningTime: s.Info.Time}
+	if s.TimeStamp != nil {
+		o.UnsignedAttributes = func(signature []byte) ([]cms.Attribute, error) {
+			tok, err := s.TimeStamp(signature)
+			if err != nil {
+				return nil, fmt.Errorf("time stamp: %w", err)
+			}
+			return []cms.Attribute{{Type: cms.OIDAttributeTimeStampToken, Values: [][]byte{tok}}}, nil
+		}
+	}
+	sig, err := cms.SignDetached(h.Sum(sum[:0]), o)
 	if err != nil {
 		return fmt.Errorf("pades: sealer %d: %w", index, err)
 	}

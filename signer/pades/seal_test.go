@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"sihub/certs/cms"
@@ -259,5 +260,37 @@ func TestSealedTampering(t *testing.T) {
 				t.Errorf("changed signature: %v, want ErrBadSignature", err)
 			}
 		})
+	}
+}
+
+// TestSealConcurrent seals one Prepared from several goroutines: each
+// result verifies and the Prepared is left untouched.
+func TestSealConcurrent(t *testing.T) {
+	p := testPDF(20000, 1, DefaultContentsLen, SigInfo{Name: "seal", Time: testNow})
+	before := bytes.Clone(p.PDF)
+	ss := []Sealer{sealerFor(t, "sm2", "a"), sealerFor(t, "p256", "b")}
+	outs := make([][]byte, 8)
+	errs := make([]error, len(outs))
+	var wg sync.WaitGroup
+	for i := range outs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = Seal(p, ss)
+		}()
+	}
+	wg.Wait()
+	for i, out := range outs {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		for j, s := range readSignatures(t, out) {
+			if err := s.verify(t, out); err != nil {
+				t.Errorf("result %d, signature %d: %v", i, j+1, err)
+			}
+		}
+	}
+	if !bytes.Equal(p.PDF, before) {
+		t.Error("the prepared PDF changed")
 	}
 }
