@@ -29,7 +29,11 @@
 // certificate hash with SHA-256 for ECDSA and RSA, with SM3 and its
 // identifier for SM2, plus issuer and serial), sorted as a DER SET. The
 // signer is identified by issuerAndSerialNumber; the certificates field holds
-// the signer's certificate followed by the given chain.
+// the signer's certificate followed by the given chain. SignDetached checks
+// that the key belongs to the certificate and verifies the signature the key
+// returned before embedding it, so a misbehaving key (an HSM signing ECDSA
+// on the SM2 curve, say) fails with ErrBadSignature instead of producing an
+// unverifiable file.
 //
 // # Parsing
 //
@@ -45,7 +49,8 @@
 // SignerInfo.Verify checks one signer against a content digest the caller
 // computed with SignerInfo.NewHash: the messageDigest attribute, the
 // signature over the signed attributes with the signer certificate's key,
-// and the signingCertificate(V2) attribute when present. It does not build
-// or trust certificate chains; that is the caller's job. Each failure wraps
+// and the signingCertificate(V2) attribute when present. VerifyContent does
+// the same from the content itself (attached data, time-stamp tokens). They
+// do not build or trust certificate chains; that is the caller's job. Each failure wraps
 // a distinct sentinel error for errors.Is.
 package cms

@@ -42,7 +42,9 @@ type Sealer struct {
 // Seal signs a prepared PDF with one or more seals and returns the sealed
 // file.
 //
-// sealers[0] fills p.First: its /ByteRange becomes [0 a b c] (a the offset
+// sealers[0] fills p.First, whose dictionary the renderer wrote from the
+// same SigInfo (only Info.Time, the CMS signingTime, is used here): its
+// /ByteRange becomes [0 a b c] (a the offset
 // of '<' of /Contents, b the offset after '>', c the rest of the base
 // revision), the two ranges are hashed with the key's digest (SM3 for SM2,
 // SHA-256 for P-256 and RSA), and the detached CMS is written as hex into
