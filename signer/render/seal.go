@@ -79,13 +79,13 @@ func (d *doc) drawSeal(s SealImage, dia float64) []byte {
 		c.Raw("ET\n")
 	}
 	if s.Name != "" {
-		fs := r * 0.17
+		fs := r * 0.16
 		w := d.font.Width(s.Name, fs)
-		if w > r*1.3 {
-			fs *= r * 1.3 / w
-			w = r * 1.3
+		if w > r*1.2 {
+			fs *= r * 1.2 / w
+			w = r * 1.2
 		}
-		d.text(c, cx-w/2, cy-r*0.52, fs, s.Name)
+		d.text(c, cx-w/2, cy-r*0.64, fs, s.Name)
 	}
 	return c.B
 }
