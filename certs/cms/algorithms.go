@@ -217,7 +217,7 @@ func DigestFor(pub crypto.PublicKey) (Digest, error) {
 		case elliptic.P521():
 			return Digest{digestSHA512}, nil
 		}
-		return Digest{}, fmt.Errorf("%w: ECDSA curve %s", ErrUnsupportedAlgorithm, k.Curve.Params().Name)
+		return Digest{}, fmt.Errorf("%w: ECDSA key on %s", ErrUnsupportedAlgorithm, keyName(k))
 	case *rsa.PublicKey:
 		return Digest{digestSHA256}, nil
 	}

@@ -55,6 +55,9 @@ func SignDetached(contentDigest []byte, o SignOptions) ([]byte, error) {
 	if o.Signer == nil || o.Certificate == nil {
 		return nil, errors.New("cms: SignDetached needs a signer and its certificate")
 	}
+	if o.Certificate.SerialNumber == nil || len(o.Certificate.RawIssuer) == 0 || len(o.Certificate.Raw) == 0 {
+		return nil, errors.New("cms: the signer certificate was not parsed (no raw issuer or serial)")
+	}
 	pub := o.Signer.Public()
 	if k, ok := pub.(interface{ Equal(crypto.PublicKey) bool }); !ok || !k.Equal(o.Certificate.PublicKey) {
 		return nil, ErrKeyMismatch

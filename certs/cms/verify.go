@@ -237,6 +237,9 @@ func keyName(pub crypto.PublicKey) string {
 		if sm2.IsSM2PublicKey(k) {
 			return "SM2"
 		}
+		if k.Curve == nil {
+			return "ECDSA"
+		}
 		return "ECDSA " + k.Curve.Params().Name
 	case *rsa.PublicKey:
 		return "RSA"

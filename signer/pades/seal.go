@@ -75,21 +75,19 @@ func Seal(p *Prepared, sealers []Sealer) ([]byte, error) {
 
 	// Build the further signature dictionaries first, to size the output
 	// once.
-	type update struct {
-		dict  []byte
-		ph    Placeholder
-		field []byte
-	}
 	updates := make([]update, len(sealers)-1)
 	size := len(p.PDF) + 1
 	for i := range updates {
-		s := &sealers[i+1]
-		dict, ph := SigDict(s.Info, contentsLen)
-		field, err := withV(p.Spare[i], p.Revision.Size+i)
+		sp := p.Spare[i]
+		if sp.Object >= p.Revision.Size {
+			return nil, fmt.Errorf("%w: spare field %d is not below /Size %d", ErrBadPlaceholder, sp.Object, p.Revision.Size)
+		}
+		field, err := withV(sp, p.Revision.Size+i)
 		if err != nil {
 			return nil, err
 		}
-		updates[i] = update{dict: dict, ph: ph, field: field}
+		dict, ph := SigDict(sealers[i+1].Info, contentsLen)
+		updates[i] = update{sigObj: p.Revision.Size + i, dict: dict, ph: ph, fieldObj: sp.Object, field: field}
 		size += len(dict) + len(field) + 512 + 2*len(p.Revision.ID[0]) + 2*len(p.Revision.ID[1])
 	}
 	out := make([]byte, len(p.PDF), size)
@@ -100,60 +98,76 @@ func Seal(p *Prepared, sealers []Sealer) ([]byte, error) {
 	}
 	prevXref := p.Revision.XrefOffset
 	for i, u := range updates {
-		sigObj := p.Revision.Size + i
-		if out[len(out)-1] != '\n' {
-			out = append(out, '\n')
-		}
-		sigOff := len(out)
-		out = strconv.AppendInt(out, int64(sigObj), 10)
-		out = append(out, " 0 obj\n"...)
-		ph := u.ph.Shift(len(out))
-		out = append(out, u.dict...)
-		out = append(out, "\nendobj\n"...)
-		fieldObj := p.Spare[i].Object
-		fieldOff := len(out)
-		out = strconv.AppendInt(out, int64(fieldObj), 10)
-		out = append(out, " 0 obj\n"...)
-		out = append(out, u.field...)
-		out = append(out, "\nendobj\n"...)
-
-		xref := len(out)
-		out = append(out, "xref\n"...)
-		first, second := [2]int{fieldObj, fieldOff}, [2]int{sigObj, sigOff}
-		if first[0] > second[0] {
-			first, second = second, first
-		}
-		out = appendXrefSection(out, first[0], first[1])
-		out = appendXrefSection(out, second[0], second[1])
-		out = append(out, "trailer\n<< /Size "...)
-		out = strconv.AppendInt(out, int64(sigObj+1), 10)
-		out = append(out, " /Root "...)
-		out = strconv.AppendInt(out, int64(p.Revision.Root), 10)
-		out = append(out, " 0 R"...)
-		if p.Revision.Info > 0 {
-			out = append(out, " /Info "...)
-			out = strconv.AppendInt(out, int64(p.Revision.Info), 10)
-			out = append(out, " 0 R"...)
-		}
-		if p.Revision.ID[0] != nil {
-			out = append(out, " /ID [<"...)
-			out = hex.AppendEncode(out, p.Revision.ID[0])
-			out = append(out, "> <"...)
-			out = hex.AppendEncode(out, p.Revision.ID[1])
-			out = append(out, ">]"...)
-		}
-		out = append(out, " /Prev "...)
-		out = strconv.AppendInt(out, prevXref, 10)
-		out = append(out, " >>\nstartxref\n"...)
-		out = strconv.AppendInt(out, int64(xref), 10)
-		out = append(out, "\n%%EOF\n"...)
-		prevXref = int64(xref)
-
+		var ph Placeholder
+		out, ph, prevXref = appendUpdate(out, &p.Revision, u, prevXref)
 		if err := sign(out, ph, &sealers[i+1], i+1); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// update is one incremental update: a new signature dictionary and the
+// spare field that points at it.
+type update struct {
+	sigObj   int
+	dict     []byte
+	ph       Placeholder // relative to dict
+	fieldObj int
+	field    []byte // the field's dictionary with /V
+}
+
+// appendUpdate appends u as an incremental update after the revision whose
+// cross-reference table starts at prevXref. It returns the file, the
+// placeholder of the new signature (absolute) and the new xref offset.
+func appendUpdate(out []byte, rev *Revision, u update, prevXref int64) ([]byte, Placeholder, int64) {
+	if out[len(out)-1] != '\n' {
+		out = append(out, '\n')
+	}
+	sigOff := len(out)
+	out = strconv.AppendInt(out, int64(u.sigObj), 10)
+	out = append(out, " 0 obj\n"...)
+	ph := u.ph.Shift(len(out))
+	out = append(out, u.dict...)
+	out = append(out, "\nendobj\n"...)
+	fieldOff := len(out)
+	out = strconv.AppendInt(out, int64(u.fieldObj), 10)
+	out = append(out, " 0 obj\n"...)
+	out = append(out, u.field...)
+	out = append(out, "\nendobj\n"...)
+
+	xref := len(out)
+	out = append(out, "xref\n"...)
+	if u.fieldObj < u.sigObj {
+		out = appendXrefSection(out, u.fieldObj, fieldOff)
+		out = appendXrefSection(out, u.sigObj, sigOff)
+	} else {
+		out = appendXrefSection(out, u.sigObj, sigOff)
+		out = appendXrefSection(out, u.fieldObj, fieldOff)
+	}
+	out = append(out, "trailer\n<< /Size "...)
+	out = strconv.AppendInt(out, int64(u.sigObj+1), 10)
+	out = append(out, " /Root "...)
+	out = strconv.AppendInt(out, int64(rev.Root), 10)
+	out = append(out, " 0 R"...)
+	if rev.Info > 0 {
+		out = append(out, " /Info "...)
+		out = strconv.AppendInt(out, int64(rev.Info), 10)
+		out = append(out, " 0 R"...)
+	}
+	if rev.ID[0] != nil {
+		out = append(out, " /ID [<"...)
+		out = hex.AppendEncode(out, rev.ID[0])
+		out = append(out, "> <"...)
+		out = hex.AppendEncode(out, rev.ID[1])
+		out = append(out, ">]"...)
+	}
+	out = append(out, " /Prev "...)
+	out = strconv.AppendInt(out, prevXref, 10)
+	out = append(out, " >>\nstartxref\n"...)
+	out = strconv.AppendInt(out, int64(xref), 10)
+	out = append(out, "\n%%EOF\n"...)
+	return out, ph, int64(xref)
 }
 
 // checkPlaceholder verifies that ph points at an empty ByteRange array and
