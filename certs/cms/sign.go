@@ -4,7 +4,6 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rand"
-	"crypto/rsa"
 	"encoding/asn1"
 	"errors"
 	"fmt"
@@ -235,9 +234,5 @@ func signAttributes(s crypto.Signer, kind sigKind, d Digest, signedAttrs []byte,
 	}
 	h := d.New()
 	h.Write(signedAttrs)
-	var opts crypto.SignerOpts = d.id.cryptoHash()
-	if kind == sigRSAPSS {
-		opts = &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: d.id.cryptoHash()}
-	}
-	return s.Sign(rnd, h.Sum(nil), opts)
+	return s.Sign(rnd, h.Sum(nil), d.id.cryptoHash()) // ECDSA, or RSA PKCS #1 v1.5
 }
