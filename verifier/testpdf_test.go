@@ -195,6 +195,10 @@ func addRevision(signed []byte, prevXref int, num int, body string) []byte {
 	w := &pdfWriter{offsets: map[int]int{}}
 	w.buf.Write(signed)
 	w.obj(num, body)
-	w.xref([]int{num}, 10, "", prevXref)
+	size := 8
+	if num >= size {
+		size = num + 1
+	}
+	w.xref([]int{num}, size, "", prevXref)
 	return w.buf.Bytes()
 }
