@@ -92,11 +92,25 @@ func (c *InsuranceCertificate) validate() error {
 		return fmt.Errorf("%w: name and social security number are required", ErrInvalidInput)
 	case c.PrintedAt.IsZero() || c.ValidUntil.IsZero():
 		return fmt.Errorf("%w: print date and validity are required", ErrInvalidInput)
-	case len(c.Months) > 600 || len(c.Statuses) > 50 || len(c.Notes) > 50:
-		return fmt.Errorf("%w: too many rows", ErrInvalidInput)
+	case len(c.Months) > maxRows || len(c.Statuses) > maxRows || len(c.Notes) > maxRows:
+		return fmt.Errorf("%w: more than %d rows in a table", ErrInvalidInput, maxRows)
+	case len(c.QRText) > 1000:
+		return fmt.Errorf("%w: QR payload of %d bytes", ErrInvalidInput, len(c.QRText))
+	}
+	for _, s := range c.strings() {
+		if len(s) > maxText {
+			return fmt.Errorf("%w: text of %d bytes exceeds %d: %.40q…", ErrInvalidInput, len(s), maxText, s)
+		}
 	}
 	return nil
 }
+
+// Input caps: far above any real certificate, low enough that a bad
+// record cannot make the renderer produce a huge file.
+const (
+	maxRows = 600
+	maxText = 2000
+)
 
 // InsuranceCertificate renders the person insurance certificate with its
 // signature fields. The first signature's field shows the seal over the

@@ -20,9 +20,11 @@ func drawQR(c *pdfw.Content, text string, x, y, size float64) error {
 	m := size / float64(n)
 	c.FillRGB(1, 1, 1)
 	c.Rect(x, y, size, size)
-	c.Raw("f\n0 g\n")
+	c.Raw("f\nq 0 g\n")
+	// Module coordinates: one unit per module, rows counted downwards
+	// from the top edge, so every rectangle is a few small integers.
+	c.Op("cm", m, 0, 0, -m, x, y+size)
 	for i, row := range bm {
-		top := y + size - float64(i+1)*m
 		for j := 0; j < len(row); {
 			if !row[j] {
 				j++
@@ -32,10 +34,10 @@ func drawQR(c *pdfw.Content, text string, x, y, size float64) error {
 			for k < len(row) && row[k] {
 				k++
 			}
-			c.Rect(x+float64(j)*m, top, float64(k-j)*m, m)
+			c.Op("re", float64(j), float64(i), float64(k-j), 1)
 			j = k
 		}
 	}
-	c.Raw("f\n")
+	c.Raw("f Q\n")
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sihub/signer/pades"
 )
@@ -251,8 +252,32 @@ func TestInvalidInput(t *testing.T) {
 	if _, err := renderer(t).InsuranceCertificate(c, Options{}); !errors.Is(err, ErrNoSignature) {
 		t.Errorf("no signatures: %v", err)
 	}
-	c.Code = ""
-	if _, err := renderer(t).InsuranceCertificate(c, sampleOptions(1)); !errors.Is(err, ErrInvalidInput) {
-		t.Errorf("no code: %v", err)
+	for name, set := range map[string]func(c *InsuranceCertificate){
+		"no code":    func(c *InsuranceCertificate) { c.Code = "" },
+		"no qr":      func(c *InsuranceCertificate) { c.QRText = "" },
+		"no name":    func(c *InsuranceCertificate) { c.Name = "" },
+		"no date":    func(c *InsuranceCertificate) { c.ValidUntil = time.Time{} },
+		"long text":  func(c *InsuranceCertificate) { c.UnitName = strings.Repeat("单位", 1000) },
+		"many rows":  func(c *InsuranceCertificate) { c.Months = make([]MonthRow, 601) },
+		"qr too big": func(c *InsuranceCertificate) { c.QRText = strings.Repeat("x", 1001) },
+	} {
+		c := sampleCertificate(1)
+		set(c)
+		if _, err := renderer(t).InsuranceCertificate(c, sampleOptions(1)); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("%s: %v, want ErrInvalidInput", name, err)
+		}
+	}
+}
+
+func TestContentsLen(t *testing.T) {
+	o := sampleOptions(1)
+	o.ContentsLen = 3000
+	p, err := renderer(t).InsuranceCertificate(sampleCertificate(2), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph := p.First
+	if ph.ContentsLen != 6002 || p.PDF[ph.Contents] != '<' || p.PDF[ph.Contents+ph.ContentsLen-1] != '>' {
+		t.Errorf("placeholder %+v for 3000 bytes", ph)
 	}
 }

@@ -3,6 +3,7 @@ package ttf
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -187,7 +188,7 @@ func (f *Font) lsb(gid int) int {
 // format 12 (3,10) subtable for all runes, one segment per rune run.
 func buildCmap(m []Mapping) []byte {
 	m = append([]Mapping(nil), m...)
-	sort.Slice(m, func(i, j int) bool { return m[i].Rune < m[j].Rune })
+	slices.SortFunc(m, func(a, b Mapping) int { return int(a.Rune - b.Rune) })
 	var groups, bmp []group
 	var c cmap
 	for i, x := range m {
