@@ -1,6 +1,6 @@
 module sihub
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/FerretDB/FerretDB v1.24.2
