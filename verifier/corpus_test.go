@@ -63,7 +63,9 @@ var knownGaps = map[string][]Reason{
 	// SHA-1 is refused by policy (cms.ErrWeakAlgorithm).
 	"pkcs7_sha1.pdf":           {ReasonUnsupportedAlgorithm},
 	"Signature-P-BG_BOR-2.pdf": {ReasonUnsupportedAlgorithm}, // its document timestamp uses SHA-1
-	// BSI plain-ECDSA signature identifiers are not implemented by certs/cms.
+	// A brainpoolP256r1 signer (Go's x509 parses no brainpool keys, so the
+	// signer certificate is not found) with a BSI plain-ECDSA signature
+	// identifier, which certs/cms does not implement.
 	"dss-PLAIN-ECDSA/TeleSec_PKS_eIDAS_QES_CA_1-baseline-b.pdf": {ReasonUnsupportedAlgorithm, ReasonSignerNotFound},
 	// One signer's RSA key has a public exponent above 2^31-1, which Go's
 	// crypto/rsa refuses.

@@ -290,6 +290,18 @@ func TestByteRangeNotTheContents(t *testing.T) {
 	}
 }
 
+func TestUnsupportedSubFilter(t *testing.T) {
+	pki := testPKI(t, "p256")
+	p := buildUnsigned(t, testDoc{}, testNow)
+	// same length, so the placeholder offsets stay right
+	p.pdf = []byte(strings.Replace(string(p.pdf), "/ETSI.CAdES.detached", "/adbe.x509.rsa_sha1 ", 1))
+	pdf := fill(t, p, leafSigner(pki), testNow)
+	r := expectInvalid(t, newVerifier(t, nil, testNow, pki.Root), pdf, ReasonUnsupportedAlgorithm)
+	if r.Signatures[0].SubFilter != "adbe.x509.rsa_sha1" {
+		t.Errorf("sub_filter %q", r.Signatures[0].SubFilter)
+	}
+}
+
 func TestOtherCA(t *testing.T) {
 	other, err := cmstest.New("sm2", testNow)
 	if err != nil {
