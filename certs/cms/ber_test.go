@@ -109,3 +109,16 @@ func TestBERToDERErrors(t *testing.T) {
 		t.Errorf("berToDER = % x, rest % x, %v", der, rest, err)
 	}
 }
+
+// TestParseBERElementCap: BER made of tiny elements cannot make Parse
+// build an unbounded tree.
+func TestParseBERElementCap(t *testing.T) {
+	in := []byte{0x30, 0x80}
+	for i := 0; i < maxBERElements+10; i++ {
+		in = append(in, 0x05, 0x00)
+	}
+	in = append(in, 0, 0)
+	if _, err := Parse(in); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("err = %v, want ErrTooLarge", err)
+	}
+}

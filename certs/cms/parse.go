@@ -147,7 +147,7 @@ func ParseWithLimits(input []byte, lim Limits) (*SignedData, error) {
 	if err == nil || !errors.Is(err, ErrMalformed) {
 		return sd, err
 	}
-	der, rest, cerr := berToDER(input, berLimits{maxDepth: lim.MaxDepth, maxNodes: len(input)/2 + 1})
+	der, rest, cerr := berToDER(input, berLimits{maxDepth: lim.MaxDepth, maxNodes: min(len(input)/2+1, maxBERElements)})
 	if cerr != nil {
 		if errors.Is(cerr, ErrTooLarge) {
 			return nil, cerr
@@ -163,6 +163,11 @@ func ParseWithLimits(input []byte, lim Limits) (*SignedData, error) {
 	}
 	return sd, nil
 }
+
+// maxBERElements bounds the elements a BER conversion builds in memory
+// (about 100 bytes each): enough for dozens of certificates and large
+// embedded CRLs, small enough that a hostile upload cannot exhaust memory.
+const maxBERElements = 1 << 18
 
 func allZero(b []byte) bool {
 	for _, c := range b {
