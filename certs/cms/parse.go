@@ -131,7 +131,8 @@ func findAttribute(attrs []Attribute, oid asn1.ObjectIdentifier) (Attribute, boo
 
 // Parse reads a DER or BER ContentInfo holding a SignedData, within
 // DefaultLimits. Bytes after the ContentInfo are returned in Trailing
-// (nil when they are all zero).
+// (nil when they are all zero). The result may share memory with der;
+// do not modify der while using it.
 func Parse(der []byte) (*SignedData, error) {
 	return ParseWithLimits(der, DefaultLimits)
 }
