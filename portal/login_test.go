@@ -212,11 +212,11 @@ func TestSessionTampered(t *testing.T) {
 }
 
 // newEnvServer builds a server with a different session key.
-func newEnvServer(t *testing.T) *server {
+func newEnvServer(tb testing.TB) *server {
 	cfg := Config{SessionKey: []byte(strings.Repeat("k", 32)), Now: func() time.Time { return t0 }}
 	s, err := newServer(cfg, Deps{Accounts: fakeAccounts{}, Documents: &fakeDocs{}, Audit: &fakeAudit{}})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return s
 }
