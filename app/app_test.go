@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sihub/hsm"
+	"sihub/ident"
 	"sihub/model"
 	"sihub/signer"
 )
@@ -164,5 +165,37 @@ func TestConfigFromEnv(t *testing.T) {
 		}); err == nil {
 			t.Errorf("%s=%q accepted", k, v)
 		}
+	}
+}
+
+func TestSeedSyntheticMakesValidIssuablePersons(t *testing.T) {
+	a := testApp(t, t.TempDir(), func(c *Config) { c.Demo = false })
+	defer a.Close()
+	ctx := context.Background()
+	res, err := SeedSynthetic(ctx, a.Store, 20, 7, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Persons != 20 || res.Units < 1 || res.Contributions == 0 {
+		t.Fatalf("seeded %+v", res)
+	}
+	ids, err := a.Store.PersonIDs(ctx, "", 100)
+	if err != nil || len(ids) != 20 {
+		t.Fatalf("%d persons stored, %v", len(ids), err)
+	}
+	for _, id := range ids {
+		if _, err := ident.CitizenID(id); err != nil {
+			t.Fatalf("synthetic ID %s: %v", id, err)
+		}
+	}
+	if _, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: ids[3]}); err != nil {
+		t.Fatalf("issuing for a synthetic person: %v", err)
+	}
+	// The same seed gives the same persons: no duplicates.
+	if _, err := SeedSynthetic(ctx, a.Store, 20, 7, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := a.Store.CountPersons(ctx); n != 20 {
+		t.Fatalf("%d persons after seeding the same seed twice", n)
 	}
 }

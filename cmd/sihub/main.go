@@ -7,6 +7,7 @@
 //	sihub issue --kind KIND --subject ID [--alg sm2|p256|sm2,p256] [--lang zh] --out FILE
 //	sihub verify [--json] [--trust PEM]... FILE.pdf
 //	sihub verify-qr TEXT
+//	sihub seed --persons N [--seed S]
 //	sihub version
 //
 // Configuration comes from SIHUB_* environment variables (see app.Config).
@@ -42,6 +43,7 @@ func commands() []command {
 		{"issue", "issue a sealed document from the stored data", runIssue},
 		{"verify", "verify a sealed PDF", runVerify},
 		{"verify-qr", "check a QR payload (link or token) offline", runVerifyQR},
+		{"seed", "add synthetic insured persons", runSeed},
 		{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
 			fmt.Println("sihub", version)
 			return exitOK

@@ -10,10 +10,12 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/emmansun/gmsm/smx509"
 
 	"sihub/app"
+	"sihub/model"
 )
 
 // maxPDF caps what verify reads.
@@ -59,6 +61,17 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	defer v.Close()
 	rep := v.Verifier.Verify(ctx, pdf)
+	if v.Store != nil {
+		outcome := "invalid"
+		if rep.Valid {
+			outcome = "ok"
+		}
+		if err := v.Store.AppendAudit(ctx, model.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "document.verify",
+			Object: rep.Document.Code, Outcome: outcome, Detail: "sha256=" + rep.Document.SHA256}); err != nil {
+			fmt.Fprintln(stderr, "sihub: audit:", err)
+			return exitError
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
