@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"sihub/app"
 )
@@ -119,6 +120,21 @@ func TestIssueVerifyCLI(t *testing.T) {
 				t.Errorf("appended bytes: exit %d valid %v", code, r.Valid)
 			}
 		})
+	}
+
+	// Every verification with a registry at hand is in the audit trail.
+	cfg, err := app.FromEnv(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := app.OpenVerification(context.Background(), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := v.Store.AuditEntries(context.Background(), time.Time{}, "document.verify", "", 100)
+	v.Close()
+	if err != nil || len(entries) != 9 {
+		t.Fatalf("%d document.verify audit entries for 9 verifications (%v)", len(entries), err)
 	}
 
 	if code, _, _ := sihub(t, "verify", filepath.Join(dir, "missing.pdf")); code != 2 {

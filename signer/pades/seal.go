@@ -231,6 +231,9 @@ func sign(out []byte, ph Placeholder, s *Sealer, index int) error {
 	}
 	copy(out[ph.ByteRange:], br)
 
+	if s.Info.Time.IsZero() {
+		return fmt.Errorf("pades: sealer %d: no signing time (SigInfo.Time, written as /M)", index)
+	}
 	d, err := cms.DigestFor(s.Key.Public())
 	if err != nil {
 		return fmt.Errorf("pades: sealer %d: %w", index, err)
@@ -239,7 +242,9 @@ func sign(out []byte, ph Placeholder, s *Sealer, index int) error {
 	h.Write(out[:a])
 	h.Write(out[b:])
 	var sum [64]byte
-	o := cms.SignOptions{Signer: s.Key, Certificate: s.Certificate, Chain: s.Chain, SigningTime: s.Info.Time}
+	// PAdES baseline (ETSI EN 319 142-1 §6.3) forbids the CMS signingTime
+	// attribute: the claimed signing time is the dictionary's /M.
+	o := cms.SignOptions{Signer: s.Key, Certificate: s.Certificate, Chain: s.Chain, SigningTime: s.Info.Time, OmitSigningTime: true}
 	if s.TimeStamp != nil {
 		o.UnsignedAttributes = func(signature []byte) ([]cms.Attribute, error) {
 			tok, err := s.TimeStamp(signature)
