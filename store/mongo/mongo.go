@@ -170,3 +170,11 @@ func (s *Store) Close() error {
 	})
 	return s.closeErr
 }
+
+// Ping checks that the primary answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.client.Ping(ctx, readpref.Primary()); err != nil {
+		return fmt.Errorf("store/mongo: ping: %w", err)
+	}
+	return nil
+}

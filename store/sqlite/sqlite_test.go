@@ -137,3 +137,40 @@ func TestEmptyKeysAreInvalid(t *testing.T) {
 		t.Errorf("ContributionsBetween after a refused batch = %v, %v; want none", cs, err)
 	}
 }
+
+func TestBackupTo(t *testing.T) {
+	ctx := t.Context()
+	s, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d := model.Document{Code: "C1", Number: "N1", Subject: "S", Status: model.DocValid}
+	if err := s.PutDocument(ctx, d, []byte("%PDF-1.7 backup")); err != nil {
+		t.Fatal(err)
+	}
+
+	restored := t.TempDir()
+	path := filepath.Join(restored, sqlite.FileName)
+	if err := s.BackupTo(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode() != 0o600 {
+		t.Fatalf("backup file: %v, %v; want mode 0600", fi, err)
+	}
+	if err := s.BackupTo(ctx, path); err == nil {
+		t.Error("BackupTo over an existing file succeeded")
+	}
+
+	b, err := sqlite.Open(ctx, restored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if pdf, err := b.DocumentPDF(ctx, "C1"); err != nil || string(pdf) != "%PDF-1.7 backup" {
+		t.Errorf("DocumentPDF from the backup = %q, %v", pdf, err)
+	}
+}
