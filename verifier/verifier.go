@@ -97,6 +97,9 @@ func (v *Verifier) Verify(ctx context.Context, pdf []byte) *Report {
 		r.addError(ReasonTooLarge, fmt.Sprintf("file is %d bytes, the limit is %d", len(pdf), v.maxSize))
 		return r
 	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	sum := sha256.Sum256(pdf)
 	r.Document.SHA256 = hex.EncodeToString(sum[:])
 
