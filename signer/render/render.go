@@ -10,6 +10,11 @@
 // (pades.SigDict); further fields are empty, for later signatures. The
 // result is a pades.Prepared that signer/pades fills.
 //
+// Documents are described as data: InsuranceCertificate for the person
+// insurance certificate, or the generic Document (title, header with
+// number, code and QR, body blocks Fields/Table/Paragraph, notes, agency
+// and seal) for the other kinds, all in one house style.
+//
 // Every string is checked against the font before anything is drawn: a
 // character the font lacks is a *MissingGlyphError, never a blank.
 // Renderer is safe for concurrent use; the Font is shared read-only.

@@ -54,7 +54,7 @@ func TestTextExtraction(t *testing.T) {
 	// with runs of spaces collapsed.
 	norm := spaces.ReplaceAllString(text, " ")
 	want := []string{
-		certificateTitle, "打印日期：2026年11月28日", "证明编号：" + c.Number, "校验码：" + c.CodeGrouped,
+		CertificateTitle, "打印日期：2026年11月28日", "证明编号：" + c.Number, "校验码：" + c.CodeGrouped,
 		"凭此校验码，全国可上网确认真伪", "验证网址：" + c.VerifyURL, "参保地：" + c.Region,
 		"姓名", c.Name, "性别", c.Sex, "社会保障号码", c.PersonID, "当前参保单位", c.UnitName,
 		"险种", "参保状态", "参保起始年月", "参保单位", "企业职工基本养老保险", "职工基本医疗保险", "2015-03",
@@ -161,7 +161,7 @@ func TestPlaceholderAndFields(t *testing.T) {
 	}
 	info := obj(rev.Info)
 	for _, s := range []string{"/SihubCode (K7Q2M9XR4TZ8HW3C5N6P)", "/SihubNumber (SB3702-20261128-000123)", "/Producer (sihub)",
-		"/CreationDate (D:20261128103000+08'00')", "/Title " + pades.TextString(certificateTitle)} {
+		"/CreationDate (D:20261128103000+08'00')", "/Title " + pades.TextString(CertificateTitle)} {
 		if !strings.Contains(info, s) {
 			t.Errorf("info lacks %q: %s", s, info)
 		}

@@ -1,0 +1,374 @@
+package render
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"sihub/signer/pades"
+)
+
+// Document is any of the agency's sealed documents in the house layout:
+// title with an accent rule, a header block (print date, document number,
+// anti-forgery code, how to verify) beside the QR code, the body blocks in
+// order, numbered notes beside the agency's name and date under the seal,
+// and "第 N 页，共 M 页" on every page. Tables continue on new pages with
+// their header repeated.
+type Document struct {
+	Title                     string
+	Agency, Region            string
+	Number, Code, CodeGrouped string // Code (canonical) goes to /SihubCode; CodeGrouped is printed
+	VerifyURL, QRText         string // printed URL; QR payload
+	PrintedAt                 time.Time
+	ValidUntil                time.Time // zero: no validity note
+	Blocks                    []Block
+	Notes                     []string
+	Seal                      SealImage
+}
+
+// Block is one part of a document's body: *Fields, *Table or *Paragraph.
+type Block interface{ block() }
+
+// Fields is a grid of label/value pairs, two pairs per row.
+type Fields struct {
+	Heading string
+	Pairs   [][2]string
+}
+
+// Align places text in a table column.
+type Align int
+
+// Column alignments.
+const (
+	Left Align = iota
+	Center
+	Right
+)
+
+// Column is one table column; widths are relative weights.
+type Column struct {
+	Title string // "\n" breaks the header line
+	Width float64
+	Align Align
+}
+
+// Table is a table with a header row; Dense uses a smaller type for long
+// numeric tables.
+type Table struct {
+	Heading string
+	Columns []Column
+	Rows    [][]string
+	Dense   bool
+}
+
+// Paragraph is wrapped text with an optional heading.
+type Paragraph struct {
+	Heading, Text string
+}
+
+func (*Fields) block()    {}
+func (*Table) block()     {}
+func (*Paragraph) block() {}
+
+// Input caps: far above any real document, low enough that a bad record
+// cannot make the renderer produce a huge file.
+const (
+	maxRows   = 600
+	maxText   = 2000
+	maxBlocks = 50
+	maxQR     = 1000
+)
+
+// strings returns every string the document prints.
+func (d *Document) strings() []string {
+	ss := []string{d.Title, d.Agency, d.Region, d.Number, d.CodeGrouped, d.VerifyURL, d.Seal.Agency, d.Seal.Name}
+	for _, b := range d.Blocks {
+		switch b := b.(type) {
+		case *Fields:
+			ss = append(ss, b.Heading)
+			for _, p := range b.Pairs {
+				ss = append(ss, p[0], p[1])
+			}
+		case *Table:
+			ss = append(ss, b.Heading)
+			for _, c := range b.Columns {
+				ss = append(ss, c.Title)
+			}
+			for _, r := range b.Rows {
+				ss = append(ss, r...)
+			}
+		case *Paragraph:
+			ss = append(ss, b.Heading, b.Text)
+		}
+	}
+	return append(ss, d.Notes...)
+}
+
+func (d *Document) validate() error {
+	switch {
+	case d.Title == "":
+		return fmt.Errorf("%w: title is required", ErrInvalidInput)
+	case d.Number == "" || d.Code == "" || d.CodeGrouped == "":
+		return fmt.Errorf("%w: document number and anti-forgery code are required", ErrInvalidInput)
+	case d.QRText == "":
+		return fmt.Errorf("%w: QR payload is required", ErrInvalidInput)
+	case len(d.QRText) > maxQR:
+		return fmt.Errorf("%w: QR payload of %d bytes", ErrInvalidInput, len(d.QRText))
+	case d.PrintedAt.IsZero():
+		return fmt.Errorf("%w: print date is required", ErrInvalidInput)
+	case len(d.Blocks) > maxBlocks || len(d.Notes) > maxRows:
+		return fmt.Errorf("%w: more than %d blocks or %d notes", ErrInvalidInput, maxBlocks, maxRows)
+	}
+	for i, b := range d.Blocks {
+		switch b := b.(type) {
+		case *Table:
+			if len(b.Columns) == 0 || len(b.Rows) > maxRows {
+				return fmt.Errorf("%w: table %d has %d columns and %d rows (at most %d)", ErrInvalidInput, i, len(b.Columns), len(b.Rows), maxRows)
+			}
+			for _, r := range b.Rows {
+				if len(r) != len(b.Columns) {
+					return fmt.Errorf("%w: table %d: row of %d cells for %d columns", ErrInvalidInput, i, len(r), len(b.Columns))
+				}
+			}
+		case *Fields:
+			if len(b.Pairs) > maxRows {
+				return fmt.Errorf("%w: %d fields", ErrInvalidInput, len(b.Pairs))
+			}
+		case *Paragraph:
+		default:
+			return fmt.Errorf("%w: block %d of unknown type %T", ErrInvalidInput, i, b)
+		}
+	}
+	for _, s := range d.strings() {
+		if len(s) > maxText {
+			return fmt.Errorf("%w: text of %d bytes exceeds %d: %.40q…", ErrInvalidInput, len(s), maxText, s)
+		}
+	}
+	return nil
+}
+
+// Page frame: 20 mm side margins.
+const (
+	marginX   = 56.69
+	marginTop = 48
+	marginBot = 46
+	footerY   = 28
+	qrSize    = 30 / 25.4 * 72
+)
+
+// Document renders d with its signature fields. The first signature's
+// field shows the seal over the agency's name at the end of the document.
+func (r *Renderer) Document(doc *Document, o Options) (*pades.Prepared, error) {
+	if err := doc.validate(); err != nil {
+		return nil, err
+	}
+	if err := r.check(doc.strings()...); err != nil {
+		return nil, err
+	}
+	if len(o.Signatures) == 0 {
+		return nil, ErrNoSignature
+	}
+	d := newDoc(r.font)
+	fl := &flow{d: d, left: marginX, right: PageWidth - marginX, top: PageHeight - marginTop, bottom: marginBot}
+	fl.p = d.newPage()
+	fl.y = fl.top
+	fl.onNewPage = func() {
+		c := &fl.p.c
+		c.FillRGB(colMuted[0], colMuted[1], colMuted[2])
+		d.text(c, fl.left, fl.y-8, 8, doc.Title+"（续）　证明编号："+doc.Number)
+		c.StrokeRGB(colRule[0], colRule[1], colRule[2])
+		c.Op("w", 0.5)
+		c.Line(fl.left, fl.y-13, fl.right, fl.y-13)
+		c.FillRGB(0, 0, 0)
+		fl.y -= 22
+	}
+	if err := fl.header(doc); err != nil {
+		return nil, err
+	}
+	for _, b := range doc.Blocks {
+		switch b := b.(type) {
+		case *Fields:
+			fl.fields(b)
+		case *Table:
+			fl.userTable(b)
+		case *Paragraph:
+			if b.Heading != "" {
+				fl.heading(b.Heading)
+			}
+			fl.paragraph(b.Text, 9.5, 0)
+			fl.y -= 4
+		}
+	}
+	cx, cy := fl.closing(doc)
+
+	for i, p := range d.pages {
+		s := "第 " + strconv.Itoa(i+1) + " 页，共 " + strconv.Itoa(len(d.pages)) + " 页"
+		p.c.FillRGB(colMuted[0], colMuted[1], colMuted[2])
+		d.text(&p.c, (PageWidth-r.font.Width(s, 8))/2, footerY, 8, s)
+	}
+	return r.finish(d, meta{
+		Title: doc.Title, Code: doc.Code, Number: doc.Number, Created: doc.PrintedAt,
+		Seal: doc.Seal, SealPg: len(d.pages) - 1, SealAt: [2]float64{cx, cy},
+	}, o)
+}
+
+// header draws the title, the accent rule, the QR code and the header
+// lines beside it.
+func (fl *flow) header(doc *Document) error {
+	d, f, pc := fl.d, fl.d.font, &fl.p.c
+	const titleSize = 18
+	tw := f.Width(doc.Title, titleSize)
+	d.textBold(pc, (PageWidth-tw)/2, fl.y-titleSize, titleSize, doc.Title)
+	rule := fl.y - titleSize - 12
+	pc.StrokeRGB(colAccent[0], colAccent[1], colAccent[2])
+	pc.Op("w", 1.2)
+	pc.Line(fl.left, rule, fl.right, rule)
+
+	qrTop := rule - 8
+	if err := drawQR(pc, doc.QRText, fl.right-qrSize, qrTop-qrSize, qrSize); err != nil {
+		return err
+	}
+	pc.FillRGB(colMuted[0], colMuted[1], colMuted[2])
+	const capSize = 7
+	capText := "扫码验证真伪"
+	d.text(pc, fl.right-qrSize/2-f.Width(capText, capSize)/2, qrTop-qrSize-9, capSize, capText)
+	pc.FillRGB(0, 0, 0)
+
+	fl.y = qrTop
+	right := fl.right
+	fl.right = right - qrSize - 14
+	lines := []string{
+		"打印日期：" + ymd(doc.PrintedAt),
+		"证明编号：" + doc.Number,
+		"校验码：" + doc.CodeGrouped,
+		"凭此校验码，全国可上网确认真伪",
+	}
+	if doc.VerifyURL != "" {
+		lines = append(lines, "验证网址："+doc.VerifyURL)
+	}
+	if doc.Region != "" {
+		lines = append(lines, "参保地："+doc.Region)
+	}
+	for _, s := range lines {
+		fl.paragraph(s, 9.5, 0)
+	}
+	fl.right = right
+	fl.y = min(fl.y, qrTop-qrSize-14) - 6
+	return nil
+}
+
+// heading draws a bold section heading, kept with what follows.
+func (fl *flow) heading(s string) {
+	fl.ensure(40)
+	fl.d.textBold(&fl.p.c, fl.left, fl.y-10, 10, s)
+	fl.y -= 16
+}
+
+func shaded(s string) cell { return cell{text: s, shade: true, align: alignCenter} }
+
+// fields draws label/value pairs, two per row.
+func (fl *flow) fields(b *Fields) {
+	if b.Heading != "" {
+		fl.heading(b.Heading)
+	}
+	w := fl.width()
+	lw := w * 0.17
+	vw := (w - 2*lw) / 2
+	t := &table{cols: []float64{lw, vw, lw, vw}, size: 9.5, pad: 4}
+	var rows [][]cell
+	for i := 0; i < len(b.Pairs); i += 2 {
+		row := []cell{shaded(b.Pairs[i][0]), {text: b.Pairs[i][1]}}
+		if i+1 < len(b.Pairs) {
+			row = append(row, shaded(b.Pairs[i+1][0]), cell{text: b.Pairs[i+1][1]})
+		} else {
+			row[1].span = 3
+		}
+		rows = append(rows, row)
+	}
+	fl.drawTable(t, rows)
+	fl.y -= 10
+}
+
+// userTable draws a Table block with its widths scaled to the page.
+func (fl *flow) userTable(b *Table) {
+	if b.Heading != "" {
+		fl.heading(b.Heading)
+	}
+	sum := 0.0
+	for _, c := range b.Columns {
+		sum += max(c.Width, 0)
+	}
+	t := &table{size: 9, pad: 2.5, lead: 1.25}
+	if b.Dense {
+		t = &table{size: 7.5, pad: 1.6, lead: 1.22}
+	}
+	hdr := make([]cell, len(b.Columns))
+	for i, c := range b.Columns {
+		w := fl.width() / float64(len(b.Columns))
+		if sum > 0 {
+			w = fl.width() * max(c.Width, 0) / sum
+		}
+		t.cols = append(t.cols, w)
+		hdr[i] = shaded(c.Title)
+	}
+	t.header = [][]cell{hdr}
+	rows := make([][]cell, len(b.Rows))
+	for i, r := range b.Rows {
+		rows[i] = make([]cell, len(r))
+		for j, s := range r {
+			rows[i][j] = cell{text: s, align: align(b.Columns[j].Align)}
+		}
+	}
+	fl.drawTable(t, rows)
+	fl.y -= 8
+}
+
+// closing draws the notes on the left and the agency and date on the
+// right; the two share one band that moves to a new page when it does not
+// fit. It returns the seal's centre.
+func (fl *flow) closing(doc *Document) (float64, float64) {
+	d, f := fl.d, fl.d.font
+	const ns, as = 8.5, 10.5
+	var notes []string
+	if !doc.ValidUntil.IsZero() {
+		notes = append(notes, "本证明有效期至 "+ymd(doc.ValidUntil)+"。")
+	}
+	notes = append(notes, doc.Notes...)
+	date := ymd(doc.PrintedAt)
+	aw := max(f.Width(doc.Agency, as), f.Width(date, as))
+	noteW := fl.width() - max(aw, sealDiameter) - 16
+	var lines []string
+	for i, n := range notes {
+		lines = append(lines, f.wrap(strconv.Itoa(i+1)+". "+n, ns, noteW)...)
+	}
+	band := sealDiameter * 0.66
+	if len(lines) > 0 {
+		band = max(16+float64(len(lines))*ns*1.45, band)
+	}
+	if band > fl.y-fl.bottom {
+		fl.ensure(fl.top) // force a page break
+	}
+	top, pg := fl.y, len(d.pages)
+	if len(lines) > 0 {
+		d.textBold(&fl.p.c, fl.left, fl.y-10, 10, "备注")
+		fl.y -= 16
+	}
+	for _, line := range lines {
+		fl.ensure(ns * 1.45)
+		d.text(&fl.p.c, fl.left, fl.y-ns, ns, line)
+		fl.y -= ns * 1.45
+	}
+	if len(d.pages) != pg { // notes longer than a page: seal at the top of the last
+		top = fl.top - 22
+	}
+	y1 := top - sealDiameter*0.42
+	x := fl.right - 6 - aw
+	d.text(&fl.p.c, x+aw-f.Width(doc.Agency, as), y1, as, doc.Agency)
+	d.text(&fl.p.c, x+aw-f.Width(date, as), y1-18, as, date)
+	return min(x+aw/2, PageWidth-sealDiameter/2-12), max(y1-4, sealDiameter/2+footerY+10)
+}
+
+// ymd formats a date the Chinese way.
+func ymd(t time.Time) string {
+	return fmt.Sprintf("%04d年%02d月%02d日", t.Year(), int(t.Month()), t.Day())
+}

@@ -1,0 +1,53 @@
+package render
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestGenericDocument renders a receipt-like document through the generic
+// API: an odd number of fields, a paragraph, a plain table, no validity.
+func TestGenericDocument(t *testing.T) {
+	at := time.Date(2026, 11, 28, 9, 0, 0, 0, cst)
+	doc := &Document{
+		Title: "社会保险业务受理通知单", Agency: "青岛市社会保险事业中心",
+		Number: "SL3702-20261128-000007", Code: "ABCDEFGHJK", CodeGrouped: "ABCD-EFGH-JK",
+		QRText: "http://127.0.0.1:8080/v/ABCDEFGHJK", PrintedAt: at,
+		Blocks: []Block{
+			&Fields{Heading: "申请人", Pairs: [][2]string{{"姓名", "王芳"}, {"公民身份号码", "310115198506120042"}, {"受理事项", "养老保险关系转移接续"}}},
+			&Paragraph{Heading: "受理意见", Text: "您提交的申请材料齐全，符合法定形式，予以受理。承诺办结时限为15个工作日。"},
+			&Table{Heading: "已收材料", Columns: []Column{{Title: "序号", Width: 1, Align: Center}, {Title: "材料名称", Width: 6}, {Title: "份数", Width: 1, Align: Right}},
+				Rows: [][]string{{"1", "居民身份证复印件", "1"}, {"2", "基本养老保险参保缴费凭证", "1"}}},
+		},
+		Seal: SealImage{Agency: "青岛市社会保险事业中心", Name: "业务专用章"},
+	}
+	p, err := renderer(t).Document(doc, sampleOptions(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := run(t, "qpdf", "--check", writeTemp(t, "d.pdf", p.PDF)); !strings.Contains(string(out), "No syntax or stream encoding errors") {
+		t.Errorf("qpdf: %s", out)
+	}
+	text := spaces.ReplaceAllString(pdftext(t, p.PDF, 0, 0), " ")
+	for _, s := range []string{doc.Title, "申请人", "王芳", "公民身份号码", "310115198506120042", "受理事项", "养老保险关系转移接续",
+		"受理意见", "予以受理", "已收材料", "材料名称", "基本养老保险参保缴费凭证", "校验码：ABCD-EFGH-JK", "第 1 页，共 1 页"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("text lacks %q", s)
+		}
+	}
+	if strings.Contains(text, "有效期至") || strings.Contains(text, "参保地") {
+		t.Error("validity or region printed though not given")
+	}
+
+	bad := *doc
+	bad.Blocks = []Block{&Table{Columns: []Column{{Title: "a"}}, Rows: [][]string{{"1", "2"}}}}
+	if _, err := renderer(t).Document(&bad, sampleOptions(1)); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("ragged table: %v", err)
+	}
+	bad.Blocks = []Block{nil}
+	if _, err := renderer(t).Document(&bad, sampleOptions(1)); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("nil block: %v", err)
+	}
+}
