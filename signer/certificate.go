@@ -31,9 +31,9 @@ var InsuranceStatusNames = map[int]string{
 // certificateMonths is how many months the 参保证明 lists.
 const certificateMonths = 24
 
-// consecutiveLookback bounds how far before the table the count of
-// consecutive months at the current unit looks (30 years in all).
-const consecutiveLookback = 30*12 - certificateMonths
+// maxLookbackMonths bounds the count of consecutive months at the current
+// unit (30 years).
+const maxLookbackMonths = 30 * 12
 
 // certificateData reads everything a person's 参保证明 shows.
 func (s *Service) certificateData(ctx context.Context, personID string, now time.Time) (*render.InsuranceCertificate, error) {
@@ -118,15 +118,10 @@ func (s *Service) certificateData(ctx context.Context, personID string, now time
 			d.Months = append(d.Months, *r)
 		}
 	}
-	// Consecutive months at the current unit may reach back before the
-	// table: read the pension months since the unit's first month there.
-	if len(cs) > 0 && consecutiveMonths(cs, p.UnitCode, last) == len(d.Months) {
-		earliest := first.AddDate(0, -consecutiveLookback, 0)
-		if cs, err = s.records.ContributionsBetween(ctx, p.ID, earliest.Format("2006-01"), last.Format("2006-01")); err != nil {
-			return nil, fmt.Errorf("signer: contributions: %w", err)
-		}
+	d.ConsecutiveMonths, err = s.consecutiveMonths(ctx, p, cs, first, last)
+	if err != nil {
+		return nil, err
 	}
-	d.ConsecutiveMonths = consecutiveMonths(cs, p.UnitCode, last)
 	d.Notes = []string{
 		"本证明仅反映打印时点的参保缴费信息，缴费基数与个人缴费金额单位为元。",
 		"本证明加盖电子印章，与纸质证明具有同等效力；可扫描二维码或登录经办机构网站输入校验码核验真伪。",
@@ -134,23 +129,37 @@ func (s *Service) certificateData(ctx context.Context, personID string, now time
 	return d, nil
 }
 
-// consecutiveMonths counts the paid pension months at unit, going back from
-// last without a gap.
-func consecutiveMonths(cs []model.Contribution, unit string, last time.Time) int {
-	if unit == "" {
-		return 0
-	}
-	paid := map[string]bool{}
-	for _, c := range cs {
-		if (c.Type == model.InsPensionEnterprise || c.Type == model.InsPensionPublic) && c.Paid && c.UnitCode == unit {
-			paid[c.Month] = true
-		}
+// consecutiveMonths counts the paid pension months at the person's current
+// unit, going back from last without a gap. cs holds the months from first
+// to last; when they are all paid there, earlier windows of the same length
+// are read until a gap shows, for at most maxLookbackMonths.
+func (s *Service) consecutiveMonths(ctx context.Context, p model.Person, cs []model.Contribution, first, last time.Time) (int, error) {
+	if p.UnitCode == "" {
+		return 0, nil
 	}
 	n := 0
-	for m := last; paid[m.Format("2006-01")]; m = m.AddDate(0, -1, 0) {
-		n++
+	for {
+		paid := map[string]bool{}
+		for _, c := range cs {
+			if (c.Type == model.InsPensionEnterprise || c.Type == model.InsPensionPublic) && c.Paid && c.UnitCode == p.UnitCode {
+				paid[c.Month] = true
+			}
+		}
+		m := last
+		for !m.Before(first) && paid[m.Format("2006-01")] {
+			n++
+			m = m.AddDate(0, -1, 0)
+		}
+		if !m.Before(first) || n >= maxLookbackMonths {
+			return min(n, maxLookbackMonths), nil
+		}
+		// The whole window was paid: look at the one before it.
+		last, first = first.AddDate(0, -1, 0), first.AddDate(0, -certificateMonths, 0)
+		var err error
+		if cs, err = s.records.ContributionsBetween(ctx, p.ID, first.Format("2006-01"), last.Format("2006-01")); err != nil {
+			return 0, fmt.Errorf("signer: contributions: %w", err)
+		}
 	}
-	return n
 }
 
 func nameOr(name, fallback string) string {
