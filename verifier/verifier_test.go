@@ -404,3 +404,30 @@ func TestTooLarge(t *testing.T) {
 	v := New(Options{MaxSize: int64(len(pdf) - 1)})
 	expectInvalid(t, v, pdf, ReasonTooLarge)
 }
+
+// TestConcurrentVerify shares one Verifier (and its chain cache) between
+// goroutines; run with -race to check the sharing.
+func TestConcurrentVerify(t *testing.T) {
+	sm2, p256 := testPKI(t, "sm2"), testPKI(t, "p256")
+	files := [][]byte{sealed(t, "sm2"), sealed(t, "p256")}
+	v := New(Options{Roots: []*smx509.Certificate{sm2.Root, p256.Root}, Now: func() time.Time { return testNow }, ChainCacheSize: 1})
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 8; i++ {
+				if r := v.Verify(context.Background(), files[(g+i)%2]); !r.Valid {
+					errs <- fmt.Sprint(reasons(r))
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
