@@ -14,7 +14,7 @@ func TestParsePDFDate(t *testing.T) {
 	}{
 		{"D:20260314173000+08'00'", time.Date(2026, 3, 14, 17, 30, 0, 0, cst), true},
 		{"D:20260314093000Z", time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC), true},
-		{"D:20260314093000-05'30", time.Date(2026, 3, 14, 9, 30, 0, 0, time.FixedZone("", -(5*3600 + 30*60))), true},
+		{"D:20260314093000-05'30", time.Date(2026, 3, 14, 9, 30, 0, 0, time.FixedZone("", -(5*3600+30*60))), true},
 		{"D:2026", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), true},
 		{"20260314", time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC), true},
 		{"D:20261314", time.Time{}, false},
