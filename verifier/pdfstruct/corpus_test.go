@@ -119,3 +119,44 @@ func TestCorpusNoPanic(t *testing.T) {
 	}
 	t.Logf("%d of %d files opened", opened, len(files))
 }
+
+// TestCorpusWellFormed: the signed DSS files and pyHanko's well-formed
+// samples (classic, hybrid and stream cross-references) open without a
+// repair, every revision ends at an EOF marker, and the catalog resolves.
+func TestCorpusWellFormed(t *testing.T) {
+	root := corpusDir(t)
+	var files []string
+	for _, pattern := range []string{"dss/*.pdf", "dss/*/*.pdf", "pyhanko/minimal.pdf", "pyhanko/minimal-xref.pdf", "pyhanko/minimal-hybrid-xref*.pdf", "pyhanko/minimal-two-fields-signed-twice.pdf"} {
+		m, _ := filepath.Glob(filepath.Join(root, pattern))
+		files = append(files, m...)
+	}
+	if len(files) < 45 {
+		t.Fatalf("only %d files", len(files))
+	}
+	streams := 0
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := Open(context.Background(), data, Limits{})
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		if _, err := f.Catalog(); err != nil || f.Repaired() {
+			t.Errorf("%s: catalog %v, repaired %v, notes %q", path, err, f.Repaired(), f.Notes())
+		}
+		for _, r := range f.Revisions() {
+			if r.End < 0 || r.End <= r.XrefOffset {
+				t.Errorf("%s: revision at %d ends at %d", path, r.XrefOffset, r.End)
+			}
+			if r.Stream {
+				streams++
+			}
+		}
+	}
+	if streams == 0 {
+		t.Error("no cross-reference stream among the samples")
+	}
+}
