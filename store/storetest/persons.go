@@ -80,6 +80,11 @@ func testPersonIDsPaging(t *testing.T, s store.Store, _ Options) {
 	if !slices.Equal(walked, want) {
 		t.Errorf("walking PersonIDs by 10:\n got  %q\n want %q", walked, want)
 	}
+	ids, err = s.PersonIDs(c, "", 0)
+	must(t, "PersonIDs", err)
+	if !slices.Equal(ids, want) {
+		t.Errorf("PersonIDs(\"\", 0) (no limit) = %q, want all %d", ids, len(want))
+	}
 	ids, err = s.PersonIDs(c, want[4], 3)
 	must(t, "PersonIDs", err)
 	if !slices.Equal(ids, want[5:8]) {

@@ -11,6 +11,13 @@
 // A backend that cannot pass a test declares it in Options.Skip with a
 // reason naming the gap precisely; a skip for a test that does not exist
 // fails the run, so skips cannot go stale silently.
+//
+// Beyond the interface's comments, the suite fixes: a limit <= 0
+// (PersonIDs, AuditEntries) means no limit; seals and keys are listed by
+// ID, certificates by NotBefore then serial; an audit entry without ID gets
+// one, and an existing ID is ErrConflict; DeleteKey and SetDocumentStatus of
+// a missing record are ErrNotFound; times come back as the same instant
+// (to the millisecond).
 package storetest
 
 import (
