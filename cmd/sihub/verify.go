@@ -39,22 +39,12 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "usage: sihub verify [--json] [--trust PEM]... FILE.pdf")
 		return exitError
 	}
-	extra, err := loadPEMCerts(trust)
-	if err != nil {
-		fmt.Fprintln(stderr, "sihub:", err)
-		return exitError
-	}
 	pdf, err := readCapped(fs.Arg(0), maxPDF)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError
 	}
-	cfg, err := app.FromEnv(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(stderr, "sihub:", err)
-		return exitError
-	}
-	v, err := app.OpenVerification(ctx, cfg, extra)
+	v, err := openVerification(ctx, trust)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError
@@ -100,17 +90,7 @@ func runVerifyQR(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, "usage: sihub verify-qr [--trust PEM]... TEXT")
 		return exitError
 	}
-	extra, err := loadPEMCerts(trust)
-	if err != nil {
-		fmt.Fprintln(stderr, "sihub:", err)
-		return exitError
-	}
-	cfg, err := app.FromEnv(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(stderr, "sihub:", err)
-		return exitError
-	}
-	v, err := app.OpenVerification(ctx, cfg, extra)
+	v, err := openVerification(ctx, trust)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError
@@ -130,6 +110,20 @@ func runVerifyQR(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitOK
 	}
 	return exitInvalid
+}
+
+// openVerification opens the instance's registry and trust anchors, plus
+// the anchors in the --trust files.
+func openVerification(ctx context.Context, trust []string) (*app.Verification, error) {
+	extra, err := loadPEMCerts(trust)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := app.FromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return app.OpenVerification(ctx, cfg, extra)
 }
 
 func readCapped(path string, max int64) ([]byte, error) {
