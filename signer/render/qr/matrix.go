@@ -1,5 +1,7 @@
 package qr
 
+import "sync"
+
 // grid is the symbol under construction.
 type grid struct {
 	size int
@@ -64,13 +66,20 @@ func build(v int, codewords []byte) *Code {
 	best, bestScore := -1, 0
 	var bestDark []bool
 	trial := make([]bool, len(base))
-	rows, cols := make([]uint8, len(base)), make([]uint8, len(base))
+	var score func() int
+	if size+8 <= 128 {
+		rows, cols := make([]u128, size), make([]u128, size)
+		score = func() int { return g.penalty(rows, cols) }
+	} else {
+		rows, cols := make([]uint8, len(base)), make([]uint8, len(base))
+		score = func() int { return g.penaltyBytes(rows, cols) }
+	}
 	for m := 0; m < 8; m++ {
 		copy(trial, base)
 		g.dark = trial
-		g.applyMask(m)
+		g.applyMask(v, m)
 		g.drawFormat(m)
-		if s := g.penalty(rows, cols); best < 0 || s < bestScore {
+		if s := score(); best < 0 || s < bestScore {
 			best, bestScore = m, s
 			if bestDark == nil {
 				bestDark = make([]bool, len(base))
@@ -164,13 +173,28 @@ func maskBit(m, x, y int) bool {
 	}
 }
 
-func (g *grid) applyMask(m int) {
-	for y := 0; y < g.size; y++ {
-		for x := 0; x < g.size; x++ {
-			if !g.fn[y*g.size+x] && maskBit(m, x, y) {
-				g.dark[y*g.size+x] = !g.dark[y*g.size+x]
+// flips caches, per version and mask, the data modules the mask inverts:
+// they depend only on the version's function patterns.
+var flips [41]struct {
+	once sync.Once
+	idx  [8][]int32
+}
+
+func (g *grid) applyMask(v, m int) {
+	f := &flips[v]
+	f.once.Do(func() {
+		for mm := 0; mm < 8; mm++ {
+			for y := 0; y < g.size; y++ {
+				for x := 0; x < g.size; x++ {
+					if !g.fn[y*g.size+x] && maskBit(mm, x, y) {
+						f.idx[mm] = append(f.idx[mm], int32(y*g.size+x))
+					}
+				}
 			}
 		}
+	})
+	for _, i := range f.idx[m] {
+		g.dark[i] = !g.dark[i]
 	}
 }
 
@@ -204,91 +228,4 @@ func (g *grid) drawFormat(m int) {
 		g.set(8, g.size-15+i, bit(i))
 	}
 	g.set(8, g.size-8, true)
-}
-
-// penalty scores the symbol by the four rules of ISO/IEC 18004 7.8.3:
-// runs of five or more, 2×2 blocks, finder-like 1:1:3:1:1 patterns with
-// four light modules beside them (outside the symbol counts as light),
-// and the balance of dark and light.
-func (g *grid) penalty(rows, cols []uint8) int {
-	n := g.size
-	d := g.dark
-	for y := 0; y < n; y++ {
-		for x, c := range d[y*n : (y+1)*n] {
-			v := uint8(0)
-			if c {
-				v = 1
-			}
-			rows[y*n+x] = v
-			cols[x*n+y] = v
-		}
-	}
-	score := 0
-	for a := 0; a < n; a++ {
-		score += linePenalty(rows[a*n : (a+1)*n])
-		score += linePenalty(cols[a*n : (a+1)*n])
-	}
-	dark := 0
-	for y := 0; y < n; y++ {
-		row := rows[y*n : (y+1)*n]
-		for _, c := range row {
-			dark += int(c)
-		}
-		if y+1 == n {
-			break
-		}
-		next := rows[(y+1)*n : (y+2)*n]
-		for x := 0; x+1 < n; x++ {
-			// all four equal: their sum is 0 or 4
-			if s := row[x] + row[x+1] + next[x] + next[x+1]; s == 0 || s == 4 {
-				score += 3
-			}
-		}
-	}
-	total := n * n
-	k := (abs(dark*20-total*10) + total - 1) / total // ceil(|dark% − 50| / 5)
-	if k > 0 {
-		score += (k - 1) * 10
-	}
-	return score
-}
-
-// linePenalty scores one row or column (0 light, 1 dark) for runs and
-// finder-like patterns.
-func linePenalty(line []uint8) int {
-	score := 0
-	run := 1
-	for i := 1; i < len(line); i++ {
-		if line[i] == line[i-1] {
-			run++
-			continue
-		}
-		if run >= 5 {
-			score += run - 2
-		}
-		run = 1
-	}
-	if run >= 5 {
-		score += run - 2
-	}
-	// Slide an 11-module window over the line padded with four light
-	// modules on each side.
-	const (
-		lightFirst = 0b00001011101
-		lightLast  = 0b10111010000
-	)
-	h := uint(0)
-	for _, c := range line {
-		h = (h<<1 | uint(c)) & 0x7FF
-		if h == lightFirst || h == lightLast {
-			score += 40
-		}
-	}
-	for i := 0; i < 4; i++ {
-		h = h << 1 & 0x7FF
-		if h == lightLast {
-			score += 40
-		}
-	}
-	return score
 }

@@ -201,3 +201,30 @@ func BenchmarkEncodeSkip2(b *testing.B) {
 		q.Bitmap()
 	}
 }
+
+// TestPenaltyFastPath checks the bit-set penalty against the module by
+// module one on random symbols of every size it handles, and on real
+// symbols under every mask.
+func TestPenaltyFastPath(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for v := 1; 4*v+17+8 <= 128; v++ {
+		n := 4*v + 17
+		g := &grid{size: n, dark: make([]bool, n*n), fn: make([]bool, n*n)}
+		for trial := 0; trial < 20; trial++ {
+			density := rng.Float64()
+			for i := range g.dark {
+				g.dark[i] = rng.Float64() < density
+			}
+			fast := g.penalty(make([]u128, n), make([]u128, n))
+			slow := g.penaltyBytes(make([]uint8, n*n), make([]uint8, n*n))
+			if fast != slow {
+				t.Fatalf("version %d trial %d: fast penalty %d, reference %d", v, trial, fast, slow)
+			}
+		}
+	}
+	c, _ := Encode(strings.Repeat("sihub", 40))
+	g := &grid{size: c.Size, dark: c.dark}
+	if a, b := g.penalty(make([]u128, c.Size), make([]u128, c.Size)), g.penaltyBytes(make([]uint8, c.Size*c.Size), make([]uint8, c.Size*c.Size)); a != b || a == 0 {
+		t.Errorf("real symbol: fast %d, reference %d", a, b)
+	}
+}
