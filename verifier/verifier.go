@@ -40,6 +40,10 @@ type Options struct {
 	ChainCacheSize int
 }
 
+// maxSignatures caps the signatures checked in one file: each one hashes
+// up to the whole file.
+const maxSignatures = 16
+
 // Verifier checks signed PDFs. It is safe for concurrent use.
 type Verifier struct {
 	roots    *smx509.CertPool
@@ -126,7 +130,15 @@ func (v *Verifier) Verify(ctx context.Context, pdf []byte) *Report {
 	if len(sigs) == 0 {
 		r.addError(ReasonNoSignatures, "no signed signature field")
 	}
+	if len(sigs) > maxSignatures {
+		r.addError(ReasonTooLarge, fmt.Sprintf("%d signatures; only the first %d are checked", len(sigs), maxSignatures))
+		sigs = sigs[:maxSignatures]
+	}
 	for _, s := range sigs {
+		if err := ctx.Err(); err != nil {
+			r.addError(ReasonTooLarge, "verification time budget exceeded: "+err.Error())
+			return r
+		}
 		r.Signatures = append(r.Signatures, doc.checkSignature(s))
 	}
 	doc.checkModifications(sigs, r)
