@@ -1,11 +1,16 @@
 package portal
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"sihub/signer"
 )
 
 var idemRE = regexp.MustCompile(`name="idempotency_key" value="([0-9a-f]{32})"`)
@@ -116,3 +121,34 @@ func TestDownloadOwnerOnly(t *testing.T) {
 var ridRE = regexp.MustCompile(`[0-9a-f]{16}`)
 
 func stripRequestID(s string) string { return ridRE.ReplaceAllString(s, "RID") }
+
+// failingIssuer fails every issuance with err.
+type failingIssuer struct{ err error }
+
+func (f failingIssuer) Issue(context.Context, signer.IssueRequest) (*signer.Issued, error) {
+	return nil, f.err
+}
+
+func TestIssueFailuresAreExplained(t *testing.T) {
+	for _, c := range []struct {
+		err    error
+		status int
+		want   string
+	}{
+		{fmt.Errorf("wrap: %w", signer.ErrBadRequest), 400, "没有找到开具所需的参保记录"},
+		{signer.ErrUnsupportedKind, 503, "暂不支持在线开具"},
+		{errors.New("disk on fire"), 500, "系统暂时无法完成"},
+	} {
+		e := newEnv(t, func(cfg *Config, d *Deps) { d.Issuer = failingIssuer{c.err} })
+		b := e.browser()
+		b.mustLogin(zhangID, zhangPW)
+		tok := b.csrf("/me/documents")
+		r := b.post("/me/documents/issue", url.Values{"csrf": {tok}, "kind": {"insurance-certificate"}, "idempotency_key": {strings.Repeat("d", 32)}})
+		if r.StatusCode != c.status || !strings.Contains(r.Body, c.want) || strings.Contains(r.Body, "disk on fire") {
+			t.Errorf("%v: %d\n%s", c.err, r.StatusCode, r.Body)
+		}
+		if got := e.audit.find(actionIssueRequest, "failed"); len(got) != 1 {
+			t.Errorf("%v: audit %+v", c.err, got)
+		}
+	}
+}

@@ -126,10 +126,13 @@ func (s *server) handleIssue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		s.metrics.issued.WithLabelValues(kind, "failed").Inc()
 		s.audit(r, se.Login, actionIssueRequest, subject, "failed", kind)
-		if errors.Is(err, model.ErrNotFound) {
-			return userErr(model.ErrNotFound, "未找到开具所需的参保记录，请联系经办机构。", err)
+		switch {
+		case errors.Is(err, signer.ErrUnsupportedKind):
+			return userErr(ErrUnavailable, "暂不支持在线开具此类文书，请到经办机构窗口办理。", err)
+		case errors.Is(err, signer.ErrBadRequest), errors.Is(err, model.ErrNotFound):
+			return userErr(ErrBadRequest, "未能开具：没有找到开具所需的参保记录，或记录不完整。请联系经办机构核实。", err)
 		}
-		return userErr(err, "开具失败，请稍后再试。", err)
+		return fmt.Errorf("portal: issuing %s for %s: %w", kind, se.Login, err)
 	}
 	outcome := "ok"
 	if issued.Existing {
