@@ -13,8 +13,9 @@ import (
 // signature covers.
 //
 // Later revisions are allowed to add further signatures only: the new
-// signature dictionary, the signature field whose /V now points to it
-// (otherwise unchanged), and the revision's cross-reference stream object.
+// signature dictionary and the revision's cross-reference stream object
+// (both new object numbers), and the signature field whose /V now points to
+// the new dictionary (otherwise unchanged).
 // Anything else, or bytes after the last signature, is a modification.
 func (d *document) checkModifications(sigs []*sigRef, r *Report) {
 	size := int64(len(d.data))
@@ -86,27 +87,43 @@ func (d *document) disallowedChanges(s *sigRef, sigs []*sigRef, revs []pdfstruct
 		}
 	}
 	var old *pdfstruct.File
+	openOld := func() bool {
+		if old == nil {
+			f, err := pdfstruct.Open(d.ctx, d.data[:s.end], pdfstruct.Limits{})
+			if err != nil {
+				return false
+			}
+			old = f
+		}
+		return true
+	}
 	var bad []int
 	for _, n := range changed {
-		if allowed[n] {
-			continue
-		}
-		if fields[n] {
-			if old == nil {
-				var err error
-				old, err = pdfstruct.Open(d.ctx, d.data[:s.end], pdfstruct.Limits{})
-				if err != nil {
-					bad = append(bad, n)
-					continue
-				}
+		switch {
+		case allowed[n]:
+			// a new signature dictionary or cross-reference stream: it must
+			// not replace an object of the signed revision
+			if openOld() && isAbsent(old, n) {
+				continue
 			}
-			if d.onlyValueAdded(old, n) {
+		case fields[n]:
+			if openOld() && d.onlyValueAdded(old, n) {
 				continue
 			}
 		}
 		bad = append(bad, n)
 	}
 	return bad
+}
+
+// isAbsent reports whether object n is free or missing in f.
+func isAbsent(f *pdfstruct.File, n int) bool {
+	o, err := f.Object(n)
+	if err != nil {
+		return false
+	}
+	_, null := o.(pdfstruct.Null)
+	return null
 }
 
 // onlyValueAdded reports whether field n is unchanged between old and the

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strconv"
 	"testing"
 	"time"
@@ -173,6 +174,13 @@ func fill(t testing.TB, p placed, s signer, signingTime time.Time) []byte {
 // placeholder.
 func addSignatureRevision(t testing.TB, signed []byte, prevXref int, signedAt time.Time, extra map[int]string) placed {
 	t.Helper()
+	return addSignatureRevisionAt(t, signed, prevXref, signedAt, extra, 9)
+}
+
+// addSignatureRevisionAt is addSignatureRevision with the new signature
+// dictionary stored as object sigNum.
+func addSignatureRevisionAt(t testing.TB, signed []byte, prevXref int, signedAt time.Time, extra map[int]string, sigNum int) placed {
+	t.Helper()
 	w := &pdfWriter{offsets: map[int]int{}}
 	w.buf.Write(signed)
 	nums := []int{}
@@ -182,11 +190,16 @@ func addSignatureRevision(t testing.TB, signed []byte, prevXref int, signedAt ti
 			nums = append(nums, n)
 		}
 	}
-	w.obj(8, "<< /FT /Sig /T (Seal2) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R /V 9 0 R >>")
+	w.obj(8, fmt.Sprintf("<< /FT /Sig /T (Seal2) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R /V %d 0 R >>", sigNum))
 	dict, rel := pades.SigDict(pades.SigInfo{Name: "seal 2", Time: signedAt}, 0)
-	off := w.obj(9, string(dict))
-	x := w.xref(append(nums, 8, 9), 10, "", prevXref)
-	return placed{pdf: w.buf.Bytes(), ph: rel.Shift(off + len("9 0 obj\n")), xref: x}
+	off := w.obj(sigNum, string(dict))
+	nums = append(nums, 8)
+	if sigNum != 8 {
+		nums = append(nums, sigNum)
+	}
+	sort.Ints(nums)
+	x := w.xref(nums, 10, "", prevXref)
+	return placed{pdf: w.buf.Bytes(), ph: rel.Shift(off + len(fmt.Sprintf("%d 0 obj\n", sigNum))), xref: x}
 }
 
 // addRevision appends an incremental update that rewrites object num with

@@ -244,6 +244,14 @@ func TestTwoSeals(t *testing.T) {
 	if fmt.Sprint(r.Signatures[0].ChangedObjects) != "[4 8 9]" {
 		t.Errorf("changed_objects = %v, want [4 8 9]", r.Signatures[0].ChangedObjects)
 	}
+
+	// a second signature dictionary stored over the page content object
+	p4 := addSignatureRevisionAt(t, first, p.xref, testNow, nil, 4)
+	overwritten := fill(t, p4, leafSigner(p256), testNow)
+	r = expectInvalid(t, v, overwritten, ReasonModifiedAfterSigning)
+	if !r.Signatures[0].ModifiedAfterSigning || !r.Signatures[1].Valid {
+		t.Errorf("a reused object number passed as a new signature:\n%s", dump(r))
+	}
 }
 
 func TestNoSignatures(t *testing.T) {
