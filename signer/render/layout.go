@@ -163,7 +163,9 @@ func (fl *flow) cellWidth(t *table, col, span int) float64 {
 }
 
 // drawRow draws one row at the current position, which must have room.
-func (fl *flow) drawRow(t *table, row []cell, lines [][]string, h float64) {
+// In grid mode only the row's bottom rule is drawn here (and its top rule
+// when first is set); drawTable adds the vertical rules per page.
+func (fl *flow) drawRow(t *table, row []cell, lines [][]string, h float64, grid, first bool) {
 	c := &fl.p.c
 	x := fl.left
 	col := 0
@@ -182,21 +184,38 @@ func (fl *flow) drawRow(t *table, row []cell, lines [][]string, h float64) {
 	}
 	c.StrokeRGB(colRule[0], colRule[1], colRule[2])
 	c.Op("w", 0.5)
-	x, col = fl.left, 0
-	for _, cl := range row {
-		w := fl.cellWidth(t, col, cl.span)
-		c.Rect(x, top-h, w, h)
-		x += w
-		col += max(cl.span, 1)
+	if grid {
+		if first {
+			c.Op("m", fl.left, top)
+			c.Op("l", fl.left+t.width(), top)
+		}
+		c.Op("m", fl.left, top-h)
+		c.Op("l", fl.left+t.width(), top-h)
+	} else {
+		x, col = fl.left, 0
+		for _, cl := range row {
+			w := fl.cellWidth(t, col, cl.span)
+			c.Rect(x, top-h, w, h)
+			x += w
+			col += max(cl.span, 1)
+		}
 	}
 	c.Raw("S\n")
 	c.FillRGB(colText[0], colText[1], colText[2])
+	// All the row's text in one text object, positioned with relative
+	// moves.
+	c.Raw("BT /F1 ")
+	c.Op("Tf", t.size)
+	lx, ly := 0.0, 0.0
 	x, col = fl.left, 0
 	for i, cl := range row {
 		w := fl.cellWidth(t, col, cl.span)
 		block := float64(len(lines[i])) * lead
 		y0 := top - t.pad - (h-2*t.pad-block)/2
 		for j, line := range lines[i] {
+			if line == "" {
+				continue
+			}
 			base := y0 - (float64(j)+0.5)*lead - 0.36*t.size
 			tx := x + t.pad
 			switch cl.align {
@@ -205,19 +224,65 @@ func (fl *flow) drawRow(t *table, row []cell, lines [][]string, h float64) {
 			case alignRight:
 				tx = x + w - t.pad - fl.d.font.Width(line, t.size)
 			}
-			fl.d.text(c, tx, base, t.size, line)
+			c.Op("Td", tx-lx, base-ly)
+			lx, ly = tx, base
+			c.B = fl.d.appendText(c.B, line)
+			c.Raw(" Tj\n")
 		}
 		x += w
 		col += max(cl.span, 1)
 	}
+	c.Raw("ET\n")
 	fl.y -= h
 }
 
+func (t *table) width() float64 {
+	w := 0.0
+	for _, c := range t.cols {
+		w += c
+	}
+	return w
+}
+
+// uniform reports whether no cell of the table spans columns, so the
+// vertical rules can run through whole page segments.
+func (t *table) uniform(rows [][]cell) bool {
+	for _, set := range [][][]cell{t.header, rows} {
+		for _, r := range set {
+			for _, c := range r {
+				if c.span > 1 {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// verticals draws the column rules of a grid table from top to fl.y.
+func (fl *flow) verticals(t *table, top float64) {
+	if top <= fl.y {
+		return
+	}
+	c := &fl.p.c
+	c.StrokeRGB(colRule[0], colRule[1], colRule[2])
+	c.Op("w", 0.5)
+	x := fl.left
+	c.Op("m", x, top)
+	c.Op("l", x, fl.y)
+	for _, w := range t.cols {
+		x += w
+		c.Op("m", x, top)
+		c.Op("l", x, fl.y)
+	}
+	c.Raw("S\n")
+}
+
 // drawHeader draws the table's header rows.
-func (fl *flow) drawHeader(t *table) {
-	for _, row := range t.header {
+func (fl *flow) drawHeader(t *table, grid bool) {
+	for i, row := range t.header {
 		lines, h := fl.layoutRow(t, row)
-		fl.drawRow(t, row, lines, h)
+		fl.drawRow(t, row, lines, h, grid, i == 0)
 	}
 }
 
@@ -238,14 +303,23 @@ func (fl *flow) drawTable(t *table, rows [][]cell) {
 	if len(rows) > 0 {
 		_, first = fl.layoutRow(t, rows[0])
 	}
+	grid := t.uniform(rows)
 	fl.ensure(fl.headerHeight(t) + first)
-	fl.drawHeader(t)
-	for _, row := range rows {
+	top := fl.y
+	fl.drawHeader(t, grid)
+	for i, row := range rows {
 		lines, h := fl.layoutRow(t, row)
 		if fl.y-h < fl.bottom {
+			if grid {
+				fl.verticals(t, top)
+			}
 			fl.ensure(h + fl.top) // force a page break
-			fl.drawHeader(t)
+			top = fl.y
+			fl.drawHeader(t, grid)
 		}
-		fl.drawRow(t, row, lines, h)
+		fl.drawRow(t, row, lines, h, grid, i == 0 && len(t.header) == 0 || fl.y == top)
+	}
+	if grid {
+		fl.verticals(t, top)
 	}
 }
