@@ -71,6 +71,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.NoFirstRun,
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("lang", "zh-CN"),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
@@ -286,6 +287,24 @@ func TestCitizenIssuesAndBankVerifies(t *testing.T) {
 		t.Fatalf("tampered upload verdict %q", got)
 	}
 	shots.shot(ctx, "10-upload-untrusted")
+
+	// An unknown page: the friendly error page with a request id.
+	do(t, ctx, "error page", chromedp.Navigate(base+"/no/such/page"), chromedp.WaitVisible(chromedp.CSS(".error-page")))
+	if got := text(t, ctx, ".error-page h1"); got != "未找到" {
+		t.Fatalf("error page heading %q", got)
+	}
+	if got := text(t, ctx, ".error-page"); !strings.Contains(got, "请求编号") {
+		t.Fatalf("error page without request id: %q", got)
+	}
+	shots.shot(ctx, "11-error")
+
+	// The code page on a phone-sized screen.
+	do(t, ctx, "phone",
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(base+"/v/"+code),
+		chromedp.WaitVisible(chromedp.CSS(".verdict-line")),
+	)
+	shots.shot(ctx, "12-verify-code-phone")
 }
 
 // scanQR renders the first page of the PDF and reads its QR code.
