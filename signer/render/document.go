@@ -147,6 +147,10 @@ func (d *Document) validate() error {
 	return nil
 }
 
+// templateText holds every character the layout itself prints (labels,
+// footers, dates), checked against the font like the document's data.
+const templateText = "（续）　证明编号：第页，共扫码验证真伪打印日期校验码凭此全国可上网确认验证网址参保地本有效期至。备注年月日0123456789. -"
+
 // Page frame: 20 mm side margins.
 const (
 	marginX   = 56.69
@@ -164,6 +168,9 @@ func (r *Renderer) Document(doc *Document, o Options) (*pades.Prepared, error) {
 	}
 	if err := r.check(doc.strings()...); err != nil {
 		return nil, err
+	}
+	if err := r.check(templateText); err != nil {
+		return nil, fmt.Errorf("render: the font cannot draw the template: %w", err)
 	}
 	if len(o.Signatures) == 0 {
 		return nil, ErrNoSignature

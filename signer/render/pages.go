@@ -1,0 +1,88 @@
+package render
+
+import (
+	"strconv"
+
+	"sihub/signer/render/pdfw"
+)
+
+// A4 page size in points.
+const (
+	PageWidth  = 595.28
+	PageHeight = 841.89
+)
+
+// doc collects the pages of one document and the glyphs they use. Glyphs
+// get subset ids in order of first use (0 is .notdef), so content can be
+// written in one pass and the subset built at the end.
+type doc struct {
+	font   *Font
+	old    []int             // subset id → font glyph
+	newID  map[uint16]uint16 // font glyph → subset id
+	runeOf []rune            // subset id → first rune drawn with it
+	pages  []*page
+}
+
+// page is one page's content stream plus what lies on it.
+type page struct {
+	c pdfw.Content
+}
+
+func newDoc(f *Font) *doc {
+	d := &doc{font: f, old: make([]int, 1, 256), newID: make(map[uint16]uint16, 256), runeOf: make([]rune, 1, 256)}
+	return d
+}
+
+func (d *doc) newPage() *page {
+	p := &page{c: pdfw.Content{B: make([]byte, 0, 16<<10)}}
+	d.pages = append(d.pages, p)
+	return p
+}
+
+// cid returns the subset id for r, assigning one on first use.
+func (d *doc) cid(r rune) uint16 {
+	g := d.font.glyph(r)
+	if id, ok := d.newID[g]; ok {
+		return id
+	}
+	id := uint16(len(d.old))
+	d.newID[g] = id
+	d.old = append(d.old, int(g))
+	d.runeOf = append(d.runeOf, r)
+	return id
+}
+
+// appendText appends s as a hex string of subset ids. Control characters
+// are skipped.
+func (d *doc) appendText(b []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	b = append(b, '<')
+	for _, r := range s {
+		if r < 0x20 {
+			continue
+		}
+		id := d.cid(r)
+		b = append(b, hex[id>>12], hex[id>>8&15], hex[id>>4&15], hex[id&15])
+	}
+	return append(b, '>')
+}
+
+// text draws s with its baseline starting at (x, y).
+func (d *doc) text(c *pdfw.Content, x, y, size float64, s string) {
+	c.Raw("BT /F1 ")
+	c.Op("Tf", size)
+	c.Op("Td", x, y)
+	c.B = d.appendText(c.B, s)
+	c.Raw(" Tj ET\n")
+}
+
+// textBold draws s with a thin outline added to the fill, the usual way
+// to embolden a face that has no bold weight.
+func (d *doc) textBold(c *pdfw.Content, x, y, size float64, s string) {
+	c.Op("w", size/40)
+	c.Raw("2 Tr\n")
+	d.text(c, x, y, size, s)
+	c.Raw("0 Tr\n")
+}
+
+func ref(n int) string { return strconv.Itoa(n) + " 0 R" }
