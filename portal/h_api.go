@@ -20,6 +20,17 @@ type codeStatus struct {
 	ValidUntil       time.Time `json:"valid_until"`
 	HolderNameMasked string    `json:"holder_name_masked"`
 	HolderIDMasked   string    `json:"holder_id_masked"`
+	// QR is present when the request carried a QR token (?t=) and the
+	// portal checks tokens.
+	QR *qrStatus `json:"qr,omitempty"`
+}
+
+// qrStatus is the outcome of checking a QR token against the registry:
+// valid when the signature verifies and no field differs.
+type qrStatus struct {
+	SignatureValid bool     `json:"signature_valid"`
+	Mismatch       []string `json:"mismatch"` // code, number, kind, holder_name, holder_id, issued_at, valid_until
+	Valid          bool     `json:"valid"`
 }
 
 func (s *server) handleAPIVerifyCode(w http.ResponseWriter, r *http.Request) error {
@@ -36,7 +47,7 @@ func (s *server) handleAPIVerifyCode(w http.ResponseWriter, r *http.Request) err
 	v := documentVerdict(doc, s.cfg.Now())
 	s.metrics.verified.WithLabelValues("api_code", v.Key).Inc()
 	s.audit(r, "api", actionVerify, doc.Code, "ok", "api code lookup: "+v.Key)
-	writeJSON(w, http.StatusOK, codeStatus{
+	out := codeStatus{
 		Code:             doc.Code,
 		Status:           string(doc.Status),
 		Expired:          v.Key == "expired",
@@ -47,6 +58,17 @@ func (s *server) handleAPIVerifyCode(w http.ResponseWriter, r *http.Request) err
 		ValidUntil:       doc.ValidUntil.UTC(),
 		HolderNameMasked: MaskName(doc.SubjectName),
 		HolderIDMasked:   MaskID(doc.Subject),
-	})
+	}
+	if t := r.URL.Query().Get("t"); t != "" && s.deps.QRChecker != nil {
+		out.QR = &qrStatus{Mismatch: []string{}}
+		if len(t) <= maxTokenLen {
+			if c, err := s.deps.QRChecker.CheckToken(r.Context(), t); err == nil {
+				out.QR.SignatureValid = true
+				out.QR.Mismatch = append(out.QR.Mismatch, compareClaims(c, doc)...)
+				out.QR.Valid = len(out.QR.Mismatch) == 0
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

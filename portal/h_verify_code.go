@@ -105,38 +105,52 @@ func (s *server) checkToken(r *http.Request, token string, doc model.Document) *
 	if err != nil {
 		return &tokenCheck{Message: "二维码签名无效：该二维码不是本机构签发的，或已被篡改。"}
 	}
-	mismatch := compareClaims(c, doc)
-	if len(mismatch) > 0 {
-		return &tokenCheck{Message: "二维码签名有效，但其中的信息与登记信息不一致，文书可能被篡改。", Mismatch: mismatch}
+	if mismatch := compareClaims(c, doc); len(mismatch) > 0 {
+		names := make([]string, len(mismatch))
+		for i, f := range mismatch {
+			names[i] = claimFieldNames[f]
+		}
+		return &tokenCheck{Message: "二维码签名有效，但其中的信息与登记信息不一致，文书可能被篡改。", Mismatch: names}
 	}
 	return &tokenCheck{OK: true, Message: "二维码签名有效，印制的信息与登记信息一致。"}
 }
 
-// compareClaims lists the fields where the token and the registry differ.
-// Holder fields are masked in the token; they match when every character
-// the mask shows is the registry's.
+// Fields a QR token is compared on, with their Chinese names.
+var claimFieldNames = map[string]string{
+	"code":        "防伪码",
+	"number":      "文书编号",
+	"kind":        "文书类型",
+	"holder_name": "持有人姓名",
+	"holder_id":   "证件号码",
+	"issued_at":   "开具时间",
+	"valid_until": "有效期",
+}
+
+// compareClaims lists the fields (keys of claimFieldNames) where the token
+// and the registry differ. Holder fields are masked in the token; they
+// match when every character the mask shows is the registry's.
 func compareClaims(c QRClaims, d model.Document) []string {
 	var out []string
 	if NormalizeCode(c.Code) != d.Code {
-		out = append(out, "防伪码")
+		out = append(out, "code")
 	}
 	if c.Number != d.Number {
-		out = append(out, "文书编号")
+		out = append(out, "number")
 	}
 	if c.Kind != d.Kind {
-		out = append(out, "文书类型")
+		out = append(out, "kind")
 	}
 	if c.HolderName != "" && !maskedMatches(c.HolderName, d.SubjectName) {
-		out = append(out, "持有人姓名")
+		out = append(out, "holder_name")
 	}
 	if c.HolderID != "" && !maskedMatches(c.HolderID, d.Subject) {
-		out = append(out, "证件号码")
+		out = append(out, "holder_id")
 	}
 	if !sameSecond(c.IssuedAt, d.IssuedAt) {
-		out = append(out, "开具时间")
+		out = append(out, "issued_at")
 	}
 	if !sameSecond(c.ValidUntil, d.ValidUntil) {
-		out = append(out, "有效期")
+		out = append(out, "valid_until")
 	}
 	return out
 }

@@ -185,3 +185,12 @@ func TestSecureCookiesOverHTTPS(t *testing.T) {
 	}
 	_ = io.Discard
 }
+
+func TestPanicIsCounted(t *testing.T) {
+	e := newEnv(t, func(c *Config, d *Deps) { d.Documents.(*fakeDocs).panic = validCode })
+	e.browser().get("/v/" + validCode)
+	r := e.browser().get("/metrics")
+	if !strings.Contains(r.Body, `sihub_http_requests_total{method="GET",route="verify_code",status="500"} 1`) {
+		t.Fatalf("panic not counted:\n%s", r.Body)
+	}
+}

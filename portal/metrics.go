@@ -62,8 +62,18 @@ func (s *server) instrument(route string, next http.Handler) http.Handler {
 		}
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
+		defer func() {
+			status := rec.code()
+			v := recover()
+			if v != nil {
+				status = http.StatusInternalServerError // withRecover answers
+			}
+			s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
+			s.metrics.duration.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+			if v != nil {
+				panic(v)
+			}
+		}()
 		next.ServeHTTP(rec, r)
-		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.code())).Inc()
-		s.metrics.duration.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
 	})
 }

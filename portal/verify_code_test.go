@@ -172,3 +172,26 @@ func TestAPIVerifyCode(t *testing.T) {
 		t.Fatalf("unknown API path: %d %s", unknown.StatusCode, unknown.Body)
 	}
 }
+
+func TestAPIVerifyCodeWithToken(t *testing.T) {
+	e := newEnv(t, func(c *Config, deps *Deps) {
+		doc, _ := deps.Documents.DocumentByCode(t.Context(), validCode)
+		good := QRClaims{Code: doc.Code, Number: doc.Number, Kind: doc.Kind, IssuedAt: doc.IssuedAt, ValidUntil: doc.ValidUntil}
+		late := good
+		late.ValidUntil = good.ValidUntil.Add(24 * time.Hour)
+		deps.QRChecker = fakeQR{claims: map[string]QRClaims{"good": good, "late": late}}
+	})
+	for tok, want := range map[string]string{
+		"good":    `"qr":{"signature_valid":true,"mismatch":[],"valid":true}`,
+		"late":    `"qr":{"signature_valid":true,"mismatch":["valid_until"],"valid":false}`,
+		"garbage": `"qr":{"signature_valid":false,"mismatch":[],"valid":false}`,
+	} {
+		r := e.browser().get("/api/v1/verify/" + validCode + "?t=" + tok)
+		if r.StatusCode != 200 || !strings.Contains(r.Body, want) {
+			t.Errorf("token %s: %d %s", tok, r.StatusCode, r.Body)
+		}
+	}
+	if r := e.browser().get("/api/v1/verify/" + validCode); strings.Contains(r.Body, `"qr"`) {
+		t.Errorf("qr field without a token: %s", r.Body)
+	}
+}
