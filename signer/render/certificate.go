@@ -37,6 +37,40 @@ type InsuranceCertificate struct {
 	Months                        []MonthRow // newest last
 	Notes                         []string
 	Seal                          SealImage
+	Lang                          string // "zh" (default) or "en"
+}
+
+// certificateWords are the certificate's own labels, per language.
+type certificateWords struct {
+	title, name, sex, id, unit                      string
+	statusHeading, typ, status, since, statusUnit   string
+	consecutive                                     func(n int) string
+	monthsHeading                                   func(n int) string
+	month, pBase, pPers, mBase, mPers, uBase, uPers string
+	payStatus, payUnit                              string
+}
+
+var certificateLangs = map[string]*certificateWords{
+	"zh": {
+		title: CertificateTitle, name: "姓名", sex: "性别", id: "社会保障号码", unit: "当前参保单位",
+		statusHeading: "一、参保状态", typ: "险种", status: "参保状态", since: "参保起始年月", statusUnit: "参保单位",
+		consecutive: func(n int) string { return "在当前参保单位连续缴费月数：" + strconv.Itoa(n) + " 个月" },
+		monthsHeading: func(n int) string {
+			return "二、近" + strconv.Itoa(n) + "个月缴费明细（金额单位：元）"
+		},
+		month: "年月", pBase: "养老\n缴费基数", pPers: "养老\n个人缴费", mBase: "医疗\n缴费基数", mPers: "医疗\n个人缴费",
+		uBase: "失业\n缴费基数", uPers: "失业\n个人缴费", payStatus: "缴费状态", payUnit: "单位",
+	},
+	"en": {
+		title: "Social Insurance Certificate (Individual)", name: "Name", sex: "Sex", id: "Social security No.",
+		unit: "Current employer", statusHeading: "1. Insurance status", typ: "Insurance", status: "Status",
+		since: "Insured since", statusUnit: "Employer",
+		consecutive:   func(n int) string { return "Consecutive months with the current employer: " + strconv.Itoa(n) },
+		monthsHeading: func(n int) string { return "2. Contributions in the last " + strconv.Itoa(n) + " months (yuan)" },
+		month:         "Month", pBase: "Pension\nbase", pPers: "Pension\npersonal", mBase: "Medical\nbase",
+		mPers: "Medical\npersonal", uBase: "Unempl.\nbase", uPers: "Unempl.\npersonal", payStatus: "Status",
+		payUnit: "Employer",
+	},
 }
 
 // CertificateTitle is the certificate's printed title and /Title.
@@ -65,20 +99,28 @@ func (c *InsuranceCertificate) Document() (*Document, error) {
 	case len(c.Months) > maxRows || len(c.Statuses) > maxRows:
 		return nil, fmt.Errorf("%w: more than %d rows in a table", ErrInvalidInput, maxRows)
 	}
-	status := &Table{Heading: "一、参保状态", Columns: []Column{
-		{Title: "险种", Width: 120}, {Title: "参保状态", Width: 70, Align: Center},
-		{Title: "参保起始年月", Width: 80, Align: Center}, {Title: "参保单位", Width: 212},
+	lang := c.Lang
+	if lang == "" {
+		lang = "zh"
+	}
+	w, ok := certificateLangs[lang]
+	if !ok {
+		return nil, fmt.Errorf("%w: language %q (want zh or en)", ErrInvalidInput, c.Lang)
+	}
+	status := &Table{Heading: w.statusHeading, Columns: []Column{
+		{Title: w.typ, Width: 120}, {Title: w.status, Width: 70, Align: Center},
+		{Title: w.since, Width: 80, Align: Center}, {Title: w.statusUnit, Width: 212},
 	}}
 	for _, s := range c.Statuses {
 		status.Rows = append(status.Rows, []string{s.TypeName, s.Status, s.Since, s.UnitName})
 	}
-	months := &Table{Dense: true, Heading: "二、近" + strconv.Itoa(len(c.Months)) + "个月缴费明细（金额单位：元）",
+	months := &Table{Dense: true, Heading: w.monthsHeading(len(c.Months)),
 		Columns: []Column{
-			{Title: "年月", Width: 44, Align: Center},
-			{Title: "养老\n缴费基数", Width: 52, Align: Right}, {Title: "养老\n个人缴费", Width: 45, Align: Right},
-			{Title: "医疗\n缴费基数", Width: 52, Align: Right}, {Title: "医疗\n个人缴费", Width: 45, Align: Right},
-			{Title: "失业\n缴费基数", Width: 52, Align: Right}, {Title: "失业\n个人缴费", Width: 45, Align: Right},
-			{Title: "缴费状态", Width: 42, Align: Center}, {Title: "单位", Width: 105},
+			{Title: w.month, Width: 44, Align: Center},
+			{Title: w.pBase, Width: 52, Align: Right}, {Title: w.pPers, Width: 45, Align: Right},
+			{Title: w.mBase, Width: 52, Align: Right}, {Title: w.mPers, Width: 45, Align: Right},
+			{Title: w.uBase, Width: 52, Align: Right}, {Title: w.uPers, Width: 45, Align: Right},
+			{Title: w.payStatus, Width: 42, Align: Center}, {Title: w.payUnit, Width: 105},
 		}}
 	for _, m := range c.Months {
 		months.Rows = append(months.Rows, []string{m.Month,
@@ -86,13 +128,13 @@ func (c *InsuranceCertificate) Document() (*Document, error) {
 			yuan(m.UnemploymentBase), yuan(m.UnemploymentPersonal), m.Status, m.UnitName})
 	}
 	return &Document{
-		Title: CertificateTitle, Agency: c.Agency, Region: c.Region,
+		Title: w.title, Lang: c.Lang, Agency: c.Agency, Region: c.Region,
 		Number: c.Number, Code: c.Code, CodeGrouped: c.CodeGrouped,
 		VerifyURL: c.VerifyURL, QRText: c.QRText, PrintedAt: c.PrintedAt, ValidUntil: c.ValidUntil,
 		Blocks: []Block{
-			&Fields{Pairs: [][2]string{{"姓名", c.Name}, {"性别", c.Sex}, {"社会保障号码", c.PersonID}, {"当前参保单位", c.UnitName}}},
+			&Fields{Pairs: [][2]string{{w.name, c.Name}, {w.sex, c.Sex}, {w.id, c.PersonID}, {w.unit, c.UnitName}}},
 			status,
-			&Paragraph{Text: "在当前参保单位连续缴费月数：" + strconv.Itoa(c.ConsecutiveMonths) + " 个月"},
+			&Paragraph{Text: w.consecutive(c.ConsecutiveMonths)},
 			months,
 		},
 		Notes: c.Notes,

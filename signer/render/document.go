@@ -21,6 +21,7 @@ type Document struct {
 	VerifyURL, QRText         string // printed URL; QR payload
 	PrintedAt                 time.Time
 	ValidUntil                time.Time // zero: no validity note
+	Lang                      string    // "zh" (default) or "en": the layout's own words
 	Blocks                    []Block
 	Notes                     []string
 	Seal                      SealImage
@@ -147,10 +148,6 @@ func (d *Document) validate() error {
 	return nil
 }
 
-// templateText holds every character the layout itself prints (labels,
-// footers, dates), checked against the font like the document's data.
-const templateText = "（续）　证明编号：第页，共扫码验证真伪打印日期校验码凭此全国可上网确认验证网址参保地本有效期至。备注年月日0123456789. -"
-
 // Page frame: 20 mm side margins.
 const (
 	marginX   = 56.69
@@ -169,20 +166,24 @@ func (r *Renderer) Document(doc *Document, o Options) (*pades.Prepared, error) {
 	if err := r.check(doc.strings()...); err != nil {
 		return nil, err
 	}
-	if err := r.check(templateText); err != nil {
+	lb, err := labelsFor(doc.Lang)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.check(lb.text()...); err != nil {
 		return nil, fmt.Errorf("render: the font cannot draw the template: %w", err)
 	}
 	if len(o.Signatures) == 0 {
 		return nil, ErrNoSignature
 	}
 	d := newDoc(r.font)
-	fl := &flow{d: d, left: marginX, right: PageWidth - marginX, top: PageHeight - marginTop, bottom: marginBot}
+	fl := &flow{d: d, lb: lb, left: marginX, right: PageWidth - marginX, top: PageHeight - marginTop, bottom: marginBot}
 	fl.p = d.newPage()
 	fl.y = fl.top
 	fl.onNewPage = func() {
 		c := &fl.p.c
 		c.FillRGB(colMuted[0], colMuted[1], colMuted[2])
-		d.text(c, fl.left, fl.y-8, 8, doc.Title+"（续）　证明编号："+doc.Number)
+		d.text(c, fl.left, fl.y-8, 8, doc.Title+lb.continued+"　"+lb.number+doc.Number)
 		c.StrokeRGB(colRule[0], colRule[1], colRule[2])
 		c.Op("w", 0.5)
 		c.Line(fl.left, fl.y-13, fl.right, fl.y-13)
@@ -209,7 +210,7 @@ func (r *Renderer) Document(doc *Document, o Options) (*pades.Prepared, error) {
 	cx, cy := fl.closing(doc)
 
 	for i, p := range d.pages {
-		s := "第 " + strconv.Itoa(i+1) + " 页，共 " + strconv.Itoa(len(d.pages)) + " 页"
+		s := lb.page(i+1, len(d.pages))
 		p.c.FillRGB(colMuted[0], colMuted[1], colMuted[2])
 		d.text(&p.c, (PageWidth-r.font.Width(s, 8))/2, footerY, 8, s)
 	}
@@ -237,24 +238,25 @@ func (fl *flow) header(doc *Document) error {
 	}
 	pc.FillRGB(colMuted[0], colMuted[1], colMuted[2])
 	const capSize = 7
-	capText := "扫码验证真伪"
+	capText := fl.lb.scan
 	d.text(pc, fl.right-qrSize/2-f.Width(capText, capSize)/2, qrTop-qrSize-9, capSize, capText)
 	pc.FillRGB(0, 0, 0)
 
 	fl.y = qrTop
 	right := fl.right
 	fl.right = right - qrSize - 14
+	lb := fl.lb
 	lines := []string{
-		"打印日期：" + ymd(doc.PrintedAt),
-		"证明编号：" + doc.Number,
-		"校验码：" + doc.CodeGrouped,
-		"凭此校验码，全国可上网确认真伪",
+		lb.printed + lb.date(doc.PrintedAt),
+		lb.number + doc.Number,
+		lb.code + doc.CodeGrouped,
+		lb.hint,
 	}
 	if doc.VerifyURL != "" {
-		lines = append(lines, "验证网址："+doc.VerifyURL)
+		lines = append(lines, lb.verifyAt+doc.VerifyURL)
 	}
 	if doc.Region != "" {
-		lines = append(lines, "参保地："+doc.Region)
+		lines = append(lines, lb.region+doc.Region)
 	}
 	for _, s := range lines {
 		fl.paragraph(s, 9.5, 0)
@@ -279,9 +281,14 @@ func (fl *flow) fields(b *Fields) {
 		fl.heading(b.Heading)
 	}
 	w := fl.width()
-	lw := w * 0.17
+	t := &table{size: 9.5, pad: 4}
+	lw := w * 0.17 // wide enough for six CJK characters; longer labels widen it
+	for _, p := range b.Pairs {
+		lw = max(lw, fl.d.font.Width(p[0], t.size)+2*t.pad+1)
+	}
+	lw = min(lw, w*0.3)
 	vw := (w - 2*lw) / 2
-	t := &table{cols: []float64{lw, vw, lw, vw}, size: 9.5, pad: 4}
+	t.cols = []float64{lw, vw, lw, vw}
 	var rows [][]cell
 	for i := 0; i < len(b.Pairs); i += 2 {
 		row := []cell{shaded(b.Pairs[i][0]), {text: b.Pairs[i][1]}}
@@ -338,10 +345,10 @@ func (fl *flow) closing(doc *Document) (float64, float64) {
 	const ns, as = 8.5, 10.5
 	var notes []string
 	if !doc.ValidUntil.IsZero() {
-		notes = append(notes, "本证明有效期至 "+ymd(doc.ValidUntil)+"。")
+		notes = append(notes, fl.lb.valid(doc.ValidUntil))
 	}
 	notes = append(notes, doc.Notes...)
-	date := ymd(doc.PrintedAt)
+	date := fl.lb.date(doc.PrintedAt)
 	aw := max(f.Width(doc.Agency, as), f.Width(date, as))
 	noteW := fl.width() - max(aw, sealDiameter) - 16
 	var lines []string
@@ -357,7 +364,7 @@ func (fl *flow) closing(doc *Document) (float64, float64) {
 	}
 	top, pg := fl.y, len(d.pages)
 	if len(lines) > 0 {
-		d.textBold(&fl.p.c, fl.left, fl.y-10, 10, "备注")
+		d.textBold(&fl.p.c, fl.left, fl.y-10, 10, fl.lb.notes)
 		fl.y -= 16
 	}
 	for _, line := range lines {
@@ -373,9 +380,4 @@ func (fl *flow) closing(doc *Document) (float64, float64) {
 	d.text(&fl.p.c, x+aw-f.Width(doc.Agency, as), y1, as, doc.Agency)
 	d.text(&fl.p.c, x+aw-f.Width(date, as), y1-18, as, date)
 	return min(x+aw/2, PageWidth-sealDiameter/2-12), max(y1-4, sealDiameter/2+footerY+10)
-}
-
-// ymd formats a date the Chinese way.
-func ymd(t time.Time) string {
-	return fmt.Sprintf("%04d年%02d月%02d日", t.Year(), int(t.Month()), t.Day())
 }

@@ -51,3 +51,29 @@ func TestGenericDocument(t *testing.T) {
 		t.Errorf("nil block: %v", err)
 	}
 }
+
+func TestEnglishCertificate(t *testing.T) {
+	c := sampleCertificate(24)
+	c.Lang = "en"
+	c.Name, c.Sex, c.Agency = "ZHANG Wei", "Male", "Qingdao Social Insurance Center"
+	c.Seal.Agency = "青岛市社会保险事业中心"
+	c.Notes = []string{"This certificate shows contributions in this region only."}
+	p := render(t, c, 1)
+	text := spaces.ReplaceAllString(pdftext(t, p.PDF, 0, 0), " ")
+	for _, s := range []string{"Social Insurance Certificate (Individual)", "Printed: 28 November 2026",
+		"Document No.: " + c.Number, "Verification code: " + c.CodeGrouped, "Social security No.", c.PersonID,
+		"ZHANG Wei", "1. Insurance status", "Insured since", "Consecutive months with the current employer: 41",
+		"2. Contributions in the last 24 months (yuan)", "Pension", "Unempl.", "personal",
+		"1. This document is valid until 28 February 2027.", "2. " + c.Notes[0], "Page 1 of 1", c.Agency} {
+		if !strings.Contains(text, s) {
+			t.Errorf("English certificate lacks %q", s)
+		}
+	}
+	if strings.Contains(text, "打印日期") || strings.Contains(text, "第 1 页") {
+		t.Error("Chinese labels in the English certificate")
+	}
+	c.Lang = "fr"
+	if _, err := renderer(t).InsuranceCertificate(c, sampleOptions(1)); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("lang fr: %v", err)
+	}
+}

@@ -84,6 +84,7 @@ func (f *Font) wrap(s string, size, width float64) []string {
 
 // flow places blocks top to bottom, starting new pages as needed.
 type flow struct {
+	lb          *labels
 	d           *doc
 	p           *page
 	y           float64 // top of the free space on the current page

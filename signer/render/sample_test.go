@@ -132,8 +132,13 @@ func TestWriteSample(t *testing.T) {
 	if dir == "" {
 		t.Skip("SIHUB_SAMPLE_DIR not set")
 	}
-	for _, n := range []int{24, 60} {
-		p, err := renderer(t).InsuranceCertificate(sampleCertificate(n), sampleOptions(2))
+	for _, n := range []int{24, 60, -24} {
+		c := sampleCertificate(max(n, -n))
+		if n < 0 {
+			c.Lang = "en"
+			c.Name, c.Sex, c.Agency = "ZHANG Wei", "Male", "Qingdao Social Insurance Center"
+		}
+		p, err := renderer(t).InsuranceCertificate(c, sampleOptions(2))
 		if err != nil {
 			t.Fatal(err)
 		}

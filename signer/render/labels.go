@@ -1,0 +1,61 @@
+package render
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// labels are the words the layout itself prints, per language.
+type labels struct {
+	printed, number, code, hint, verifyAt, region string
+	scan, continued, notes                        string
+	page                                          func(n, of int) string
+	valid                                         func(t time.Time) string
+	date                                          func(t time.Time) string
+}
+
+var labelSets = map[string]*labels{
+	"zh": {
+		printed: "打印日期：", number: "证明编号：", code: "校验码：", hint: "凭此校验码，全国可上网确认真伪",
+		verifyAt: "验证网址：", region: "参保地：", scan: "扫码验证真伪", continued: "（续）", notes: "备注",
+		page:  func(n, of int) string { return "第 " + strconv.Itoa(n) + " 页，共 " + strconv.Itoa(of) + " 页" },
+		valid: func(t time.Time) string { return "本证明有效期至 " + ymd(t) + "。" },
+		date:  ymd,
+	},
+	"en": {
+		printed: "Printed: ", number: "Document No.: ", code: "Verification code: ",
+		hint: "Check this code online, from anywhere in China", verifyAt: "Verify at: ", region: "Insured in: ",
+		scan: "Scan to verify", continued: " (continued)", notes: "Notes",
+		page:  func(n, of int) string { return "Page " + strconv.Itoa(n) + " of " + strconv.Itoa(of) },
+		valid: func(t time.Time) string { return "This document is valid until " + dmy(t) + "." },
+		date:  dmy,
+	},
+}
+
+// labelsFor returns the label set of lang ("" is Chinese).
+func labelsFor(lang string) (*labels, error) {
+	if lang == "" {
+		lang = "zh"
+	}
+	l, ok := labelSets[lang]
+	if !ok {
+		return nil, fmt.Errorf("%w: language %q (want zh or en)", ErrInvalidInput, lang)
+	}
+	return l, nil
+}
+
+// text returns every string the labels can print, for the coverage check.
+func (l *labels) text() []string {
+	sample := time.Date(2026, 12, 30, 0, 0, 0, 0, time.UTC)
+	return []string{l.printed, l.number, l.code, l.hint, l.verifyAt, l.region, l.scan, l.continued, l.notes,
+		l.page(1234567890, 1234567890), l.valid(sample), l.date(sample), "0123456789"}
+}
+
+// ymd formats a date the Chinese way.
+func ymd(t time.Time) string {
+	return fmt.Sprintf("%04d年%02d月%02d日", t.Year(), int(t.Month()), t.Day())
+}
+
+// dmy formats a date in English.
+func dmy(t time.Time) string { return t.Format("2 January 2006") }
