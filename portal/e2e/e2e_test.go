@@ -1,9 +1,13 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -235,6 +239,9 @@ func TestCitizenIssuesAndBankVerifies(t *testing.T) {
 	}
 	shots.shot(ctx, "05-verify-code")
 
+	// The JSON API answers the same for a bank's systems.
+	checkAPI(t, base, code, qrURL, pdf)
+
 	// Typing the code in lower case with spaces finds the same document.
 	do(t, ctx, "type code",
 		chromedp.Navigate(base+"/v"),
@@ -305,6 +312,56 @@ func TestCitizenIssuesAndBankVerifies(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".verdict-line")),
 	)
 	shots.shot(ctx, "12-verify-code-phone")
+}
+
+// checkAPI looks the code (with the QR token) up and posts the PDF, as a
+// bank's system would.
+func checkAPI(t *testing.T, base, code, qrURL string, pdf []byte) {
+	t.Helper()
+	_, token, _ := strings.Cut(qrURL, "?t=")
+	res, err := http.Get(base + "/api/v1/verify/" + strings.ToLower(code) + "?t=" + token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var status struct {
+		Code, Status, HolderNameMasked string
+		QR                             struct{ Valid bool }
+	}
+	err = json.NewDecoder(res.Body).Decode(&status)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 200 || status.Status != "valid" || !status.QR.Valid ||
+		status.Code != strings.ReplaceAll(code, "-", "") {
+		t.Fatalf("code API: %d %v %+v", res.StatusCode, err, status)
+	}
+
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "certificate.pdf")
+	fw.Write(pdf)
+	mw.Close()
+	res, err = http.Post(base+"/api/v1/verify", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Valid      bool
+		Signatures []struct {
+			Algorithm           string
+			CoversWholeDocument bool `json:"covers_whole_document"`
+			ChainTrusted        bool `json:"chain_trusted"`
+		}
+		Document struct {
+			Code           string
+			RegistryStatus string `json:"registry_status"`
+		}
+	}
+	err = json.NewDecoder(res.Body).Decode(&rep)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 200 || !rep.Valid || len(rep.Signatures) == 0 ||
+		!rep.Signatures[0].CoversWholeDocument || !rep.Signatures[0].ChainTrusted ||
+		rep.Document.RegistryStatus != "valid" || rep.Document.Code != status.Code {
+		t.Fatalf("upload API: %d %v %+v", res.StatusCode, err, rep)
+	}
 }
 
 // scanQR renders the first page of the PDF and reads its QR code.
