@@ -141,6 +141,10 @@ func decode(s string) (Params, []byte, []byte, error) {
 	if m == 0 || t == 0 || th == 0 || th > MaxThreads {
 		return p, nil, nil, fmt.Errorf("%w: parameters", ErrMalformedHash)
 	}
+	// The decoder skips CR and LF; a stored hash never has them.
+	if strings.ContainsAny(parts[4]+parts[5], "\r\n") {
+		return p, nil, nil, fmt.Errorf("%w: line breaks", ErrMalformedHash)
+	}
 	salt, err := b64.Strict().DecodeString(parts[4])
 	if err != nil {
 		return p, nil, nil, fmt.Errorf("%w: salt", ErrMalformedHash)
