@@ -3,7 +3,6 @@ package portal
 import (
 	"bytes"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -183,7 +182,6 @@ func TestSecureCookiesOverHTTPS(t *testing.T) {
 	if !found {
 		t.Fatal("no csrf cookie")
 	}
-	_ = io.Discard
 }
 
 func TestPanicIsCounted(t *testing.T) {

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"sihub/model"
 )
 
 func TestVerifyCodePage(t *testing.T) {
@@ -104,10 +102,8 @@ func TestCodeForm(t *testing.T) {
 }
 
 func TestVerifyCodeQRToken(t *testing.T) {
-	d := model.Document{}
 	e := newEnv(t, func(c *Config, deps *Deps) {
 		doc, _ := deps.Documents.DocumentByCode(t.Context(), validCode)
-		d = doc
 		good := QRClaims{Code: groupCode(doc.Code), Number: doc.Number, Kind: doc.Kind, HolderName: "张*",
 			HolderID: "110105********1239", IssuedAt: doc.IssuedAt.Truncate(time.Second), ValidUntil: doc.ValidUntil}
 		forged := good
@@ -129,7 +125,6 @@ func TestVerifyCodeQRToken(t *testing.T) {
 	if !strings.Contains(r.Body, "二维码签名无效") {
 		t.Fatalf("bad token:\n%s", r.Body)
 	}
-	_ = d
 	// Without a checker the page says the token was not checked.
 	r = newEnv(t).browser().get("/v/" + validCode + "?t=good")
 	if !strings.Contains(r.Body, "未启用二维码签名核对") {
