@@ -59,8 +59,10 @@ func (f *Font) wrap(s string, size, width float64) []string {
 		rw := f.runeWidth(r)
 		if w+rw > limit && i > ls && r != ' ' {
 			cut := bp
-			if cut <= ls {
-				cut = i // nothing better: cut the word
+			if cut <= ls || strings.TrimSpace(s[ls:cut]) == "" {
+				// No break that leaves text on this line: cut here, even
+				// inside a word or before closing punctuation.
+				cut = i
 			}
 			lines = append(lines, strings.TrimRight(s[ls:cut], " "))
 			ls = cut
