@@ -9,7 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"sihub/model"
 	"sihub/signer"
 )
 
@@ -150,5 +152,40 @@ func TestIssueFailuresAreExplained(t *testing.T) {
 		if got := e.audit.find(actionIssueRequest, "failed"); len(got) != 1 {
 			t.Errorf("%v: audit %+v", c.err, got)
 		}
+	}
+}
+
+func TestUnitAgentSeesUnitDocuments(t *testing.T) {
+	const unit = "91110108MA01ABCD5T"
+	e := newEnv(t, func(c *Config, d *Deps) {
+		d.Accounts.(fakeAccounts)[unit] = model.Account{Login: unit, Role: model.AccountUnit, DisplayName: "示范科技有限公司",
+			UnitCode: unit, PasswordHash: hashFor(t, "unit-pw-1")}
+	})
+	e.docs.put(model.Document{Code: "UNITDOC00000000001", Number: "DW2026000001", Kind: signer.KindUnitInsuranceCertificate,
+		Subject: unit, SubjectName: "示范科技有限公司", IssuedAt: t0, ValidUntil: t0.Add(time.Hour), Status: model.DocValid}, []byte("%PDF unit"))
+	b := e.browser()
+	b.mustLogin(strings.ToLower(unit), "unit-pw-1")
+	page := b.get("/me/documents")
+	if !strings.Contains(page.Body, "DW2026000001") || strings.Contains(page.Body, "CB2026000001") || !strings.Contains(page.Body, "开具单位参保证明") {
+		t.Fatalf("unit page:\n%s", page.Body)
+	}
+	tok := csrfRE.FindStringSubmatch(page.Body)[1]
+	key := idemRE.FindStringSubmatch(page.Body)[1]
+	r := b.post("/me/documents/issue", url.Values{"csrf": {tok}, "kind": {signer.KindUnitInsuranceCertificate}, "idempotency_key": {key}})
+	if r.StatusCode != http.StatusSeeOther || e.issuer.reqs[0].Subject != unit || e.issuer.reqs[0].Kind != signer.KindUnitInsuranceCertificate {
+		t.Fatalf("unit issue: %d %+v", r.StatusCode, e.issuer.reqs)
+	}
+	if r := b.get("/me/documents/UNITDOC00000000001/pdf"); r.StatusCode != 200 || r.Body != "%PDF unit" {
+		t.Fatalf("unit download: %d", r.StatusCode)
+	}
+}
+
+func TestDisplayNameFromPersonRecord(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.mustLogin(liID, liPW) // the account has no display name
+	page := b.get("/me/documents")
+	if !strings.Contains(page.Body, `<span title="已登录">`+liName+`</span>`) {
+		t.Fatalf("header does not greet %s:\n%s", liName, page.Body)
 	}
 }
