@@ -177,7 +177,7 @@ func (r *Renderer) Document(doc *Document, o Options) (*pades.Prepared, error) {
 		return nil, ErrNoSignature
 	}
 	d := newDoc(r.font)
-	fl := &flow{d: d, lb: lb, left: marginX, right: PageWidth - marginX, top: PageHeight - marginTop, bottom: marginBot}
+	fl := &flow{d: d, lb: lb, theme: r.theme, left: marginX, right: PageWidth - marginX, top: PageHeight - marginTop, bottom: marginBot}
 	fl.p = d.newPage()
 	fl.y = fl.top
 	fl.onNewPage = func() {
@@ -228,7 +228,8 @@ func (fl *flow) header(doc *Document) error {
 	tw := f.Width(doc.Title, titleSize)
 	d.textBold(pc, (PageWidth-tw)/2, fl.y-titleSize, titleSize, doc.Title)
 	rule := fl.y - titleSize - 12
-	pc.StrokeRGB(colAccent[0], colAccent[1], colAccent[2])
+	a := fl.theme.Accent
+	pc.StrokeRGB(a[0], a[1], a[2])
 	pc.Op("w", 1.2)
 	pc.Line(fl.left, rule, fl.right, rule)
 

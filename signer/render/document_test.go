@@ -77,3 +77,23 @@ func TestEnglishCertificate(t *testing.T) {
 		t.Errorf("lang fr: %v", err)
 	}
 }
+
+func TestTheme(t *testing.T) {
+	c := sampleCertificate(1)
+	base := render(t, c, 1)
+	green := renderer(t).WithTheme(Theme{Accent: [3]float64{0, 0.5, 0.25}})
+	p, err := green.InsuranceCertificate(c, sampleOptions(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(pdf []byte, s string) bool {
+		out := run(t, "qpdf", "--qdf", "--object-streams=disable", writeTemp(t, "in.pdf", pdf), "-")
+		return strings.Contains(string(out), s)
+	}
+	if !has(p.PDF, "0 0.5 0.25 RG") || has(p.PDF, "0.09 0.34 0.64 RG") {
+		t.Error("theme accent not used for the title rule")
+	}
+	if !has(base.PDF, "0.09 0.34 0.64 RG") {
+		t.Error("default accent missing")
+	}
+}

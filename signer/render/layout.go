@@ -15,12 +15,11 @@ const (
 
 // Colours of the house style.
 var (
-	colText   = [3]float64{0, 0, 0}
-	colMuted  = [3]float64{0.35, 0.35, 0.35}
-	colRule   = [3]float64{0.6, 0.6, 0.6}
-	colShade  = [3]float64{0.93, 0.94, 0.96}
-	colAccent = [3]float64{0.09, 0.34, 0.64} // 社保蓝 default
-	colSeal   = [3]float64{0.85, 0.1, 0.1}
+	colText  = [3]float64{0, 0, 0}
+	colMuted = [3]float64{0.35, 0.35, 0.35}
+	colRule  = [3]float64{0.6, 0.6, 0.6}
+	colShade = [3]float64{0.93, 0.94, 0.96}
+	colSeal  = [3]float64{0.85, 0.1, 0.1}
 )
 
 // breaksAnywhere reports whether a line may break before or after r:
@@ -87,6 +86,7 @@ func (f *Font) wrap(s string, size, width float64) []string {
 // flow places blocks top to bottom, starting new pages as needed.
 type flow struct {
 	lb          *labels
+	theme       Theme
 	d           *doc
 	p           *page
 	y           float64 // top of the free space on the current page

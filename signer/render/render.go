@@ -36,11 +36,30 @@ import (
 
 // Renderer renders documents with one font.
 type Renderer struct {
-	font *Font
+	font  *Font
+	theme Theme
 }
 
-// New returns a Renderer drawing with f.
-func New(f *Font) *Renderer { return &Renderer{font: f} }
+// Theme is the configurable part of the house style.
+type Theme struct {
+	// Accent is the RGB colour (components 0–1) of the rule under the
+	// title. LD/T 91 names "社保蓝" without a value; the default is a
+	// sober blue.
+	Accent [3]float64
+}
+
+// DefaultTheme is the theme New uses.
+var DefaultTheme = Theme{Accent: [3]float64{0.09, 0.34, 0.64}}
+
+// New returns a Renderer drawing with f in the default theme.
+func New(f *Font) *Renderer { return &Renderer{font: f, theme: DefaultTheme} }
+
+// WithTheme returns a copy of r that uses t.
+func (r *Renderer) WithTheme(t Theme) *Renderer {
+	c := *r
+	c.theme = t
+	return &c
+}
 
 // Font returns the renderer's font.
 func (r *Renderer) Font() *Font { return r.font }
