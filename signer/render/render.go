@@ -76,6 +76,13 @@ type Options struct {
 	Rand        io.Reader   // source of the /ID; nil → crypto/rand
 }
 
+// Caps on Options: a document carries a few seals, and a CMS with a
+// timestamp and revocation data stays well under 256 KiB.
+const (
+	MaxSignatures  = 8
+	MaxContentsLen = 256 << 10
+)
+
 // ErrNoSignature is returned when Options name no signature.
 var ErrNoSignature = errors.New("render: at least one signature is required")
 
@@ -108,9 +115,15 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 	if len(o.Signatures) == 0 {
 		return nil, ErrNoSignature
 	}
+	if len(o.Signatures) > MaxSignatures {
+		return nil, fmt.Errorf("%w: %d signatures, at most %d", ErrInvalidInput, len(o.Signatures), MaxSignatures)
+	}
 	contentsLen := o.ContentsLen
 	if contentsLen <= 0 {
 		contentsLen = pades.DefaultContentsLen
+	}
+	if contentsLen > MaxContentsLen {
+		return nil, fmt.Errorf("%w: placeholder of %d bytes, at most %d", ErrInvalidInput, contentsLen, MaxContentsLen)
 	}
 	rnd := o.Rand
 	if rnd == nil {

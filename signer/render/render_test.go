@@ -269,6 +269,21 @@ func TestInvalidInput(t *testing.T) {
 	}
 }
 
+func TestOptionCaps(t *testing.T) {
+	c := sampleCertificate(1)
+	if _, err := renderer(t).InsuranceCertificate(c, sampleOptions(MaxSignatures+1)); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("%d signatures: %v", MaxSignatures+1, err)
+	}
+	o := sampleOptions(1)
+	o.ContentsLen = MaxContentsLen + 1
+	if _, err := renderer(t).InsuranceCertificate(c, o); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("huge placeholder: %v", err)
+	}
+	if _, err := renderer(t).InsuranceCertificate(c, sampleOptions(MaxSignatures)); err != nil {
+		t.Errorf("%d signatures: %v", MaxSignatures, err)
+	}
+}
+
 func TestContentsLen(t *testing.T) {
 	o := sampleOptions(1)
 	o.ContentsLen = 3000
