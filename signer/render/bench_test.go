@@ -32,3 +32,13 @@ func BenchmarkRenderInsuranceCertificate(b *testing.B) {
 	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/doc")
 	b.ReportMetric(float64(len(p.PDF)), "bytes/doc")
 }
+
+// BenchmarkLoadFont is the one-time cost of parsing the embedded font
+// (DefaultFont pays it once per process).
+func BenchmarkLoadFont(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := NewFont(wqyMicroHei); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
