@@ -19,8 +19,6 @@ import (
 	"sihub/signer"
 	"sihub/signer/render"
 	"sihub/store"
-	"sihub/store/mongo"
-	"sihub/store/sqlite"
 	"sihub/verifier"
 )
 
@@ -63,11 +61,7 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 		return nil, fmt.Errorf("app: data directory: %w", err)
 	}
 	var err error
-	if cfg.MongoURI != "" {
-		a.Store, err = mongo.Open(ctx, cfg.MongoURI, cfg.MongoDB)
-	} else {
-		a.Store, err = sqlite.Open(ctx, cfg.DataDir)
-	}
+	a.Store, err = store.Open(ctx, cfg.storeConfig())
 	if err != nil {
 		return nil, fmt.Errorf("app: opening store: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sihub/hsm/soft"
+	"sihub/store"
 )
 
 // DevelopmentPassphrase protects software keys when SIHUB_KEY_PASSPHRASE is
@@ -127,6 +128,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("app: configuration: %w", errors.Join(errs...))
 	}
 	return nil
+}
+
+func (c Config) storeConfig() store.Config {
+	return store.Config{DataDir: c.DataDir, MongoURI: c.MongoURI, MongoDatabase: c.MongoDB}
 }
 
 // DevelopmentKeys reports whether keys are protected by the development passphrase.

@@ -12,7 +12,6 @@ import (
 
 	"sihub/model"
 	"sihub/store"
-	"sihub/store/mongo"
 	"sihub/store/sqlite"
 	"sihub/verifier"
 )
@@ -31,15 +30,13 @@ type Verification struct {
 func OpenVerification(ctx context.Context, cfg Config, extra []*smx509.Certificate) (*Verification, error) {
 	v := &Verification{}
 	var err error
+	// The embedded store is opened only where an instance already made it.
+	_, statErr := os.Stat(filepath.Join(cfg.DataDir, sqlite.FileName))
 	switch {
-	case cfg.MongoURI != "":
-		v.Store, err = mongo.Open(ctx, cfg.MongoURI, cfg.MongoDB)
-	default:
-		if _, statErr := os.Stat(filepath.Join(cfg.DataDir, sqlite.FileName)); statErr == nil {
-			v.Store, err = sqlite.Open(ctx, cfg.DataDir)
-		} else if !errors.Is(statErr, fs.ErrNotExist) {
-			err = statErr
-		}
+	case cfg.MongoURI != "" || statErr == nil:
+		v.Store, err = store.Open(ctx, cfg.storeConfig())
+	case !errors.Is(statErr, fs.ErrNotExist):
+		err = statErr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("app: opening store: %w", err)
