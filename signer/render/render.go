@@ -13,7 +13,13 @@
 // Documents are described as data: InsuranceCertificate for the person
 // insurance certificate, or the generic Document (title, header with
 // number, code and QR, body blocks Fields/Table/Paragraph, notes, agency
-// and seal) for the other kinds, all in one house style.
+// and seal) for the other kinds, all in one house style (accent colour
+// configurable with WithTheme; layout words in Chinese or, with Lang "en",
+// English).
+//
+// The file carries /SihubCode (canonical anti-forgery code) and
+// /SihubNumber (document number) in its /Info dictionary for the
+// verifier, and a /ID derived from the content and Options.Rand.
 //
 // Every string is checked against the font before anything is drawn: a
 // character the font lacks is a *MissingGlyphError, never a blank.
