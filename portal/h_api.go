@@ -56,8 +56,8 @@ func (s *server) handleAPIVerifyCode(w http.ResponseWriter, r *http.Request) err
 		Number:           doc.Number,
 		IssuedAt:         doc.IssuedAt.UTC(),
 		ValidUntil:       doc.ValidUntil.UTC(),
-		HolderNameMasked: MaskName(doc.SubjectName),
-		HolderIDMasked:   MaskID(doc.Subject),
+		HolderNameMasked: model.MaskName(doc.SubjectName),
+		HolderIDMasked:   model.MaskID(doc.Subject),
 	}
 	if t := r.URL.Query().Get("t"); t != "" && s.deps.QRChecker != nil {
 		out.QR = &qrStatus{Mismatch: []string{}}

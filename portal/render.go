@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+
+	"sihub/model"
 )
 
 //go:embed templates/*.html
@@ -26,8 +28,8 @@ var templateFuncs = template.FuncMap{
 	"date":     fmtDate,
 	"datetime": fmtDateTime,
 	"group":    groupCode,
-	"maskName": MaskName,
-	"maskID":   MaskID,
+	"maskName": model.MaskName,
+	"maskID":   model.MaskID,
 }
 
 func parseTemplates() (*templates, error) {

@@ -29,17 +29,7 @@ func TestParsePDFDate(t *testing.T) {
 	}
 }
 
-func TestMaskSubjectAndCanonicalCode(t *testing.T) {
-	for in, want := range map[string]string{
-		"110105199003071239": "110105********1239",
-		"91370200MA3C5N6P7Q": "913702********6P7Q",
-		"ABC":                "A*C",
-		"":                   "",
-	} {
-		if got := MaskSubject(in); got != want {
-			t.Errorf("MaskSubject(%q) = %q, want %q", in, got, want)
-		}
-	}
+func TestCanonicalCode(t *testing.T) {
 	for in, want := range map[string]string{
 		"k7q2-m9xr-4tz8-hw3c-5n6p": "K7Q2M9XR4TZ8HW3C5N6P",
 		"K7Q2 M9XR 4TZ8":           "K7Q2M9XR4TZ8",

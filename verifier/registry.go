@@ -90,7 +90,7 @@ func (v *Verifier) checkRegistry(ctx context.Context, d *document, sigs []*sigRe
 		return
 	}
 	r.Document.Kind = doc.Kind
-	r.Document.SubjectMasked = MaskSubject(doc.Subject)
+	r.Document.SubjectMasked = model.MaskID(doc.Subject)
 	if !doc.ValidUntil.IsZero() {
 		t := doc.ValidUntil.UTC()
 		r.Document.ValidUntil = &t
@@ -123,20 +123,4 @@ func withReason(s string) string {
 		return ""
 	}
 	return ": " + s
-}
-
-// MaskSubject hides the middle of a person ID or credit code, keeping the
-// first six and last four characters ("110105********1239"); short values
-// keep only their first and last character.
-func MaskSubject(s string) string {
-	r := []rune(s)
-	switch {
-	case len(r) == 0:
-		return ""
-	case len(r) > 10:
-		return string(r[:6]) + strings.Repeat("*", len(r)-10) + string(r[len(r)-4:])
-	case len(r) > 2:
-		return string(r[:1]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1:])
-	}
-	return strings.Repeat("*", len(r))
 }
