@@ -296,3 +296,27 @@ func TestContentsLen(t *testing.T) {
 		t.Errorf("placeholder %+v for 3000 bytes", ph)
 	}
 }
+
+// TestConcurrentRendering renders from many goroutines with one Renderer:
+// every file must equal the one rendered alone.
+func TestConcurrentRendering(t *testing.T) {
+	want := map[int][]byte{}
+	for _, n := range []int{3, 24, 60} {
+		want[n] = render(t, sampleCertificate(n), 2).PDF
+	}
+	errs := make(chan error, 24)
+	for g := 0; g < 24; g++ {
+		go func(n int) {
+			p, err := renderer(t).InsuranceCertificate(sampleCertificate(n), sampleOptions(2))
+			if err == nil && !bytes.Equal(p.PDF, want[n]) {
+				err = fmt.Errorf("%d months: concurrent output differs", n)
+			}
+			errs <- err
+		}([]int{3, 24, 60}[g%3])
+	}
+	for g := 0; g < 24; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
