@@ -127,18 +127,22 @@ func (c *InsuranceCertificate) Document() (*Document, error) {
 			yuan(m.PensionBase), yuan(m.PensionPersonal), yuan(m.MedicalBase), yuan(m.MedicalPersonal),
 			yuan(m.UnemploymentBase), yuan(m.UnemploymentPersonal), m.Status, m.UnitName})
 	}
+	// A table without rows is left out, not printed empty.
+	blocks := []Block{&Fields{Pairs: [][2]string{{w.name, c.Name}, {w.sex, c.Sex}, {w.id, c.PersonID}, {w.unit, c.UnitName}}}}
+	if len(status.Rows) > 0 {
+		blocks = append(blocks, status)
+	}
+	blocks = append(blocks, &Paragraph{Text: w.consecutive(c.ConsecutiveMonths)})
+	if len(months.Rows) > 0 {
+		blocks = append(blocks, months)
+	}
 	return &Document{
 		Title: w.title, Lang: c.Lang, Agency: c.Agency, Region: c.Region,
 		Number: c.Number, Code: c.Code, CodeGrouped: c.CodeGrouped,
 		VerifyURL: c.VerifyURL, QRText: c.QRText, PrintedAt: c.PrintedAt, ValidUntil: c.ValidUntil,
-		Blocks: []Block{
-			&Fields{Pairs: [][2]string{{w.name, c.Name}, {w.sex, c.Sex}, {w.id, c.PersonID}, {w.unit, c.UnitName}}},
-			status,
-			&Paragraph{Text: w.consecutive(c.ConsecutiveMonths)},
-			months,
-		},
-		Notes: c.Notes,
-		Seal:  c.Seal,
+		Blocks: blocks,
+		Notes:  c.Notes,
+		Seal:   c.Seal,
 	}, nil
 }
 

@@ -29,6 +29,9 @@ func TestQPDFCheck(t *testing.T) {
 		if !bytes.Contains(out, []byte("No syntax or stream encoding errors")) {
 			t.Errorf("%d months: qpdf --check:\n%s", n, out)
 		}
+		if text := pdftext(t, p.PDF, 0, 0); (n == 0) != !strings.Contains(text, "缴费明细") {
+			t.Errorf("%d months: contribution table presence wrong", n)
+		}
 	}
 }
 
