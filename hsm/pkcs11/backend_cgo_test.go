@@ -1,0 +1,176 @@
+//go:build cgo
+
+package pkcs11
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"errors"
+	"slices"
+	"testing"
+
+	"sihub/hsm"
+)
+
+func TestSoftHSMGenerateSignListDelete(t *testing.T) {
+	st := newSoftToken(t, "sihub-basic")
+	b := openSoft(t, st.config())
+	ctx := context.Background()
+	digest := sha256.Sum256([]byte("参保证明 2026"))
+
+	cases := []struct {
+		alg  hsm.Algorithm
+		opts []crypto.SignerOpts
+	}{
+		{hsm.P256, []crypto.SignerOpts{crypto.SHA256}},
+		{hsm.RSA3072, []crypto.SignerOpts{crypto.SHA256, &rsa.PSSOptions{Hash: crypto.SHA256, SaltLength: rsa.PSSSaltLengthEqualsHash}, &rsa.PSSOptions{Hash: crypto.SHA256}}},
+	}
+	var ids []string
+	for _, c := range cases {
+		t.Run(string(c.alg), func(t *testing.T) {
+			k, err := b.Generate(ctx, c.alg, "seal-"+string(c.alg))
+			if err != nil {
+				t.Fatalf("Generate: %v", err)
+			}
+			if k.Algorithm() != c.alg {
+				t.Fatalf("Algorithm = %q", k.Algorithm())
+			}
+			ids = append(ids, k.ID())
+			found, err := b.Find(ctx, k.ID())
+			if err != nil {
+				t.Fatalf("Find: %v", err)
+			}
+			for _, o := range c.opts {
+				sig, err := found.Sign(rand.Reader, digest[:], o)
+				if err != nil {
+					t.Fatalf("Sign(%T): %v", o, err)
+				}
+				// Independently of the wrapper: the standard library's verifier.
+				switch pub := found.Public().(type) {
+				case *ecdsa.PublicKey:
+					if !ecdsa.VerifyASN1(pub, digest[:], sig) {
+						t.Fatal("ECDSA signature does not verify")
+					}
+				case *rsa.PublicKey:
+					var err error
+					if pss, ok := o.(*rsa.PSSOptions); ok {
+						err = rsa.VerifyPSS(pub, crypto.SHA256, digest[:], sig, pss)
+					} else {
+						err = rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], sig)
+					}
+					if err != nil {
+						t.Fatalf("RSA signature: %v", err)
+					}
+				}
+			}
+		})
+	}
+
+	list, err := b.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, i := range list {
+		listed = append(listed, i.ID)
+		if i.Label != "seal-"+string(i.Alg) {
+			t.Errorf("key %s: label %q for %s", i.ID, i.Label, i.Alg)
+		}
+	}
+	slices.Sort(listed)
+	want := slices.Clone(ids)
+	slices.Sort(want)
+	if !slices.Equal(listed, want) {
+		t.Fatalf("List = %v, want %v", listed, want)
+	}
+
+	for _, id := range ids {
+		if err := b.Delete(ctx, id); err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+		if _, err := b.Find(ctx, id); !errors.Is(err, hsm.ErrKeyNotFound) {
+			t.Fatalf("Find after Delete: %v, want ErrKeyNotFound", err)
+		}
+		if err := b.Delete(ctx, id); !errors.Is(err, hsm.ErrKeyNotFound) {
+			t.Fatalf("second Delete: %v", err)
+		}
+	}
+	if list, _ := b.List(ctx); len(list) != 0 {
+		t.Fatalf("List after deleting all = %v", list)
+	}
+}
+
+func TestSoftHSMKeysSurviveReopen(t *testing.T) {
+	st := newSoftToken(t, "sihub-reopen")
+	ctx := context.Background()
+	b, err := Open(ctx, st.config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := b.Generate(ctx, hsm.P256, "persisted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	b2 := openSoft(t, st.config())
+	k2, err := b2.Find(ctx, k.ID())
+	if err != nil {
+		t.Fatalf("Find after reopen: %v", err)
+	}
+	if !k2.Public().(*ecdsa.PublicKey).Equal(k.Public()) {
+		t.Fatal("public key changed across reopen")
+	}
+	d := sha256.Sum256([]byte("x"))
+	if _, err := k2.Sign(rand.Reader, d[:], crypto.SHA256); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSoftHSMCapabilitiesAndErrors(t *testing.T) {
+	st := newSoftToken(t, "sihub-caps")
+	b := openSoft(t, st.config())
+	ctx := context.Background()
+	caps, err := hsm.Capabilities(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []hsm.Capability{hsm.CapECDSAP256, hsm.CapRSA3072PKCS1, hsm.CapRSA3072PSS} {
+		if !hsm.Has(caps, c) {
+			t.Errorf("capabilities %v lack %s", caps, c)
+		}
+	}
+	if hsm.Has(caps, hsm.CapSM2SM3) {
+		t.Errorf("SoftHSM2 reported SM2: %v", caps)
+	}
+	if _, err := b.Generate(ctx, hsm.SM2, "x"); !errors.Is(err, hsm.ErrUnsupported) {
+		t.Errorf("Generate SM2 without profile: %v, want ErrUnsupported", err)
+	}
+	if _, err := b.Find(ctx, "not-hex"); !errors.Is(err, hsm.ErrKeyNotFound) {
+		t.Errorf("Find(not-hex): %v", err)
+	}
+	if _, err := b.Find(ctx, "00112233"); !errors.Is(err, hsm.ErrKeyNotFound) {
+		t.Errorf("Find(unknown): %v", err)
+	}
+
+	missing := st.config()
+	missing.Token = "no-such-token"
+	if _, err := Open(ctx, missing); !errors.Is(err, hsm.ErrDeviceUnavailable) {
+		t.Errorf("Open of a missing token: %v, want ErrDeviceUnavailable", err)
+	}
+}
+
+// A login is per application and token in PKCS#11, so the PIN is checked by
+// the first backend that opens the token.
+func TestSoftHSMWrongPIN(t *testing.T) {
+	st := newSoftToken(t, "sihub-pin")
+	bad := st.config()
+	bad.PIN = "wrong"
+	if _, err := Open(context.Background(), bad); !errors.Is(err, hsm.ErrWrongPassword) {
+		t.Fatalf("Open with a wrong PIN: %v, want ErrWrongPassword", err)
+	}
+	openSoft(t, st.config()) // the right PIN still works
+}

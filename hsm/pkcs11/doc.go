@@ -1,0 +1,35 @@
+// Package pkcs11 is the hsm.Backend for PKCS#11 tokens (cgo over
+// github.com/miekg/pkcs11; the module is loaded at run time).
+//
+// A backend is one token, named by an RFC 7512 URI registered under the
+// "pkcs11" scheme:
+//
+//	pkcs11:token=sihub;manufacturer=…;serial=…;slot-id=0?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:/etc/sihub/pin
+//
+// (pin-value=… is accepted too; pin-source is better, the URI then holds no
+// secret). The vendor attribute x-sm2-profile=NAME picks an SM2 mechanism
+// profile by name instead of by library path or manufacturer ID.
+//
+// Keys: a key pair is a private and a public object sharing CKA_ID (16
+// random bytes; Key.ID is its lower-case hex) and CKA_LABEL. Algorithms:
+//   - P-256: CKM_ECDSA over the caller's digest; the token's raw r‖s is
+//     returned as an ASN.1 ECDSA-Sig-Value;
+//   - RSA-3072: CKM_RSA_PKCS over DigestInfo(hash) (PKCS #1 v1.5) or
+//     CKM_RSA_PKCS_PSS when opts is *rsa.PSSOptions (MGF1 with the same
+//     hash; salt length = hash length for PSSSaltLengthAuto/EqualsHash);
+//   - SM2: only through a vendor profile (see SM2Profile): the adapter
+//     computes e = SM3(Z‖M) in Go and the token signs the 32 bytes with the
+//     vendor's mechanism; raw or DER output is decoded per profile.
+//
+// Every signature is verified in software before it is returned (keys are
+// wrapped with hsm.VerifyingKey), so ECDSA on the SM2 curve from a token
+// that does not know SM2 fails with hsm.ErrBadSignature.
+//
+// Sessions come from an hsm.Pool (bounded, per-call timeout, circuit
+// breaker); a device error (token removed, device error, session handle
+// invalid) drops the sessions and the next call re-initialises the module
+// and logs in again. Key handles are found again by CKA_ID after that.
+//
+// A build without cgo keeps the package and its URI parser; Open then fails
+// with hsm.ErrNotAvailable ("PKCS#11 needs a cgo build").
+package pkcs11

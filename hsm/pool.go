@@ -1,0 +1,230 @@
+package hsm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Sessions is what a device backend gives a Pool: a way to open and discard
+// sessions (S is the backend's session handle) and to recognise errors that
+// mean the session or device is broken.
+type Sessions[S any] interface {
+	// Open opens a session, reconnecting to the device first when an earlier
+	// failure asked for it. It runs under the per-call timeout.
+	Open(ctx context.Context) (S, error)
+	// Close discards a session; errors are the device's business.
+	Close(s S)
+	// Failed reports whether err means the session or the device is broken
+	// (the session is then discarded, all idle ones dropped, the breaker
+	// counts a failure); the source may note that it must reconnect.
+	Failed(err error) bool
+}
+
+// PoolOptions configure a Pool. Every zero value has the documented default.
+type PoolOptions struct {
+	MaxSessions      int                                  // concurrent sessions (and calls); 0 is 4
+	CallTimeout      time.Duration                        // per call, including waiting for a session; 0 is 10 s
+	FailureThreshold int                                  // consecutive device failures that open the breaker; 0 is 3
+	CoolDown         time.Duration                        // open time before a half-open probe; 0 is 30 s
+	Now              func() time.Time                     // breaker clock; nil is time.Now
+	After            func(time.Duration) <-chan time.Time // timeouts; nil is time.After
+}
+
+func (o PoolOptions) withDefaults() PoolOptions {
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = 4
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 10 * time.Second
+	}
+	if o.FailureThreshold <= 0 {
+		o.FailureThreshold = 3
+	}
+	if o.CoolDown <= 0 {
+		o.CoolDown = 30 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.After == nil {
+		o.After = time.After
+	}
+	return o
+}
+
+// Pool runs device calls on a bounded set of sessions with a per-call
+// timeout and a circuit breaker.
+//
+// A cgo call cannot be cancelled: when a call outlives its timeout the
+// caller gets ErrTimeout at the deadline, while the call keeps its session
+// and its slot until it returns; then the session is discarded. A hung
+// device therefore uses up at most MaxSessions goroutines, and further
+// callers time out waiting for a slot.
+//
+// The breaker opens after FailureThreshold consecutive device failures
+// (Failed errors and timeouts); while open, calls fail at once with
+// ErrCircuitOpen; after CoolDown one probe call is let through (half-open):
+// its success closes the breaker, its failure opens it again. Errors that
+// are not device failures (key not found, bad arguments) count as success.
+type Pool[S any] struct {
+	src   Sessions[S]
+	opts  PoolOptions
+	slots chan struct{}
+
+	mu     sync.Mutex
+	idle   []pooled[S]
+	gen    uint64
+	closed bool
+	br     breaker
+}
+
+type pooled[S any] struct {
+	s   S
+	gen uint64
+}
+
+// NewPool returns a pool over src.
+func NewPool[S any](src Sessions[S], opts PoolOptions) *Pool[S] {
+	opts = opts.withDefaults()
+	return &Pool[S]{src: src, opts: opts, slots: make(chan struct{}, opts.MaxSessions)}
+}
+
+// Do runs fn on a session. The error is fn's, or wraps ErrTimeout,
+// ErrCircuitOpen, ErrDeviceUnavailable, ErrClosed or ctx's error.
+func (p *Pool[S]) Do(ctx context.Context, fn func(S) error) error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
+	probe, ok := p.br.allow(p.opts.Now(), p.opts.CoolDown)
+	p.mu.Unlock()
+	if !ok {
+		return ErrCircuitOpen
+	}
+	deadline := p.opts.After(p.opts.CallTimeout)
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		p.settle(probe, outcomeNeutral)
+		return ctx.Err()
+	case <-deadline:
+		p.settle(probe, outcomeNeutral)
+		return fmt.Errorf("%w: no free session within %v", ErrTimeout, p.opts.CallTimeout)
+	}
+
+	done := make(chan error, 1)
+	abandoned := make(chan struct{})
+	go p.run(ctx, fn, done, abandoned)
+	select {
+	case err := <-done:
+		if err != nil && p.src.Failed(err) {
+			p.settle(probe, outcomeFailure)
+			if !errors.Is(err, ErrDeviceUnavailable) {
+				err = fmt.Errorf("%w: %w", ErrDeviceUnavailable, err)
+			}
+			return err
+		}
+		p.settle(probe, outcomeSuccess)
+		return err
+	case <-ctx.Done():
+		close(abandoned)
+		p.settle(probe, outcomeNeutral)
+		return ctx.Err()
+	case <-deadline:
+		close(abandoned)
+		p.settle(probe, outcomeFailure)
+		return fmt.Errorf("%w: no answer within %v", ErrTimeout, p.opts.CallTimeout)
+	}
+}
+
+// run executes fn on a session and returns the slot when fn has returned.
+func (p *Pool[S]) run(ctx context.Context, fn func(S) error, done chan<- error, abandoned <-chan struct{}) {
+	defer func() { <-p.slots }()
+	s, gen, err := p.take(ctx)
+	if err != nil {
+		done <- err
+		return
+	}
+	err = fn(s)
+	broken := err != nil && p.src.Failed(err)
+	select {
+	case <-abandoned:
+		broken = true // the caller gave up: the session's state is unknown
+	default:
+	}
+	if broken {
+		p.src.Close(s)
+		if err != nil {
+			p.dropIdle()
+		}
+	} else {
+		p.put(s, gen)
+	}
+	done <- err
+}
+
+func (p *Pool[S]) take(ctx context.Context) (S, uint64, error) {
+	p.mu.Lock()
+	gen := p.gen
+	for len(p.idle) > 0 {
+		ps := p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		if ps.gen == gen {
+			p.mu.Unlock()
+			return ps.s, gen, nil
+		}
+		p.src.Close(ps.s)
+	}
+	p.mu.Unlock()
+	s, err := p.src.Open(ctx)
+	return s, gen, err
+}
+
+func (p *Pool[S]) put(s S, gen uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || gen != p.gen {
+		p.src.Close(s)
+		return
+	}
+	p.idle = append(p.idle, pooled[S]{s, gen})
+}
+
+// dropIdle discards every idle session: after a device error they are
+// presumed dead too. Sessions in use are discarded when they come back.
+func (p *Pool[S]) dropIdle() {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.gen++
+	p.mu.Unlock()
+	for _, ps := range idle {
+		p.src.Close(ps.s)
+	}
+}
+
+func (p *Pool[S]) settle(probe bool, o outcome) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.br.record(p.opts.Now(), probe, o, p.opts.FailureThreshold)
+}
+
+// State reports the breaker's state: "closed", "open" or "half-open".
+func (p *Pool[S]) State() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.br.state(p.opts.Now(), p.opts.CoolDown)
+}
+
+// Close discards idle sessions; calls in flight finish and discard theirs.
+// Later calls fail with ErrClosed.
+func (p *Pool[S]) Close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.dropIdle()
+}
