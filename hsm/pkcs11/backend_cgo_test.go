@@ -13,6 +13,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/emmansun/gmsm/sm2"
+
 	"sihub/hsm"
 )
 
@@ -173,4 +175,43 @@ func TestSoftHSMWrongPIN(t *testing.T) {
 		t.Fatalf("Open with a wrong PIN: %v, want ErrWrongPassword", err)
 	}
 	openSoft(t, st.config()) // the right PIN still works
+}
+
+// SoftHSM2 has no SM2, but generating an EC key with the SM2 curve OID
+// works and CKM_ECDSA signs with it: ECDSA on the SM2 curve. A profile that
+// maps SM2 that naively must be caught by the software check.
+func TestSoftHSMECDSAOnSM2CurveIsRejected(t *testing.T) {
+	st := newSoftToken(t, "sihub-sm2trap")
+	cfg := st.config()
+	cfg.SM2 = &SM2Profile{Name: "naive-ec", KeyType: ckkEC, KeyGen: ckmECKeyPairGen, Sign: ckmECDSA, ECParams: oidSM2Curve, Output: SigRaw}
+	b := openSoft(t, cfg)
+	ctx := context.Background()
+	k, err := b.Generate(ctx, hsm.SM2, "trap")
+	if err != nil {
+		t.Fatalf("Generate on the SM2 curve: %v", err)
+	}
+	if _, ok := k.Public().(*ecdsa.PublicKey); !ok || k.Algorithm() != hsm.SM2 {
+		t.Fatalf("key %T %s", k.Public(), k.Algorithm())
+	}
+	msg := []byte("参保证明")
+	_, err = k.Sign(rand.Reader, msg, sm2.DefaultSM2SignerOpts)
+	if !errors.Is(err, hsm.ErrBadSignature) {
+		t.Fatalf("Sign = %v, want ErrBadSignature", err)
+	}
+	// The same through Find and List: the key is recognised as SM2 by its curve.
+	list, err := b.List(ctx)
+	if err != nil || len(list) != 1 || list[0].Alg != hsm.SM2 {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+	k2, err := b.Find(ctx, k.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := sm2.CalculateSM2Hash(k2.Public().(*ecdsa.PublicKey), msg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k2.Sign(rand.Reader, e, nil); !errors.Is(err, hsm.ErrBadSignature) {
+		t.Fatalf("Sign(e) = %v, want ErrBadSignature", err)
+	}
 }

@@ -86,3 +86,10 @@ func SM2ProfileNamed(name string) (SM2Profile, error) {
 	}
 	return SM2Profile{}, fmt.Errorf("%w: no SM2 profile named %q", ErrURI, name)
 }
+
+// Standard PKCS#11 codes the profiles refer to (from the OASIS headers).
+const (
+	ckkEC           = 0x3
+	ckmECKeyPairGen = 0x1040
+	ckmECDSA        = 0x1041
+)
