@@ -70,6 +70,20 @@ func (p Profile) problems() []string {
 		if p.KeyUsage&need != need {
 			add("a seal certificate without digitalSignature and nonRepudiation")
 		}
+	case RoleOCSP, RoleTSA:
+		if p.IsCA {
+			add("a %s certificate that is a CA", p.Role)
+		}
+		if p.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+			add("a %s certificate without digitalSignature", p.Role)
+		}
+		want := x509.ExtKeyUsageOCSPSigning
+		if p.Role == RoleTSA {
+			want = x509.ExtKeyUsageTimeStamping
+		}
+		if len(p.ExtKeyUsage) != 1 || p.ExtKeyUsage[0] != want || len(p.UnknownExtKeyUsage) > 0 {
+			add("a %s certificate must have exactly one extended key usage", p.Role)
+		}
 	default:
 		add("unknown role %q", p.Role)
 	}

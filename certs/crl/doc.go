@@ -1,0 +1,28 @@
+// Package crl builds, caches and serves sihub's certificate revocation
+// lists (RFC 5280 §5).
+//
+// Contract:
+//   - Build produces a v2 CRL signed by the CA's key: SM2-with-SM3
+//     (1.2.156.10197.1.501, signer ID 1234567812345678) for an SM2 CA,
+//     ecdsa-with-SHA256 for a P-256 CA; it carries the authority key
+//     identifier (the CA's SKI), a CRL number, nextUpdate, and per entry the
+//     reason code (omitted for unspecified) and, when known, the invalidity
+//     date. The issuing CA signs the CRL of seal, OCSP-signer and TSA
+//     certificates; the root signs the CRL of issuing CAs (an ARL).
+//   - A Source lists the revoked serials of one issuer; the store implements
+//     it, MemorySource serves tests and small deployments.
+//   - A Publisher keeps the DER of each issuer's CRL and builds a new one
+//     when its refresh point (nextUpdate minus RefreshBefore) has passed or
+//     when Refresh is called after a revocation; time comes only from the
+//     injected clock, and the scheduled refresh runs on ticks the caller
+//     delivers, so nothing here sleeps. CRL numbers are the thisUpdate time
+//     in microseconds (and always greater than the last number this
+//     Publisher issued), so nodes that share nothing still number CRLs in
+//     order.
+//   - Handler serves GET/HEAD /pki/crl/{issuer-serial}.crl (lower-case hex,
+//     as in the certificates' CRL distribution points) with
+//     application/pkix-crl and a max-age that ends at the refresh point.
+//
+// Limits: no delta CRLs, no partitioned or indirect CRLs, no issuing
+// distribution point extension.
+package crl
