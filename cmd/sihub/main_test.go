@@ -159,6 +159,18 @@ func TestQRRoundTrip(t *testing.T) {
 	if code, _, stderr := sihub(t, "issue", "--subject", app.DemoPersonID, "--out", out); code != 0 {
 		t.Fatalf("issue: %s", stderr)
 	}
+	// The demo person's certificate — 24 months, notes and seal — is one
+	// A4 page whose text extracts completely.
+	pdftotext := needTool(t, "pdftotext")
+	txt, err := exec.Command(pdftotext, "-layout", out, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	for _, want := range []string{"社会保险个人参保证明", app.DemoPersonName, app.DemoPersonID, "第 1 页，共 1 页", "业务专用章", "凭此校验码，全国可上网确认真伪"} {
+		if !strings.Contains(string(txt), want) {
+			t.Errorf("certificate text lacks %q", want)
+		}
+	}
 	png := filepath.Join(dir, "page")
 	if b, err := exec.Command(pdftoppm, "-r", "150", "-png", "-singlefile", out, png).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v %s", err, b)

@@ -315,7 +315,7 @@ func (fl *flow) userTable(b *Table) {
 	}
 	t := &table{size: 9, pad: 2.5, lead: 1.25}
 	if b.Dense {
-		t = &table{size: 7.5, pad: 1.6, lead: 1.22}
+		t = &table{size: 7.5, pad: 1.1, lead: 1.2}
 	}
 	hdr := make([]cell, len(b.Columns))
 	for i, c := range b.Columns {
