@@ -29,6 +29,18 @@ type Revision struct {
 	Trailer Dict
 	// Objects lists the object numbers the section defines or frees.
 	Objects []int
+	// Entries are the section's cross-reference entries, parallel to
+	// Objects.
+	Entries []Entry
+}
+
+// Entry is one cross-reference entry as a section states it.
+type Entry struct {
+	// Kind is 1 for an object at Offset, 2 for an object in object stream
+	// Stream, 3 for a free entry.
+	Kind   int
+	Offset int64
+	Stream int
 }
 
 // File is a parsed PDF. See the package documentation for its limits.

@@ -35,6 +35,8 @@ type parser struct {
 	pos  int
 	base int64
 	f    *File
+	// dups, when set, collects keys that occur twice in one dictionary.
+	dups *[]Name
 }
 
 func (p *parser) errorf(format string, args ...any) error {
@@ -433,6 +435,9 @@ func (p *parser) dict(depth int) (Object, error) {
 		if p.pos+1 < len(p.buf) && p.buf[p.pos] == '>' && p.buf[p.pos+1] == '>' {
 			d[k.(Name)] = Null{} // a key without a value
 			continue
+		}
+		if _, seen := d[k.(Name)]; seen && p.dups != nil && len(*p.dups) < 64 {
+			*p.dups = append(*p.dups, k.(Name))
 		}
 		v, err := p.object(depth + 1)
 		if err != nil {

@@ -27,29 +27,8 @@ func (f *File) scanIndex() map[int]int64 {
 		if i < len(f.data) && isRegular(f.data[i]) {
 			continue
 		}
-		// backwards: spaces, generation, spaces, number
-		k := at
-		if k == 0 || !isSpace(f.data[k-1]) {
-			continue
-		}
-		for k > 0 && isSpace(f.data[k-1]) {
-			k--
-		}
-		g := k
-		for k > 0 && isDigit(f.data[k-1]) {
-			k--
-		}
-		if k == g || k == 0 || !isSpace(f.data[k-1]) {
-			continue
-		}
-		for k > 0 && isSpace(f.data[k-1]) {
-			k--
-		}
-		n := k
-		for k > 0 && isDigit(f.data[k-1]) && n-k < 10 {
-			k--
-		}
-		if k == n || (k > 0 && isRegular(f.data[k-1])) {
+		k, ok := f.headerStart(at)
+		if !ok {
 			continue
 		}
 		p := &parser{buf: f.data, pos: k, base: 0, f: f}
@@ -60,6 +39,40 @@ func (f *File) scanIndex() map[int]int64 {
 		f.scanned[int(num)] = int64(k)
 	}
 	return f.scanned
+}
+
+// headerStart returns where the "N G obj" header whose keyword is at at
+// starts, if the bytes before at are one.
+func (f *File) headerStart(at int) (int, bool) {
+	if at < len(f.data)-3 && isRegular(f.data[at+3]) {
+		return 0, false
+	}
+	// backwards: spaces, generation, spaces, number
+	k := at
+	if k == 0 || !isSpace(f.data[k-1]) {
+		return 0, false
+	}
+	for k > 0 && isSpace(f.data[k-1]) {
+		k--
+	}
+	g := k
+	for k > 0 && isDigit(f.data[k-1]) {
+		k--
+	}
+	if k == g || k == 0 || !isSpace(f.data[k-1]) {
+		return 0, false
+	}
+	for k > 0 && isSpace(f.data[k-1]) {
+		k--
+	}
+	n := k
+	for k > 0 && isDigit(f.data[k-1]) && n-k < 10 {
+		k--
+	}
+	if k == n || (k > 0 && isRegular(f.data[k-1])) {
+		return 0, false
+	}
+	return k, true
 }
 
 // repair rebuilds the cross-reference from a scan of the file.

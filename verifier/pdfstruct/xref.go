@@ -70,6 +70,14 @@ func (f *File) setEntry(num int, e entry, sec *Revision) error {
 		return fmt.Errorf("%w: object number %d", ErrLimit, num)
 	}
 	sec.Objects = append(sec.Objects, num)
+	x := Entry{Kind: int(e.kind)}
+	switch e.kind {
+	case 1:
+		x.Offset = e.offset
+	case 2:
+		x.Stream = int(e.offset)
+	}
+	sec.Entries = append(sec.Entries, x)
 	if _, ok := f.xref[num]; !ok {
 		f.xref[num] = e
 	}

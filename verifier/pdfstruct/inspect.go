@@ -1,0 +1,148 @@
+package pdfstruct
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+)
+
+// ObjectHeader is an indirect object found by scanning the bytes of the
+// file rather than through the cross-reference information.
+type ObjectHeader struct {
+	Num    int
+	Gen    int
+	Offset int64 // where "N G obj" starts
+	End    int64 // just past the object (its "endobj" when present)
+}
+
+// ObjectsIn scans the bytes [start, end) for indirect objects "N G obj …",
+// in file order. Each candidate is parsed; stream data is skipped, so bytes
+// inside a stream are never taken for an object. At most max objects are
+// returned (max <= 0: the MaxObjects limit).
+func (f *File) ObjectsIn(start, end int64, max int) []ObjectHeader {
+	if start < 0 {
+		start = 0
+	}
+	if end > int64(len(f.data)) {
+		end = int64(len(f.data))
+	}
+	if max <= 0 {
+		max = f.lim.MaxObjects
+	}
+	var out []ObjectHeader
+	kw := []byte("obj")
+	for i := int(start); i < int(end) && len(out) < max; {
+		j := bytes.Index(f.data[i:end], kw)
+		if j < 0 {
+			break
+		}
+		at := i + j
+		i = at + len(kw)
+		if f.tick() != nil {
+			break
+		}
+		k, ok := f.headerStart(at)
+		if !ok || int64(k) < start {
+			continue
+		}
+		p := &parser{buf: f.data, pos: k, base: 0, f: f}
+		num, gen, err := p.indirectHeader()
+		if err != nil || num > int64(f.lim.MaxObjects) || gen > 65535 {
+			continue
+		}
+		o, err := p.object(0)
+		if err != nil {
+			continue
+		}
+		if d, ok := o.(Dict); ok && p.peekKeyword("stream") {
+			p.skipSpace()
+			p.pos += len("stream")
+			if _, err := p.streamAfter(d); err != nil {
+				continue
+			}
+		}
+		if p.peekKeyword("endobj") {
+			p.skipSpace()
+			p.pos += len("endobj")
+		}
+		out = append(out, ObjectHeader{Num: int(num), Gen: int(gen), Offset: int64(k), End: int64(p.pos)})
+		if p.pos > i {
+			i = p.pos
+		}
+	}
+	return out
+}
+
+// DuplicateKeysAt parses the indirect object at file offset off and returns
+// the dictionary keys that occur more than once in one of its dictionaries
+// (at any depth). A reader keeps only one of them, and readers differ in
+// which.
+func (f *File) DuplicateKeysAt(off int64) ([]Name, error) {
+	if off < 0 || off >= int64(len(f.data)) {
+		return nil, fmt.Errorf("%w: offset %d outside the file", ErrMalformed, off)
+	}
+	var dups []Name
+	p := &parser{buf: f.data, pos: int(off), base: 0, f: f, dups: &dups}
+	if _, _, err := p.indirectHeader(); err != nil {
+		return nil, err
+	}
+	if _, err := p.object(0); err != nil {
+		return dups, err
+	}
+	return dups, nil
+}
+
+// ObjectEnd returns the offset just past the indirect object at off (past
+// its "endobj" when present).
+func (f *File) ObjectEnd(off int64) (int64, error) {
+	if off < 0 || off >= int64(len(f.data)) {
+		return 0, fmt.Errorf("%w: offset %d outside the file", ErrMalformed, off)
+	}
+	p := &parser{buf: f.data, pos: int(off), base: 0, f: f}
+	if _, _, err := p.indirectHeader(); err != nil {
+		return 0, err
+	}
+	o, err := p.object(0)
+	if err != nil {
+		return 0, err
+	}
+	if d, ok := o.(Dict); ok && p.peekKeyword("stream") {
+		p.skipSpace()
+		p.pos += len("stream")
+		if _, err := p.streamAfter(d); err != nil {
+			return 0, err
+		}
+	}
+	if p.peekKeyword("endobj") {
+		p.skipSpace()
+		p.pos += len("endobj")
+	}
+	return int64(p.pos), nil
+}
+
+// EntryOf returns the effective cross-reference entry of object num.
+func (f *File) EntryOf(num int) (Entry, bool) {
+	e, ok := f.xref[num]
+	if !ok {
+		return Entry{}, false
+	}
+	x := Entry{Kind: int(e.kind)}
+	switch e.kind {
+	case 1:
+		x.Offset = e.offset
+	case 2:
+		x.Stream = int(e.offset)
+	}
+	return x, true
+}
+
+// EntryNumbers returns every object number with a cross-reference entry,
+// free ones included, ascending.
+func (f *File) EntryNumbers() []int {
+	out := make([]int, 0, len(f.xref))
+	for n := range f.xref {
+		out = append(out, n)
+	}
+	sort.Ints(out)
+	return out
+}
