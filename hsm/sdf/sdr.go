@@ -1,0 +1,92 @@
+package sdf
+
+import (
+	"fmt"
+
+	"sihub/hsm"
+)
+
+// SDR is a GM/T 0018 return code.
+type SDR uint32
+
+// Return codes of GM/T 0018-2012, table A.1.
+const (
+	SDR_OK               SDR = 0x0
+	SDR_BASE             SDR = 0x01000000
+	SDR_UNKNOWERR        SDR = SDR_BASE + 0x01
+	SDR_NOTSUPPORT       SDR = SDR_BASE + 0x02
+	SDR_COMMFAIL         SDR = SDR_BASE + 0x03
+	SDR_HARDFAIL         SDR = SDR_BASE + 0x04
+	SDR_OPENDEVICE       SDR = SDR_BASE + 0x05
+	SDR_OPENSESSION      SDR = SDR_BASE + 0x06
+	SDR_PARDENY          SDR = SDR_BASE + 0x07
+	SDR_KEYNOTEXIST      SDR = SDR_BASE + 0x08
+	SDR_ALGNOTSUPPORT    SDR = SDR_BASE + 0x09
+	SDR_ALGMODNOTSUPPORT SDR = SDR_BASE + 0x0A
+	SDR_PKOPERR          SDR = SDR_BASE + 0x0B
+	SDR_SKOPERR          SDR = SDR_BASE + 0x0C
+	SDR_SIGNERR          SDR = SDR_BASE + 0x0D
+	SDR_VERIFYERR        SDR = SDR_BASE + 0x0E
+	SDR_SYMOPERR         SDR = SDR_BASE + 0x0F
+	SDR_STEPERR          SDR = SDR_BASE + 0x10
+	SDR_FILESIZEERR      SDR = SDR_BASE + 0x11
+	SDR_FILENOEXIST      SDR = SDR_BASE + 0x12
+	SDR_FILEOFSERR       SDR = SDR_BASE + 0x13
+	SDR_KEYTYPEERR       SDR = SDR_BASE + 0x14
+	SDR_KEYERR           SDR = SDR_BASE + 0x15
+	SDR_ENCDATAERR       SDR = SDR_BASE + 0x16
+	SDR_RANDERR          SDR = SDR_BASE + 0x17
+	SDR_PRKRERR          SDR = SDR_BASE + 0x18
+	SDR_MACERR           SDR = SDR_BASE + 0x19
+	SDR_FILEEXSITS       SDR = SDR_BASE + 0x1A
+	SDR_FILEWERR         SDR = SDR_BASE + 0x1B
+	SDR_NOBUFFER         SDR = SDR_BASE + 0x1C
+	SDR_INARGERR         SDR = SDR_BASE + 0x1D
+	SDR_OUTARGERR        SDR = SDR_BASE + 0x1E
+)
+
+var sdrNames = map[SDR]string{
+	SDR_OK: "SDR_OK", SDR_UNKNOWERR: "SDR_UNKNOWERR", SDR_NOTSUPPORT: "SDR_NOTSUPPORT",
+	SDR_COMMFAIL: "SDR_COMMFAIL", SDR_HARDFAIL: "SDR_HARDFAIL", SDR_OPENDEVICE: "SDR_OPENDEVICE",
+	SDR_OPENSESSION: "SDR_OPENSESSION", SDR_PARDENY: "SDR_PARDENY", SDR_KEYNOTEXIST: "SDR_KEYNOTEXIST",
+	SDR_ALGNOTSUPPORT: "SDR_ALGNOTSUPPORT", SDR_ALGMODNOTSUPPORT: "SDR_ALGMODNOTSUPPORT",
+	SDR_PKOPERR: "SDR_PKOPERR", SDR_SKOPERR: "SDR_SKOPERR", SDR_SIGNERR: "SDR_SIGNERR",
+	SDR_VERIFYERR: "SDR_VERIFYERR", SDR_SYMOPERR: "SDR_SYMOPERR", SDR_STEPERR: "SDR_STEPERR",
+	SDR_FILESIZEERR: "SDR_FILESIZEERR", SDR_FILENOEXIST: "SDR_FILENOEXIST", SDR_FILEOFSERR: "SDR_FILEOFSERR",
+	SDR_KEYTYPEERR: "SDR_KEYTYPEERR", SDR_KEYERR: "SDR_KEYERR", SDR_ENCDATAERR: "SDR_ENCDATAERR",
+	SDR_RANDERR: "SDR_RANDERR", SDR_PRKRERR: "SDR_PRKRERR", SDR_MACERR: "SDR_MACERR",
+	SDR_FILEEXSITS: "SDR_FILEEXSITS", SDR_FILEWERR: "SDR_FILEWERR", SDR_NOBUFFER: "SDR_NOBUFFER",
+	SDR_INARGERR: "SDR_INARGERR", SDR_OUTARGERR: "SDR_OUTARGERR",
+}
+
+func (c SDR) Error() string {
+	if n, ok := sdrNames[c]; ok {
+		return fmt.Sprintf("hsm/sdf: %s (%#08x)", n, uint32(c))
+	}
+	return fmt.Sprintf("hsm/sdf: vendor error %#08x", uint32(c))
+}
+
+// Is maps codes to hsm's kinds: SDR_KEYNOTEXIST is hsm.ErrKeyNotFound,
+// SDR_PARDENY hsm.ErrWrongPassword, device and communication failures
+// hsm.ErrDeviceUnavailable, SDR_NOTSUPPORT/ALGNOTSUPPORT hsm.ErrUnsupported.
+func (c SDR) Is(target error) bool {
+	switch target {
+	case hsm.ErrKeyNotFound:
+		return c == SDR_KEYNOTEXIST
+	case hsm.ErrWrongPassword:
+		return c == SDR_PARDENY
+	case hsm.ErrDeviceUnavailable:
+		return c.deviceFailure()
+	case hsm.ErrUnsupported:
+		return c == SDR_NOTSUPPORT || c == SDR_ALGNOTSUPPORT || c == SDR_ALGMODNOTSUPPORT
+	}
+	return false
+}
+
+func (c SDR) deviceFailure() bool {
+	switch c {
+	case SDR_UNKNOWERR, SDR_COMMFAIL, SDR_HARDFAIL, SDR_OPENDEVICE, SDR_OPENSESSION:
+		return true
+	}
+	return false
+}
