@@ -2,14 +2,12 @@ package cms
 
 import (
 	"crypto/rand"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"sihub/certs/cms/cmstest"
+	"sihub/internal/testutil"
 )
 
 // testNow is the fixed clock of these tests.
@@ -46,43 +44,8 @@ func randomContent(t testing.TB, n int) []byte {
 	return b
 }
 
-// needTool returns the path of an external program. A missing program
-// fails the test in CI and skips it elsewhere.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
-
 // corpora returns the shared corpora directory (beside the repository).
-func corpora(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpora")
-	if _, err := os.Stat(c); err != nil {
-		t.Fatalf("corpora: %v", err)
-	}
-	return c
-}
+func corpora(t testing.TB) string { return testutil.Corpora(t) }
 
 // signContent digests content with the key's digest and signs it.
 func signContent(t testing.TB, p *cmstest.PKI, content []byte, mod func(*SignOptions)) []byte {

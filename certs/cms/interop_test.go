@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sihub/internal/testutil"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func certPEM(certs ...*smx509.Certificate) []byte {
 
 func run(t *testing.T, name string, args ...string) (string, error) {
 	t.Helper()
-	out, err := exec.Command(needTool(t, name), args...).CombinedOutput()
+	out, err := exec.Command(testutil.NeedTool(t, name), args...).CombinedOutput()
 	return string(out), err
 }
 

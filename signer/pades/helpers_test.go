@@ -2,8 +2,6 @@ package pades
 
 import (
 	"encoding/hex"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"sync"
@@ -37,18 +35,6 @@ func sealerFor(t testing.TB, alg, name string) Sealer {
 	p := testPKI(t, alg)
 	return Sealer{Key: p.LeafKey, Certificate: p.Leaf, Chain: p.Chain(),
 		Info: SigInfo{Name: name, Reason: "参保证明", Location: "Beijing", Time: testNow}}
-}
-
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
 }
 
 // signature is one signature read back from a sealed file.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sihub/internal/testutil"
 	"strings"
 	"sync"
 	"testing"
@@ -120,7 +121,7 @@ func TestSeal(t *testing.T) {
 // checkQPDF runs `qpdf --check` on a sealed file.
 func checkQPDF(t *testing.T, pdf []byte) {
 	t.Helper()
-	qpdf := needTool(t, "qpdf")
+	qpdf := testutil.NeedTool(t, "qpdf")
 	f := filepath.Join(t.TempDir(), "sealed.pdf")
 	if err := os.WriteFile(f, pdf, 0o600); err != nil {
 		t.Fatal(err)
@@ -136,7 +137,7 @@ func checkQPDF(t *testing.T, pdf []byte) {
 // check SM2: "Unrecognized Hash ID"); only the last covers the whole file.
 func checkPdfsig(t *testing.T, pdf []byte, sigs []signature, algs []string) {
 	t.Helper()
-	pdfsig := needTool(t, "pdfsig")
+	pdfsig := testutil.NeedTool(t, "pdfsig")
 	f := filepath.Join(t.TempDir(), "sealed.pdf")
 	if err := os.WriteFile(f, pdf, 0o600); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sihub/internal/testutil"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ type openSSLTSA struct {
 
 func newOpenSSLTSA(t *testing.T) *openSSLTSA {
 	t.Helper()
-	a := &openSSLTSA{openssl: needTool(t, "openssl"), dir: t.TempDir()}
+	a := &openSSLTSA{openssl: testutil.NeedTool(t, "openssl"), dir: t.TempDir()}
 	a.cert = filepath.Join(a.dir, "tsa.pem")
 	key := filepath.Join(a.dir, "tsa.key")
 	if o, err := exec.Command(a.openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",

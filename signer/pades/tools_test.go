@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sihub/internal/testutil"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func certsPEM(cs ...*smx509.Certificate) []byte {
 // with OpenSSL 3: SM3 of the byte ranges equals messageDigest, and the
 // SM2 signature (ID 1234567812345678) over the signed attributes verifies.
 func TestOpenSSLChecksSealedSM2(t *testing.T) {
-	openssl := needTool(t, "openssl")
+	openssl := testutil.NeedTool(t, "openssl")
 	_, ss, out := sealed(t, []string{"sm2", "sm2"})
 	dir := t.TempDir()
 	pubDER, err := smx509.MarshalPKIXPublicKey(ss[0].Key.Public())
@@ -66,7 +67,7 @@ func TestOpenSSLChecksSealedSM2(t *testing.T) {
 // signature of a sealed file, with its byte ranges as detached content and
 // the test root as the only trust anchor.
 func TestOpenSSLChecksSealedP256(t *testing.T) {
-	openssl := needTool(t, "openssl")
+	openssl := testutil.NeedTool(t, "openssl")
 	_, _, out := sealed(t, []string{"p256", "p256"})
 	dir := t.TempDir()
 	root := write(t, dir, "root.pem", certsPEM(testPKI(t, "p256").Root))
@@ -84,8 +85,8 @@ func TestOpenSSLChecksSealedP256(t *testing.T) {
 // TestPdfsigTrustsSealedP256: with the test root in an NSS database,
 // poppler also reports the chain trusted.
 func TestPdfsigTrustsSealedP256(t *testing.T) {
-	pdfsig := needTool(t, "pdfsig")
-	certutil := needTool(t, "certutil")
+	pdfsig := testutil.NeedTool(t, "pdfsig")
+	certutil := testutil.NeedTool(t, "certutil")
 	_, _, out := sealed(t, []string{"p256"})
 	dir := t.TempDir()
 	db := filepath.Join(dir, "nss")
