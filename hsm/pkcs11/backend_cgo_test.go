@@ -10,8 +10,11 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"errors"
+	"os"
 	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/emmansun/gmsm/sm2"
 
@@ -213,5 +216,74 @@ func TestSoftHSMECDSAOnSM2CurveIsRejected(t *testing.T) {
 	}
 	if _, err := k2.Sign(rand.Reader, e, nil); !errors.Is(err, hsm.ErrBadSignature) {
 		t.Fatalf("Sign(e) = %v, want ErrBadSignature", err)
+	}
+}
+
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// The token's files disappear in the middle of a batch: signing fails with
+// hsm.ErrDeviceUnavailable, the breaker opens, and once the files are back
+// and the cool-down has passed the backend re-initialises the module, logs
+// in, finds the key again by CKA_ID and the batch goes on.
+func TestSoftHSMTokenRemovedMidBatch(t *testing.T) {
+	st := newSoftToken(t, "sihub-faults")
+	clk := &testClock{now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
+	cfg := st.config()
+	cfg.Pool = hsm.PoolOptions{MaxSessions: 2, FailureThreshold: 2, CoolDown: time.Minute, Now: clk.Now}
+	b := openSoft(t, cfg)
+	ctx := context.Background()
+	k, err := b.Generate(ctx, hsm.P256, "batch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := k.Public().(*ecdsa.PublicKey)
+	sign := func(i int) error {
+		d := sha256.Sum256([]byte{byte(i)})
+		sig, err := k.Sign(nil, d[:], crypto.SHA256)
+		if err == nil && !ecdsa.VerifyASN1(pub, d[:], sig) {
+			t.Fatalf("document %d: invalid signature", i)
+		}
+		return err
+	}
+	for i := range 3 {
+		if err := sign(i); err != nil {
+			t.Fatalf("document %d: %v", i, err)
+		}
+	}
+	if err := os.Rename(st.tokens, st.tokens+".away"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 3; i < 5; i++ {
+		if err := sign(i); !errors.Is(err, hsm.ErrDeviceUnavailable) || errors.Is(err, hsm.ErrCircuitOpen) {
+			t.Fatalf("document %d without the token: %v", i, err)
+		}
+	}
+	if err := sign(5); !errors.Is(err, hsm.ErrCircuitOpen) {
+		t.Fatalf("document 5 with the breaker open: %v", err)
+	}
+	if err := os.Rename(st.tokens+".away", st.tokens); err != nil {
+		t.Fatal(err)
+	}
+	if err := sign(6); !errors.Is(err, hsm.ErrCircuitOpen) {
+		t.Fatalf("document 6 before the cool-down: %v", err)
+	}
+	clk.Advance(time.Minute)
+	for i := 7; i < 10; i++ {
+		if err := sign(i); err != nil {
+			t.Fatalf("document %d after the token came back: %v", i, err)
+		}
+	}
+	if b.Breaker() != "closed" {
+		t.Fatalf("breaker %s", b.Breaker())
 	}
 }

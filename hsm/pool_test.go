@@ -1,0 +1,261 @@
+package hsm
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+var errBroken = errors.New("fake device: broken")
+var errRequest = errors.New("fake device: bad request")
+
+// fakeSessions counts sessions; Failed recognises errBroken.
+type fakeSessions struct {
+	mu         sync.Mutex
+	next, open int
+	closed     []int
+	failOpen   bool
+}
+
+func (f *fakeSessions) Open(context.Context) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failOpen {
+		return 0, errBroken
+	}
+	f.next++
+	f.open++
+	return f.next, nil
+}
+
+func (f *fakeSessions) Close(s int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.open--
+	f.closed = append(f.closed, s)
+}
+
+func (f *fakeSessions) Failed(err error) bool { return errors.Is(err, errBroken) }
+
+func (f *fakeSessions) counts() (next, open int, closed []int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.next, f.open, append([]int(nil), f.closed...)
+}
+
+func TestPoolReusesSessions(t *testing.T) {
+	src := &fakeSessions{}
+	p := NewPool[int](src, PoolOptions{MaxSessions: 2})
+	var used []int
+	for range 5 {
+		if err := p.Do(context.Background(), func(s int) error { used = append(used, s); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range used {
+		if s != 1 {
+			t.Fatalf("sessions used %v, want session 1 reused", used)
+		}
+	}
+	// A request error keeps the session.
+	if err := p.Do(context.Background(), func(int) error { return errRequest }); !errors.Is(err, errRequest) || errors.Is(err, ErrDeviceUnavailable) {
+		t.Fatalf("request error: %v", err)
+	}
+	if n, open, _ := src.counts(); n != 1 || open != 1 {
+		t.Fatalf("opened %d, open %d", n, open)
+	}
+	p.Close()
+	if _, open, _ := src.counts(); open != 0 {
+		t.Fatalf("%d sessions open after Close", open)
+	}
+	if err := p.Do(context.Background(), func(int) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Do after Close: %v", err)
+	}
+}
+
+func TestPoolBoundsConcurrency(t *testing.T) {
+	src := &fakeSessions{}
+	p := NewPool[int](src, PoolOptions{MaxSessions: 2})
+	release := make(chan struct{})
+	started := make(chan int, 3)
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = p.Do(context.Background(), func(s int) error { started <- s; <-release; return nil })
+		}()
+	}
+	<-started
+	<-started
+	select {
+	case s := <-started:
+		t.Fatalf("a third call (session %d) ran while two held the pool", s)
+	default:
+	}
+	close(release)
+	wg.Wait()
+	if n, _, _ := src.counts(); n != 2 {
+		t.Fatalf("%d sessions opened, want 2", n)
+	}
+}
+
+func TestPoolDeviceErrorDropsSessions(t *testing.T) {
+	src := &fakeSessions{}
+	p := NewPool[int](src, PoolOptions{MaxSessions: 2, FailureThreshold: 10})
+	// Two idle sessions.
+	hold := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	in := make(chan struct{})
+	go func() {
+		defer wg.Done()
+		_ = p.Do(context.Background(), func(int) error { close(in); <-hold; return nil })
+	}()
+	<-in
+	_ = p.Do(context.Background(), func(int) error { return nil })
+	close(hold)
+	wg.Wait()
+	err := p.Do(context.Background(), func(int) error { return errBroken })
+	if !errors.Is(err, ErrDeviceUnavailable) || !errors.Is(err, errBroken) {
+		t.Fatalf("device error: %v", err)
+	}
+	if _, open, closed := src.counts(); open != 0 || len(closed) != 2 {
+		t.Fatalf("after a device error: %d open, closed %v", open, closed)
+	}
+	var s int
+	_ = p.Do(context.Background(), func(x int) error { s = x; return nil })
+	if s != 3 {
+		t.Fatalf("next call used session %d, want a new one (3)", s)
+	}
+}
+
+func TestPoolTimeout(t *testing.T) {
+	src := &fakeSessions{}
+	fire := make(chan time.Time)
+	p := NewPool[int](src, PoolOptions{MaxSessions: 1, CallTimeout: time.Second,
+		After: func(time.Duration) <-chan time.Time { return fire }})
+	release := make(chan struct{})
+	inCall := make(chan struct{})
+	res := make(chan error)
+	go func() {
+		res <- p.Do(context.Background(), func(int) error { close(inCall); <-release; return nil })
+	}()
+	<-inCall
+	fire <- time.Time{} // the deadline passes while the device call hangs
+	if err := <-res; !errors.Is(err, ErrTimeout) || !errors.Is(err, ErrDeviceUnavailable) {
+		t.Fatalf("hung call: %v, want ErrTimeout", err)
+	}
+	// The slot is still held by the hung call: the next caller waits for it.
+	next := make(chan error)
+	var used int
+	go func() { next <- p.Do(context.Background(), func(s int) error { used = s; return nil }) }()
+	select {
+	case err := <-next:
+		t.Fatalf("a call ran while the hung call held the only session: %v", err)
+	default:
+	}
+	close(release) // the hung call returns: its session is discarded
+	if err := <-next; err != nil {
+		t.Fatal(err)
+	}
+	if _, _, closed := src.counts(); used != 2 || len(closed) != 1 || closed[0] != 1 {
+		t.Fatalf("after the hung call: next used session %d, closed %v", used, closed)
+	}
+}
+
+func TestPoolContextCancel(t *testing.T) {
+	src := &fakeSessions{}
+	p := NewPool[int](src, PoolOptions{MaxSessions: 1, FailureThreshold: 1})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	block := make(chan struct{})
+	go func() { _ = p.Do(context.Background(), func(int) error { <-block; return nil }) }()
+	// With the only slot possibly taken, a cancelled context returns ctx.Err.
+	if err := p.Do(ctx, func(int) error { <-block; return nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	close(block)
+	if st := p.State(); st != "closed" {
+		t.Fatalf("a cancelled call moved the breaker to %s", st)
+	}
+}
+
+func TestBreaker(t *testing.T) {
+	src := &fakeSessions{}
+	clk := &fakeClock{now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
+	p := NewPool[int](src, PoolOptions{FailureThreshold: 3, CoolDown: time.Minute, Now: clk.Now})
+	fail := func(int) error { return errBroken }
+	ok := func(int) error { return nil }
+	ctx := context.Background()
+
+	// Failures interrupted by a success do not open it.
+	_ = p.Do(ctx, fail)
+	_ = p.Do(ctx, fail)
+	_ = p.Do(ctx, ok)
+	_ = p.Do(ctx, fail)
+	_ = p.Do(ctx, fail)
+	if p.State() != "closed" {
+		t.Fatalf("state %s after 2 consecutive failures", p.State())
+	}
+	_ = p.Do(ctx, fail)
+	if p.State() != "open" {
+		t.Fatalf("state %s after 3 consecutive failures", p.State())
+	}
+	ran := false
+	err := p.Do(ctx, func(int) error { ran = true; return nil })
+	if !errors.Is(err, ErrCircuitOpen) || !errors.Is(err, ErrDeviceUnavailable) || ran {
+		t.Fatalf("open breaker: %v (ran %v)", err, ran)
+	}
+	clk.Advance(59 * time.Second)
+	if err := p.Do(ctx, ok); !errors.Is(err, ErrCircuitOpen) {
+		t.Fatalf("before the cool-down: %v", err)
+	}
+	clk.Advance(time.Second)
+	if p.State() != "half-open" {
+		t.Fatalf("state %s after the cool-down", p.State())
+	}
+	// A failed probe opens it again for a full cool-down.
+	if err := p.Do(ctx, fail); !errors.Is(err, errBroken) {
+		t.Fatalf("probe: %v", err)
+	}
+	if p.State() != "open" {
+		t.Fatalf("state %s after a failed probe", p.State())
+	}
+	clk.Advance(time.Minute)
+	// Only one probe at a time.
+	probing := make(chan struct{})
+	finish := make(chan struct{})
+	done := make(chan error)
+	go func() { done <- p.Do(ctx, func(int) error { close(probing); <-finish; return nil }) }()
+	<-probing
+	if err := p.Do(ctx, ok); !errors.Is(err, ErrCircuitOpen) {
+		t.Fatalf("second call during the probe: %v", err)
+	}
+	close(finish)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if p.State() != "closed" {
+		t.Fatalf("state %s after a successful probe", p.State())
+	}
+	if err := p.Do(ctx, ok); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBreakerCountsOpenFailures(t *testing.T) {
+	src := &fakeSessions{failOpen: true}
+	clk := &fakeClock{now: time.Unix(0, 0)}
+	p := NewPool[int](src, PoolOptions{FailureThreshold: 2, CoolDown: time.Minute, Now: clk.Now})
+	for range 2 {
+		if err := p.Do(context.Background(), func(int) error { return nil }); !errors.Is(err, ErrDeviceUnavailable) {
+			t.Fatalf("open failure: %v", err)
+		}
+	}
+	if p.State() != "open" {
+		t.Fatalf("state %s", p.State())
+	}
+}
