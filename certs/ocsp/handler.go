@@ -1,0 +1,86 @@
+package ocsp
+
+import (
+	"encoding/base64"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Handler serves the responder over HTTP (RFC 6960 appendix A):
+//   - POST with Content-Type application/ocsp-request and the DER request
+//     as the body (at most DefaultMaxRequestSize bytes);
+//   - GET prefix + url-encoded base64 DER request, e.g.
+//     /pki/ocsp/MEQwQjBAMD4wPDAJBgUrDgMCGgUABBR...; the router must not
+//     clean the path (gorilla/mux: SkipClean(true)), since base64 may hold
+//     "//".
+//
+// OCSP-level errors are 200 responses with an error status; HTTP-level
+// ones (method, media type, size) are 405, 415 and 413. GET answers
+// without a nonce carry Cache-Control max-age up to nextUpdate (RFC 5019).
+func (r *Responder) Handler(prefix string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		var der []byte
+		switch req.Method {
+		case http.MethodPost:
+			mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
+			if err != nil || mt != "application/ocsp-request" {
+				http.Error(w, "want application/ocsp-request", http.StatusUnsupportedMediaType)
+				return
+			}
+			der, err = io.ReadAll(http.MaxBytesReader(w, req.Body, DefaultMaxRequestSize))
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			if err != nil {
+				http.Error(w, "cannot read the request", http.StatusBadRequest)
+				return
+			}
+		case http.MethodGet:
+			enc, ok := strings.CutPrefix(req.URL.EscapedPath(), prefix)
+			if !ok {
+				http.NotFound(w, req)
+				return
+			}
+			if len(enc) > base64.StdEncoding.EncodedLen(DefaultMaxRequestSize)*3 {
+				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			var err error
+			if enc, err = url.PathUnescape(enc); err == nil {
+				der, err = base64.StdEncoding.DecodeString(enc)
+			}
+			if err != nil {
+				der = nil // answered as malformedRequest below
+			}
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		out, res := r.Respond(req.Context(), der)
+		h := w.Header()
+		h.Set("Content-Type", "application/ocsp-response")
+		h.Set("Content-Length", strconv.Itoa(len(out)))
+		if req.Method == http.MethodGet && res.Status == Successful && !res.Nonce {
+			maxAge := int64(res.NextUpdate.Sub(r.cfg.Now()) / time.Second)
+			if maxAge < 0 {
+				maxAge = 0
+			}
+			h.Set("Cache-Control", "public, no-transform, must-revalidate, max-age="+strconv.FormatInt(maxAge, 10))
+			h.Set("Last-Modified", res.ProducedAt.UTC().Format(http.TimeFormat))
+			h.Set("Expires", res.NextUpdate.UTC().Format(http.TimeFormat))
+		} else {
+			h.Set("Cache-Control", "no-store")
+		}
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(out)
+	})
+}

@@ -1,0 +1,125 @@
+package ocsp
+
+import (
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/emmansun/gmsm/smx509"
+
+	"sihub/certs/internal/pkitest"
+	"sihub/hsm"
+)
+
+// The responder's clock stands at 2026-03-01 09:00 UTC (-attime checks the
+// chain then); openssl compares thisUpdate and nextUpdate with the real
+// clock, so the tolerance covers the distance.
+const validityTolerance = "315360000" // ten years
+
+func openssl(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	out, err := exec.Command(pkitest.RequireTool(t, "openssl"), args...).CombinedOutput()
+	return string(out), err
+}
+
+// TestOpenSSLOCSP runs `openssl ocsp` against the handler on loopback for
+// the P-256 hierarchy: good, revoked (time and reason), unknown, with and
+// without a nonce, SHA-1 and SHA-256 CertIDs.
+func TestOpenSSLOCSP(t *testing.T) {
+	f := newFixture(t, hsm.P256)
+	srv := httptest.NewServer(f.r.Handler("/pki/ocsp/"))
+	defer srv.Close()
+	dir := t.TempDir()
+	issuing := pkitest.WritePEM(t, dir, "issuing", f.h.Issuing)
+	root := pkitest.WritePEM(t, dir, "root", f.h.Root)
+	cases := []struct {
+		name  string
+		cert  *smx509.Certificate
+		extra []string
+		want  []string
+	}{
+		{"good", f.h.Seal, nil, []string{": good", "Response verify OK", "Nonce"}},
+		{"good-sha256", f.h.Seal, []string{"-sha256"}, []string{": good", "Response verify OK", "Hash Algorithm: sha256"}},
+		{"revoked", f.h.TSA, nil, []string{": revoked", "Reason: keyCompromise", "Revocation Time: Mar  1 08:30:00 2026 GMT", "Response verify OK"}},
+		{"unknown", f.h.OCSP, nil, []string{": unknown", "Response verify OK"}},
+		{"no-nonce", f.h.Seal, []string{"-no_nonce"}, []string{": good", "Response verify OK"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cert := pkitest.WritePEM(t, dir, c.name, c.cert)
+			args := append(append([]string{"ocsp"}, c.extra...), "-issuer", issuing, "-cert", cert, "-url", srv.URL+"/pki/ocsp/",
+				"-CAfile", root, "-resp_text", "-attime", "1772355600", "-validity_period", validityTolerance)
+			out, err := openssl(t, args...)
+			if err != nil {
+				t.Fatalf("openssl ocsp: %v\n%s", err, out)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if strings.Contains(out, "WARNING") || strings.Contains(out, "rror") {
+				t.Errorf("openssl complains:\n%s", out)
+			}
+			if c.name == "no-nonce" && strings.Contains(out, "OCSP Nonce") {
+				t.Errorf("a nonce without one asked for:\n%s", out)
+			}
+		})
+	}
+	// The nonce openssl sent comes back: the request and response texts show
+	// the same value.
+	cert := pkitest.WritePEM(t, dir, "nonce", f.h.Seal)
+	out, err := openssl(t, "ocsp", "-issuer", issuing, "-cert", cert, "-url", srv.URL+"/pki/ocsp/", "-CAfile", root,
+		"-req_text", "-resp_text", "-attime", "1772355600", "-validity_period", validityTolerance)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	nonces := regexp.MustCompile(`OCSP Nonce: *\n *([0-9A-F]+)`).FindAllStringSubmatch(out, -1)
+	if len(nonces) != 2 || nonces[0][1] != nonces[1][1] {
+		t.Fatalf("nonces %v in:\n%s", nonces, out)
+	}
+}
+
+// TestOpenSSLSM2Response: OpenSSL 3.0 parses an SM2 response, and its SM2
+// primitive (pkeyutl with distid 1234567812345678) accepts the signature
+// over ResponseData; `openssl ocsp -verify` itself has no way to pass the
+// SM2 signer ID.
+func TestOpenSSLSM2Response(t *testing.T) {
+	f := newFixture(t, hsm.SM2)
+	req, _ := CreateRequest(f.h.TSA, f.h.Issuing, SM3, []byte("sm2-nonce-123456"))
+	der, _ := f.r.Respond(t.Context(), req)
+	dir := t.TempDir()
+	respFile := filepath.Join(dir, "resp.der")
+	if err := os.WriteFile(respFile, der, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := openssl(t, "ocsp", "-respin", respFile, "-resp_text", "-noverify")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, w := range []string{"Signature Algorithm: SM2-with-SM3", "Cert Status: revoked", "Reason: keyCompromise", "Hash Algorithm: sm3", "OCSP Nonce"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	tbs, sig := splitBasic(t, der)
+	pub, err := smx509.MarshalPKIXPublicKey(f.h.OCSP.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"tbs.der": tbs, "sig.der": sig, "pub.der": pub}
+	for n, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err = openssl(t, "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey", filepath.Join(dir, "pub.der"), "-rawin",
+		"-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in", filepath.Join(dir, "tbs.der"), "-sigfile", filepath.Join(dir, "sig.der"))
+	if err != nil || !strings.Contains(out, "Signature Verified Successfully") {
+		t.Fatalf("openssl pkeyutl: %v\n%s", err, out)
+	}
+}
