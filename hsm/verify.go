@@ -144,3 +144,11 @@ func (v verifyingBackend) Find(ctx context.Context, id string) (Key, error) {
 	}
 	return VerifyingKey(k), nil
 }
+
+// Capabilities forwards to the wrapped backend.
+func (v verifyingBackend) Capabilities(ctx context.Context) ([]Capability, error) {
+	return Capabilities(ctx, v.Backend)
+}
+
+// Close forwards to the wrapped backend when it can be closed.
+func (v verifyingBackend) Close() error { return closeBackend(v.Backend) }

@@ -1,0 +1,27 @@
+package soft
+
+import (
+	"context"
+	"testing"
+
+	"sihub/hsm"
+)
+
+func TestOpenerRegistersSoft(t *testing.T) {
+	hsm.Register("soft-test", Opener(newMemStore(), []byte("correct horse battery staple"), Options{KDF: KDFParams{Time: 1, MemoryKiB: 8 * 1024, Threads: 1}}))
+	ctx := context.Background()
+	if _, err := hsm.Open(ctx, "soft-test:x"); err == nil {
+		t.Fatal("Opener accepted a URI with a path")
+	}
+	b, err := hsm.Open(ctx, "soft-test:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := b.Generate(ctx, hsm.P256, "via registry")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Find(ctx, k.ID()); err != nil {
+		t.Fatal(err)
+	}
+}
