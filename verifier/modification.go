@@ -12,35 +12,88 @@ import (
 // after it changed the document, and whether the file ends with bytes no
 // signature covers.
 //
-// Later revisions are allowed to add further signatures only: the new
-// signature dictionary and the revision's cross-reference stream object
-// (both new object numbers), and the signature field whose /V now points to
-// the new dictionary (otherwise unchanged).
-// Anything else, or bytes after the last signature, is a modification.
+// With more than one revision, every revision is reconstructed and each
+// change judged (see comparer): a signature is modified after signing when
+// a later revision makes a change no rule allows. Bytes after the last
+// signature are acceptable only as complete revisions whose changes are
+// all allowed (a DSS or a document timestamp added later); anything else
+// there makes the document not valid (not_whole_document) and every
+// signature modified.
 func (d *document) checkModifications(sigs []*sigRef, r *Report) {
 	size := int64(len(d.data))
+	revs := d.revisionList()
+	for _, rv := range revs {
+		rr := RevisionReport{Index: rv.index, EndOffset: rv.end}
+		for i, s := range sigs {
+			if i < len(r.Signatures) && s.end >= rv.end && s.end <= rv.end+2 && onlySpace(d.data[rv.end:s.end]) {
+				rr.Signatures = append(rr.Signatures, i)
+			}
+		}
+		r.Revisions = append(r.Revisions, rr)
+	}
+	tooMany := len(revs) > maxAnalyzedRevisions
+	if tooMany {
+		r.addError(ReasonTooLarge, fmt.Sprintf("%d revisions; revision analysis stops at %d", len(revs), maxAnalyzedRevisions))
+	} else if len(revs) > 1 {
+		d.checkDuplicates(revs, sigs, r)
+		d.analyzeRevisions(revs, sigs, r)
+		for i, rv := range revs {
+			r.Revisions[i].Changes = rv.changes
+		}
+	}
+
 	lastEnd := int64(-1)
 	for i, s := range sigs {
-		if len(r.Signatures[i].ByteRange) == 4 && s.end <= size && s.end > lastEnd {
+		if i < len(r.Signatures) && len(r.Signatures[i].ByteRange) == 4 && s.end <= size && s.end > lastEnd {
 			lastEnd = s.end
 		}
 	}
 	if lastEnd < 0 {
 		return
 	}
-	tail := d.data[lastEnd:]
-	unsignedTail := !onlySpace(tail)
-	if unsignedTail {
-		r.addError(ReasonNotWholeDocument, fmt.Sprintf("the last %d bytes of the file are covered by no signature", len(tail)))
+	// revisions after off: are they all justified, and do they reach the
+	// end of the file?
+	justified := func(off int64) (bad []int, ok bool) {
+		ok = !tooMany
+		seen := map[int]bool{}
+		reachesEnd := len(revs) > 0 && onlySpace(d.data[revs[len(revs)-1].end:])
+		if !reachesEnd {
+			ok = false
+		}
+		for _, rv := range revs {
+			if rv.end <= off {
+				continue
+			}
+			if rv.bad {
+				ok = false
+			}
+			for _, ch := range rv.changes {
+				if !ch.Allowed && !seen[ch.Object] {
+					seen[ch.Object] = true
+					bad = append(bad, ch.Object)
+				}
+			}
+		}
+		sort.Ints(bad)
+		return bad, ok
 	}
-	revs := d.f.Revisions()
+	unsignedTail := false
+	if !onlySpace(d.data[lastEnd:]) {
+		if _, ok := justified(lastEnd); !ok {
+			unsignedTail = true
+			r.addError(ReasonNotWholeDocument, fmt.Sprintf("the last %d bytes of the file are covered by no signature", size-lastEnd))
+		}
+	}
 	for i, s := range sigs {
+		if i >= len(r.Signatures) {
+			break
+		}
 		rep := &r.Signatures[i]
 		if len(rep.ByteRange) != 4 || s.end > size || onlySpace(d.data[s.end:]) {
 			continue
 		}
 		seen := map[int]bool{}
-		for _, rv := range revs {
+		for _, rv := range d.f.Revisions() {
 			if rv.XrefOffset < s.end {
 				continue
 			}
@@ -52,104 +105,25 @@ func (d *document) checkModifications(sigs []*sigRef, r *Report) {
 			}
 		}
 		sort.Ints(rep.ChangedObjects)
-		if unsignedTail {
+		bad, ok := justified(s.end)
+		switch {
+		case unsignedTail:
 			rep.ModifiedAfterSigning = true
 			rep.addError(ReasonModifiedAfterSigning, fmt.Sprintf("%d bytes follow the signed revision, and not all of them are signed", size-s.end))
+		case !ok || len(bad) > 0:
+			rep.ModifiedAfterSigning = true
+			msg := "later revisions could not be analysed"
+			if len(bad) > 0 {
+				msg = fmt.Sprintf("later revisions changed objects %v beyond adding signatures, a DSS or document timestamps", bad)
+			}
+			rep.addError(ReasonModifiedAfterSigning, msg)
+		default:
 			continue
 		}
-		if bad := d.disallowedChanges(s, sigs, revs, rep.ChangedObjects); len(bad) > 0 {
-			rep.ModifiedAfterSigning = true
-			rep.addError(ReasonModifiedAfterSigning, fmt.Sprintf("later revisions changed objects %v beyond adding signatures", bad))
+		if p := certificationLevel(d, s.dict); p > 0 {
+			rep.addError(ReasonDocMDPViolation, fmt.Sprintf("the document was changed beyond what its certification (DocMDP P=%d) permits", p))
 		}
 	}
-}
-
-// disallowedChanges returns the changed objects that adding the later
-// signatures does not explain.
-func (d *document) disallowedChanges(s *sigRef, sigs []*sigRef, revs []pdfstruct.Revision, changed []int) []int {
-	allowed := map[int]bool{}
-	fields := map[int]bool{}
-	for _, o := range sigs {
-		if o.end > s.end {
-			if o.dictNo != 0 {
-				allowed[o.dictNo] = true
-			}
-			if o.fieldNo != 0 {
-				fields[o.fieldNo] = true
-			}
-		}
-	}
-	for _, rv := range revs {
-		if rv.XrefOffset >= s.end && rv.Stream {
-			if n, _, err := d.f.ParseObjectAt(rv.XrefOffset); err == nil {
-				allowed[n] = true
-			}
-		}
-	}
-	var old *pdfstruct.File
-	openOld := func() bool {
-		if old == nil {
-			f, err := pdfstruct.Open(d.ctx, d.data[:s.end], pdfstruct.Limits{})
-			if err != nil {
-				return false
-			}
-			old = f
-		}
-		return true
-	}
-	var bad []int
-	for _, n := range changed {
-		switch {
-		case allowed[n]:
-			// a new signature dictionary or cross-reference stream: it must
-			// not replace an object of the signed revision
-			if openOld() && isAbsent(old, n) {
-				continue
-			}
-		case fields[n]:
-			if openOld() && d.onlyValueAdded(old, n) {
-				continue
-			}
-		}
-		bad = append(bad, n)
-	}
-	return bad
-}
-
-// isAbsent reports whether object n is free or missing in f.
-func isAbsent(f *pdfstruct.File, n int) bool {
-	o, err := f.Object(n)
-	if err != nil {
-		return false
-	}
-	_, null := o.(pdfstruct.Null)
-	return null
-}
-
-// onlyValueAdded reports whether field n is unchanged between old and the
-// current file except for its /V.
-func (d *document) onlyValueAdded(old *pdfstruct.File, n int) bool {
-	was, err := old.Object(n)
-	if err != nil {
-		return false
-	}
-	before, ok1 := was.(pdfstruct.Dict)
-	after, ok2 := d.resolve(pdfstruct.Ref{Num: n}).(pdfstruct.Dict)
-	if !ok1 || !ok2 {
-		return false
-	}
-	if _, had := before["V"]; had {
-		return false // an existing signature value was replaced
-	}
-	if len(after) != len(before)+1 {
-		return false
-	}
-	for k, v := range before {
-		if !equalObjects(v, after[k], 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // equalObjects compares two objects by value (string offsets ignored).

@@ -65,6 +65,46 @@ const (
 	// ReasonUnsignedSignatureDict: a signature dictionary whose /Contents
 	// was never filled, or one that no signature field refers to.
 	ReasonUnsignedSignatureDict Reason = "unsigned_signature_dict"
+
+	// The codes below come from the revision analysis and the structural
+	// checks that defend against incremental saving, signature wrapping,
+	// shadow and certification attacks. They accompany the general codes
+	// above (modified_after_signing, byte_range_invalid) and say which
+	// trick was found.
+
+	// ReasonByteRangeOverlap: a signature's two ranges overlap or are out of
+	// order, or two signatures share (part of) their /Contents gap.
+	ReasonByteRangeOverlap Reason = "byte_range_overlap"
+	// ReasonByteRangeContentsMismatch: the /ByteRange gap is not where this
+	// signature dictionary's /Contents hex string sits in the file (the
+	// signed bytes were relocated: signature wrapping).
+	ReasonByteRangeContentsMismatch Reason = "byte_range_contents_mismatch"
+	// ReasonSignatureOutsideRange: the signature dictionary itself is not
+	// inside the bytes its signature covers (it lives in a later revision,
+	// in an object stream, or inside the gap).
+	ReasonSignatureOutsideRange Reason = "signature_outside_signed_range"
+	// ReasonDuplicateContents: a signature dictionary has more than one
+	// /Contents (or /ByteRange) key; readers disagree on which one counts.
+	ReasonDuplicateContents Reason = "duplicate_contents"
+	// ReasonDuplicateObject: one revision defines the same object number
+	// twice, so the object a reader sees depends on how it reads the file.
+	ReasonDuplicateObject Reason = "duplicate_object"
+	// ReasonXrefIntoGap: a cross-reference entry points inside a
+	// signature's /Contents gap, where unsigned bytes can hide objects.
+	ReasonXrefIntoGap Reason = "xref_into_gap"
+	// ReasonXrefInconsistent: a later revision's cross-reference chain does
+	// not extend the earlier revision's (its /Prev skips or replaces a
+	// signed section), or a revision cannot be read on its own.
+	ReasonXrefInconsistent Reason = "xref_inconsistent"
+	// ReasonObjStmShadow: a later revision redefines an object of the
+	// signed revision through an object stream.
+	ReasonObjStmShadow Reason = "objstm_shadow"
+	// ReasonCertificationNotFirst: a certification signature (DocMDP) that
+	// is not the first signature of the document.
+	ReasonCertificationNotFirst Reason = "certification_not_first"
+	// ReasonDocMDPViolation: a revision after a certification signature
+	// makes changes its /P level does not permit.
+	ReasonDocMDPViolation Reason = "docmdp_violation"
 )
 
 // Problem is one reason, with a human-readable message.

@@ -12,6 +12,57 @@ type Report struct {
 	// registry); each signature has its own Errors.
 	Errors    []Problem `json:"errors"`
 	CheckedAt time.Time `json:"checked_at"`
+	// Revisions describes each revision of the file, oldest first, with
+	// the changes it made to the previous one.
+	Revisions []RevisionReport `json:"revisions"`
+}
+
+// RevisionReport is one revision of the file: the bytes up to EndOffset.
+type RevisionReport struct {
+	Index     int   `json:"index"`
+	EndOffset int64 `json:"end_offset"`
+	// Signatures are the indexes (in Report.Signatures) of the signatures
+	// whose byte range ends with this revision.
+	Signatures []int `json:"signatures"`
+	// Changes are the objects this revision adds, changes or frees
+	// compared with the previous revision (none for the first).
+	Changes []ChangeReport `json:"changes"`
+}
+
+// Change kinds in ChangeReport.Kind.
+const (
+	ChangeSignature      = "signature"
+	ChangeDocTimestamp   = "doc_timestamp"
+	ChangeSignatureField = "signature_field"
+	ChangeAppearance     = "signature_appearance"
+	ChangeDSS            = "dss"
+	ChangeXrefStream     = "xref_stream"
+	ChangeObjectStream   = "object_stream"
+	ChangeCatalog        = "catalog"
+	ChangeAcroForm       = "acroform"
+	ChangePages          = "pages"
+	ChangePage           = "page"
+	ChangePageContent    = "page_content"
+	ChangeAnnotation     = "annotation"
+	ChangeFormField      = "form_field"
+	ChangeFont           = "font"
+	ChangeXObject        = "xobject"
+	ChangeInfo           = "info"
+	ChangeTrailer        = "trailer"
+	ChangeObject         = "object"
+)
+
+// ChangeReport is one object a revision changed. Object 0 stands for the
+// trailer.
+type ChangeReport struct {
+	Object int `json:"object"`
+	// Kind says what the object is (Change* constants).
+	Kind string `json:"kind"`
+	// Action is "added", "modified", "freed" or "unchanged" (rewritten with
+	// the same value).
+	Action  string `json:"action"`
+	Allowed bool   `json:"allowed"`
+	Reason  string `json:"reason"`
 }
 
 // Revocation states.

@@ -141,6 +141,7 @@ func (v *Verifier) Verify(ctx context.Context, pdf []byte) *Report {
 		}
 		r.Signatures = append(r.Signatures, doc.checkSignature(s))
 	}
+	doc.checkStructure(sigs, r)
 	doc.checkModifications(sigs, r)
 	v.checkRegistry(ctx, doc, sigs, r)
 	return r
@@ -165,6 +166,17 @@ func (r *Report) finish() {
 	}
 	if r.Errors == nil {
 		r.Errors = []Problem{}
+	}
+	if r.Revisions == nil {
+		r.Revisions = []RevisionReport{}
+	}
+	for i := range r.Revisions {
+		if r.Revisions[i].Changes == nil {
+			r.Revisions[i].Changes = []ChangeReport{}
+		}
+		if r.Revisions[i].Signatures == nil {
+			r.Revisions[i].Signatures = []int{}
+		}
 	}
 	r.Valid = valid
 }
