@@ -51,8 +51,14 @@ type SignOptions struct {
 // that signs wrongly (for instance ECDSA on the SM2 curve, as a PKCS#11 token
 // without SM2 does) is reported as ErrBadSignature rather than embedded.
 func SignDetached(contentDigest []byte, o SignOptions) ([]byte, error) {
+	return signedData(contentDigest, OIDData, nil, o)
+}
+
+// signedData builds the ContentInfo for SignDetached (eContent nil) and
+// SignAttached.
+func signedData(contentDigest []byte, contentType asn1.ObjectIdentifier, eContent []byte, o SignOptions) ([]byte, error) {
 	if o.Signer == nil || o.Certificate == nil {
-		return nil, errors.New("cms: SignDetached needs a signer and its certificate")
+		return nil, errors.New("cms: signing needs a signer and its certificate")
 	}
 	if o.Certificate.SerialNumber == nil || len(o.Certificate.RawIssuer) == 0 || len(o.Certificate.Raw) == 0 {
 		return nil, errors.New("cms: the signer certificate was not parsed (no raw issuer or serial)")
@@ -70,10 +76,10 @@ func SignDetached(contentDigest []byte, o SignOptions) ([]byte, error) {
 	}
 	kind, sigOID, sigNull := signingAlgorithm(pub, d)
 	if !o.OmitSigningTime && o.SigningTime.IsZero() {
-		return nil, errors.New("cms: SignDetached needs a signing time")
+		return nil, errors.New("cms: signing needs a signing time")
 	}
 
-	attrs, err := standardSignedAttributes(contentDigest, d, o)
+	attrs, err := standardSignedAttributes(contentDigest, contentType, d, o)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +117,12 @@ func SignDetached(contentDigest []byte, o SignOptions) ([]byte, error) {
 	signedAttrs[0] = 0xA0
 	digestNull := d.id == digestSM3
 
-	size := len(signedAttrs) + len(sig) + len(unsigned) + len(o.Certificate.Raw) + 512
+	// RFC 5652 §5.1: version 3 when the content is not id-data.
+	version := int64(1)
+	if !contentType.Equal(OIDData) {
+		version = 3
+	}
+	size := len(signedAttrs) + len(sig) + len(unsigned) + len(o.Certificate.Raw) + len(eContent) + 512
 	for _, c := range o.Chain {
 		if c != nil {
 			size += len(c.Raw)
@@ -122,12 +133,17 @@ func SignDetached(contentDigest []byte, o SignOptions) ([]byte, error) {
 		b.AddASN1ObjectIdentifier(OIDSignedData)
 		b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
 			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignedData
-				b.AddASN1Int64(1)
+				b.AddASN1Int64(version)
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
 					addAlgorithmIdentifier(b, d.OID(), digestNull)
 				})
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // EncapsulatedContentInfo, detached
-					b.AddASN1ObjectIdentifier(OIDData)
+				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // EncapsulatedContentInfo
+					b.AddASN1ObjectIdentifier(contentType)
+					if eContent != nil {
+						b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+							b.AddASN1OctetString(eContent)
+						})
+					}
 				})
 				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
 					b.AddBytes(o.Certificate.Raw)
@@ -183,7 +199,7 @@ func signingAlgorithm(pub crypto.PublicKey, d Digest) (kind sigKind, oid asn1.Ob
 
 // standardSignedAttributes lists contentType, messageDigest, signingTime
 // and signingCertificateV2, then the caller's extra attributes.
-func standardSignedAttributes(contentDigest []byte, d Digest, o SignOptions) ([]Attribute, error) {
+func standardSignedAttributes(contentDigest []byte, contentType asn1.ObjectIdentifier, d Digest, o SignOptions) ([]Attribute, error) {
 	cert := o.Certificate
 	var certHash []byte
 	var hashAlg asn1.ObjectIdentifier // nil: SHA-256, the DEFAULT
@@ -202,7 +218,7 @@ func standardSignedAttributes(contentDigest []byte, d Digest, o SignOptions) ([]
 	}
 	attrs := make([]Attribute, 0, 4+len(o.ExtraSignedAttributes))
 	attrs = append(attrs,
-		Attribute{Type: OIDAttributeContentType, Values: [][]byte{derOID(OIDData)}},
+		Attribute{Type: OIDAttributeContentType, Values: [][]byte{derOID(contentType)}},
 		Attribute{Type: OIDAttributeMessageDigest, Values: [][]byte{derOctets(contentDigest)}},
 		Attribute{Type: OIDAttributeSigningCertificateV2, Values: [][]byte{ess}},
 	)
