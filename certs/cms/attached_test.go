@@ -45,6 +45,22 @@ func TestSignAttached(t *testing.T) {
 	if sd, err := Parse(der); err != nil || sd.Version != 1 || string(sd.Content) != "x" {
 		t.Fatalf("id-data: %v", err)
 	}
+	// Without certificates the verifier supplies the signer's.
+	der, err = SignAttached([]byte("y"), OIDTSTInfo, SignOptions{Signer: p.LeafKey, Certificate: p.Leaf, OmitSigningTime: true, OmitCertificates: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, err := Parse(der)
+	if err != nil || len(sd.RawCertificates) != 0 || sd.Signers[0].Certificate != nil {
+		t.Fatalf("certificates present: %v", err)
+	}
+	if err := sd.Signers[0].VerifyContent(sd.Content); !errors.Is(err, ErrSignerNotFound) {
+		t.Fatalf("without a certificate: %v", err)
+	}
+	sd.Signers[0].Certificate = p.Leaf
+	if err := sd.Signers[0].VerifyContent(sd.Content); err != nil {
+		t.Fatalf("with the certificate supplied: %v", err)
+	}
 	if _, err := SignAttached([]byte("x"), nil, SignOptions{Signer: p.LeafKey, Certificate: p.Leaf, SigningTime: testNow}); err == nil {
 		t.Fatal("no content type accepted")
 	}

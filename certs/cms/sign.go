@@ -41,6 +41,10 @@ type SignOptions struct {
 	UnsignedAttributes func(signature []byte) ([]Attribute, error)
 	// Rand is the randomness for the signature; nil means crypto/rand.
 	Rand io.Reader
+	// OmitCertificates leaves the certificates field out (an RFC 3161 token
+	// when the request did not ask for the TSA's certificate); the verifier
+	// must then supply the signer's certificate.
+	OmitCertificates bool
 }
 
 // SignDetached returns a DER ContentInfo holding a detached SignedData
@@ -145,14 +149,16 @@ func signedData(contentDigest []byte, contentType asn1.ObjectIdentifier, eConten
 						})
 					}
 				})
-				b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
-					b.AddBytes(o.Certificate.Raw)
-					for _, c := range o.Chain {
-						if c != nil && !c.Equal(o.Certificate) {
-							b.AddBytes(c.Raw)
+				if !o.OmitCertificates {
+					b.AddASN1(cbasn1.Tag(0).Constructed().ContextSpecific(), func(b *cryptobyte.Builder) {
+						b.AddBytes(o.Certificate.Raw)
+						for _, c := range o.Chain {
+							if c != nil && !c.Equal(o.Certificate) {
+								b.AddBytes(c.Raw)
+							}
 						}
-					}
-				})
+					})
+				}
 				b.AddASN1(cbasn1.SET, func(b *cryptobyte.Builder) {
 					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { // SignerInfo
 						b.AddASN1Int64(1)
