@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"sihub/app"
+	"sihub/internal/testutil"
 )
 
 // sihub runs the command in process and returns its exit code and output.
@@ -21,18 +22,6 @@ func sihub(t *testing.T, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, &out, &errb)
 	return code, out.String(), errb.String()
-}
-
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
 }
 
 var issuedLine = regexp.MustCompile(`^number=(CBZM-\d{4}-\d{8}) code=([0-9A-Z]{18}) file=`)
@@ -151,8 +140,8 @@ func TestIssueVerifyCLI(t *testing.T) {
 // TestQRRoundTrip decodes the QR code from a rendering of the PDF with
 // zbarimg and checks the token offline with verify-qr.
 func TestQRRoundTrip(t *testing.T) {
-	pdftoppm := needTool(t, "pdftoppm")
-	zbarimg := needTool(t, "zbarimg")
+	pdftoppm := testutil.NeedTool(t, "pdftoppm")
+	zbarimg := testutil.NeedTool(t, "zbarimg")
 	dir := t.TempDir()
 	t.Setenv("SIHUB_DATA", filepath.Join(dir, "data"))
 	out := filepath.Join(dir, "c.pdf")
@@ -161,7 +150,7 @@ func TestQRRoundTrip(t *testing.T) {
 	}
 	// The demo person's certificate — 24 months, notes and seal — is one
 	// A4 page whose text extracts completely.
-	pdftotext := needTool(t, "pdftotext")
+	pdftotext := testutil.NeedTool(t, "pdftotext")
 	txt, err := exec.Command(pdftotext, "-layout", out, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)

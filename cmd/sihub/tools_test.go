@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 
 	"sihub/app"
 	"sihub/certs/cms"
+	"sihub/internal/testutil"
 )
 
 var (
@@ -51,21 +51,6 @@ func signatures(t *testing.T, pdf []byte) (signed [][]byte, sds []*cms.SignedDat
 	return signed, sds
 }
 
-func runTool(t *testing.T, name string, args ...string) (string, error) {
-	t.Helper()
-	out, err := exec.Command(needTool(t, name), args...).CombinedOutput()
-	return string(out), err
-}
-
-func writeTemp(t *testing.T, dir, name string, b []byte) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // TestIssuedDocumentsPassIndependentTools checks the certificates sihub
 // issues with tools that share no code with it: qpdf for the file
 // structure, poppler's pdfsig for the P-256 seal, and OpenSSL for the SM2
@@ -84,16 +69,16 @@ func TestIssuedDocumentsPassIndependentTools(t *testing.T) {
 	}
 
 	for alg, f := range files {
-		if out, err := runTool(t, "qpdf", "--check", f); err != nil || !strings.Contains(out, "No syntax or stream encoding errors") {
+		if out, err := testutil.Run(t, "qpdf", "--check", f); err != nil || !strings.Contains(out, "No syntax or stream encoding errors") {
 			t.Errorf("qpdf --check %s: %v\n%s", alg, err, out)
 		}
 	}
 
-	out, err := runTool(t, "pdfsig", files["p256"])
+	out, err := testutil.Run(t, "pdfsig", files["p256"])
 	if err != nil || !strings.Contains(out, "Signature is Valid") || !strings.Contains(out, "Total document signed") {
 		t.Errorf("pdfsig on the P-256 certificate: %v\n%s", err, out)
 	}
-	out, _ = runTool(t, "pdfsig", files["sm2,p256"])
+	out, _ = testutil.Run(t, "pdfsig", files["sm2,p256"])
 	if strings.Count(out, "Signature Field Name") != 2 || !strings.Contains(out, "Total document signed") {
 		t.Errorf("pdfsig on the SM2+P-256 certificate:\n%s", out)
 	}
@@ -111,21 +96,21 @@ func TestIssuedDocumentsPassIndependentTools(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub := writeTemp(t, dir, "pub.pem", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))
-	attrs := writeTemp(t, dir, "attrs.der", si.SignedAttributes)
-	sig := writeTemp(t, dir, "sig.der", si.Signature)
-	if out, err := runTool(t, "openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-digest", "sm3",
+	pub := testutil.WriteFile(t, dir, "pub.pem", pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}))
+	attrs := testutil.WriteFile(t, dir, "attrs.der", si.SignedAttributes)
+	sig := testutil.WriteFile(t, dir, "sig.der", si.Signature)
+	if out, err := testutil.Run(t, "openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-digest", "sm3",
 		"-pkeyopt", "distid:1234567812345678", "-in", attrs, "-sigfile", sig); err != nil || !strings.Contains(out, "Signature Verified Successfully") {
 		t.Errorf("openssl pkeyutl -verify of the SM2 seal: %v\n%s", err, out)
 	}
-	ranges := writeTemp(t, dir, "ranges.bin", signed[0])
-	out, err = runTool(t, "openssl", "dgst", "-sm3", "-r", ranges)
+	ranges := testutil.WriteFile(t, dir, "ranges.bin", signed[0])
+	out, err = testutil.Run(t, "openssl", "dgst", "-sm3", "-r", ranges)
 	if err != nil || strings.Fields(out)[0] != hex.EncodeToString(si.MessageDigest) {
 		t.Errorf("openssl SM3 of the byte ranges %q, messageDigest %x (%v)", out, si.MessageDigest, err)
 	}
 	for i, c := range sd.Certificates {
-		p := writeTemp(t, dir, "cert"+strconv.Itoa(i)+".pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
-		if out, err := runTool(t, "openssl", "x509", "-noout", "-text", "-in", p); err != nil || !strings.Contains(out, "Signature Algorithm: SM2-with-SM3") {
+		p := testutil.WriteFile(t, dir, "cert"+strconv.Itoa(i)+".pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))
+		if out, err := testutil.Run(t, "openssl", "x509", "-noout", "-text", "-in", p); err != nil || !strings.Contains(out, "Signature Algorithm: SM2-with-SM3") {
 			t.Errorf("openssl x509 -text of embedded certificate %d: %v\n%s", i, err, out)
 		}
 	}

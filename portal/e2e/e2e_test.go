@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sihub/internal/testutil"
 	"strings"
 	"testing"
 	"time"
@@ -21,20 +22,6 @@ import (
 
 	"sihub/app"
 )
-
-// need returns the path of a tool, skipping the test outside CI when it is
-// missing.
-func need(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI: %v", name, err)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
 
 // startSystem opens a fresh sihub instance with its demo data and serves
 // its portal on a loopback port that is also its public URL.
@@ -63,7 +50,7 @@ func startSystem(t *testing.T) (*httptest.Server, *app.App) {
 // outside traffic.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	exe := need(t, "chromium")
+	exe := testutil.NeedTool(t, "chromium")
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -367,8 +354,8 @@ func checkAPI(t *testing.T, base, code, qrURL string, pdf []byte) {
 // scanQR renders the first page of the PDF and reads its QR code.
 func scanQR(t *testing.T, pdf string) string {
 	t.Helper()
-	pdftoppm := need(t, "pdftoppm")
-	zbarimg := need(t, "zbarimg")
+	pdftoppm := testutil.NeedTool(t, "pdftoppm")
+	zbarimg := testutil.NeedTool(t, "zbarimg")
 	prefix := filepath.Join(t.TempDir(), "page")
 	if out, err := exec.Command(pdftoppm, "-r", "150", "-f", "1", "-l", "1", "-png", pdf, prefix).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
