@@ -259,3 +259,25 @@ func TestBreakerCountsOpenFailures(t *testing.T) {
 		t.Fatalf("state %s", p.State())
 	}
 }
+
+func TestPoolInline(t *testing.T) {
+	src := &fakeSessions{}
+	fire := make(chan time.Time, 1)
+	p := NewPool[int](src, PoolOptions{Inline: true, FailureThreshold: 1, CoolDown: time.Minute,
+		After: func(time.Duration) <-chan time.Time { return fire }})
+	// The deadline passing during an inline call does not abandon it.
+	err := p.Do(context.Background(), func(int) error { fire <- time.Time{}; return nil })
+	if err != nil {
+		t.Fatalf("inline call: %v", err)
+	}
+	<-fire
+	if err := p.Do(context.Background(), func(int) error { return errBroken }); !errors.Is(err, ErrDeviceUnavailable) {
+		t.Fatalf("inline device error: %v", err)
+	}
+	if p.State() != "open" {
+		t.Fatalf("breaker %s", p.State())
+	}
+	if _, open, closed := src.counts(); open != 0 || len(closed) != 1 {
+		t.Fatalf("open %d closed %v", open, closed)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -285,5 +286,51 @@ func TestSoftHSMTokenRemovedMidBatch(t *testing.T) {
 	}
 	if b.Breaker() != "closed" {
 		t.Fatalf("breaker %s", b.Breaker())
+	}
+}
+
+// Through the registry with an RFC 7512 URI whose PIN comes from a file,
+// many goroutines sign at once on a bounded pool.
+func TestSoftHSMURIAndConcurrentSigning(t *testing.T) {
+	st := newSoftToken(t, "sihub uri")
+	pinFile := filepath.Join(st.dir, "pin")
+	if err := os.WriteFile(pinFile, []byte(testPIN+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	hb, err := hsm.Open(ctx, "pkcs11:token=sihub%20uri?module-path="+softhsmModule+"&pin-source=file:"+pinFile)
+	if err != nil {
+		t.Fatalf("hsm.Open: %v", err)
+	}
+	b := hb.(*Backend)
+	defer b.Close()
+	k, err := b.Generate(ctx, hsm.P256, "concurrent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := k.Public().(*ecdsa.PublicKey)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				d := sha256.Sum256([]byte{byte(g), byte(i)})
+				sig, err := k.Sign(nil, d[:], crypto.SHA256)
+				if err == nil && !ecdsa.VerifyASN1(pub, d[:], sig) {
+					err = errors.New("invalid signature")
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
 	}
 }

@@ -1,0 +1,109 @@
+//go:build cgo
+
+package pkcs11
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emmansun/gmsm/sm2"
+	"github.com/miekg/pkcs11"
+
+	"sihub/hsm"
+)
+
+// cpuTime is the process's user+system CPU time (all threads: SoftHSM2
+// runs in process), so the numbers hold on a machine shared with others.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loop runs sign b.N times and reports signatures per wall second and per
+// CPU second.
+func loop(b *testing.B, sign func() error) {
+	start := cpuTime()
+	for b.Loop() {
+		if err := sign(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := cpuTime() - start
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sig/s")
+	b.ReportMetric(float64(b.N)/cpu.Seconds(), "sig/cpu-s")
+}
+
+// BenchmarkSign compares, in one process: software SM2 (gmsm) and ECDSA
+// P-256 (crypto/ecdsa); SoftHSM2's own C_SignInit+C_Sign on one session
+// ("raw"); the adapter without the software check ("adapter"); and the key
+// as Find returns it, verified in software ("verified").
+func BenchmarkSign(b *testing.B) {
+	digest := sha256.Sum256([]byte("benchmark"))
+	b.Run("gmsm-sm2", func(b *testing.B) {
+		priv, _ := sm2.GenerateKey(rand.Reader)
+		e, _ := sm2.CalculateSM2Hash(&priv.PublicKey, digest[:], nil)
+		loop(b, func() error { _, err := priv.Sign(rand.Reader, e, nil); return err })
+	})
+	b.Run("go-ecdsa-p256", func(b *testing.B) {
+		priv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		loop(b, func() error { _, err := ecdsa.SignASN1(rand.Reader, priv, digest[:]); return err })
+	})
+
+	st := newSoftToken(b, "sihub-bench")
+	be, err := Open(context.Background(), st.config())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer be.Close()
+	for _, alg := range []hsm.Algorithm{hsm.P256, hsm.RSA3072} {
+		verified, err := be.Generate(context.Background(), alg, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		id, _ := hex.DecodeString(verified.ID())
+		inner := &key{b: be, id: id, hexID: verified.ID(), alg: alg, pub: verified.Public()}
+		mech, input, err := inner.prepare(digest[:], crypto.SHA256)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("softhsm-"+string(alg)+"-raw", func(b *testing.B) {
+			err := be.pool.Do(context.Background(), func(s pkcs11.SessionHandle) error {
+				h, err := be.privateHandle(s, id, verified.ID())
+				if err != nil {
+					return err
+				}
+				loop(b, func() error {
+					if err := be.mod.ctx.SignInit(s, []*pkcs11.Mechanism{mech}, h); err != nil {
+						return err
+					}
+					_, err := be.mod.ctx.Sign(s, input)
+					return err
+				})
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		})
+		b.Run("softhsm-"+string(alg)+"-adapter", func(b *testing.B) {
+			loop(b, func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
+		})
+		b.Run("softhsm-"+string(alg)+"-adapter-inline", func(b *testing.B) {
+			be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{Inline: true})
+			defer func() { be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{}) }()
+			loop(b, func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
+		})
+		b.Run("softhsm-"+string(alg)+"-verified", func(b *testing.B) {
+			loop(b, func() error { _, err := verified.Sign(nil, digest[:], crypto.SHA256); return err })
+		})
+	}
+}
