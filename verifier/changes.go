@@ -134,6 +134,12 @@ func isNull(o pdfstruct.Object) bool {
 
 // object judges one changed object number.
 func (c *comparer) object(n int, isRoot bool) {
+	if e, ok := c.nf.EntryOf(n); ok && e.Kind == 1 {
+		if got, _, err := c.nf.ParseObjectAt(e.Offset); err != nil || got != n {
+			c.add(n, ChangeObject, "modified", false, "the cross-reference entry points at %d, where object %d is not", e.Offset, n)
+			return
+		}
+	}
 	old, ok1 := c.get(c.of, n)
 	cur, ok2 := c.get(c.nf, n)
 	if !ok1 || !ok2 {

@@ -45,6 +45,18 @@ const renderedCode = "K7Q2M9XR4TZ8HW3C5N6P"
 // seal per algorithm.
 func renderedCertificate(t testing.TB, algs ...string) []byte {
 	t.Helper()
+	prep, sealers := renderedPrepared(t, algs...)
+	pdf, err := pades.Seal(prep, sealers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdf
+}
+
+// renderedPrepared renders an insurance certificate with one signature
+// field per algorithm and returns it unsealed, with its sealers.
+func renderedPrepared(t testing.TB, algs ...string) (*pades.Prepared, []pades.Sealer) {
+	t.Helper()
 	cst := time.FixedZone("CST", 8*3600)
 	printed := testNow.In(cst)
 	c := &render.InsuranceCertificate{
@@ -77,11 +89,7 @@ func renderedCertificate(t testing.TB, algs ...string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pdf, err := pades.Seal(prep, sealers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pdf
+	return prep, sealers
 }
 
 // renderedRegistry is a registry holding the rendered certificate pdf.

@@ -26,6 +26,18 @@ type testDoc struct {
 	spare        bool   // add an unsigned spare signature field (object 8)
 	noField      bool   // no signature field and no signature dictionary
 	orphan       bool   // add a signature dictionary no field refers to (object 8 or 9)
+	docMDP       int    // make the signature a certification with this /P (0: approval)
+}
+
+// certify turns a signature dictionary from pades.SigDict into a
+// certification signature with DocMDP level p, moving the placeholder.
+func certify(dict []byte, rel pades.Placeholder, p int) ([]byte, pades.Placeholder) {
+	if p == 0 {
+		return dict, rel
+	}
+	ref := fmt.Sprintf("<< /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P %d /V /1.2 >> >>]", p)
+	out := append([]byte(ref), dict[2:]...)
+	return out, rel.Shift(len(ref) - 2)
 }
 
 // pdfWriter accumulates objects and remembers their offsets.
@@ -79,7 +91,11 @@ func buildUnsigned(t testing.TB, doc testDoc, signedAt time.Time) placed {
 		w.obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
 		annots = "[]"
 	} else {
-		w.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields "+fields+" /SigFlags 3 >> >>")
+		perms := ""
+		if doc.docMDP > 0 {
+			perms = " /Perms << /DocMDP 6 0 R >>"
+		}
+		w.obj(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields "+fields+" /SigFlags 3 >>"+perms+" >>")
 	}
 	w.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
 	w.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Annots "+annots+" >>")
@@ -90,6 +106,7 @@ func buildUnsigned(t testing.TB, doc testDoc, signedAt time.Time) placed {
 	if !doc.noField {
 		w.obj(5, "<< /FT /Sig /T (Seal1) /V 6 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R >>")
 		dict, rel := pades.SigDict(pades.SigInfo{Name: "业务专用章", Reason: "参保证明", Time: signedAt}, 0)
+		dict, rel = certify(dict, rel, doc.docMDP)
 		off := w.obj(6, string(dict))
 		ph = rel.Shift(off + len("6 0 obj\n"))
 		nums = append(nums, 5, 6)
@@ -181,6 +198,13 @@ func addSignatureRevision(t testing.TB, signed []byte, prevXref int, signedAt ti
 // dictionary stored as object sigNum.
 func addSignatureRevisionAt(t testing.TB, signed []byte, prevXref int, signedAt time.Time, extra map[int]string, sigNum int) placed {
 	t.Helper()
+	return addSignatureRevisionCert(t, signed, prevXref, signedAt, extra, sigNum, 0)
+}
+
+// addSignatureRevisionCert is addSignatureRevisionAt with the new
+// signature a certification of level docMDP (0: approval).
+func addSignatureRevisionCert(t testing.TB, signed []byte, prevXref int, signedAt time.Time, extra map[int]string, sigNum, docMDP int) placed {
+	t.Helper()
 	w := &pdfWriter{offsets: map[int]int{}}
 	w.buf.Write(signed)
 	nums := []int{}
@@ -192,6 +216,7 @@ func addSignatureRevisionAt(t testing.TB, signed []byte, prevXref int, signedAt 
 	}
 	w.obj(8, fmt.Sprintf("<< /FT /Sig /T (Seal2) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R /V %d 0 R >>", sigNum))
 	dict, rel := pades.SigDict(pades.SigInfo{Name: "seal 2", Time: signedAt}, 0)
+	dict, rel = certify(dict, rel, docMDP)
 	off := w.obj(sigNum, string(dict))
 	nums = append(nums, 8)
 	if sigNum != 8 {

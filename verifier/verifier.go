@@ -119,7 +119,8 @@ func (v *Verifier) Verify(ctx context.Context, pdf []byte) *Report {
 		return r
 	}
 	r.Document.Revisions = len(f.Revisions())
-	if f.Repaired() {
+	repaired := f.Repaired()
+	if repaired {
 		r.addError(ReasonMalformedPDF, "the cross-reference information is broken; objects were recovered by scanning the file")
 	}
 	doc := &document{v: v, f: f, data: pdf, now: now, ctx: ctx}
@@ -144,6 +145,9 @@ func (v *Verifier) Verify(ctx context.Context, pdf []byte) *Report {
 	doc.checkStructure(sigs, r)
 	doc.checkModifications(sigs, r)
 	v.checkRegistry(ctx, doc, sigs, r)
+	if !repaired && f.Repaired() {
+		r.addError(ReasonXrefInconsistent, "an object is not where the cross-reference information says; it was found by scanning the file")
+	}
 	return r
 }
 
