@@ -147,8 +147,8 @@ func generateAttacks(t testing.TB) []attack {
 		l.page: strings.Replace(pageDict, fmt.Sprintf("/Contents %d 0 R", l.content), fmt.Sprintf("/Contents [%d 0 R %d 0 R]", l.content, l.size), 1),
 	}), ReasonModifiedAfterSigning, ReasonNotWholeDocument)
 	add("ISA", "pages-tree", appendRevision(t, signed, map[int]string{
-		l.size:     strings.Replace(pageDict, fmt.Sprintf("/Contents %d 0 R", l.content), fmt.Sprintf("/Contents %d 0 R", l.size+1), 1),
-		l.size + 1: forged,
+		l.size:             strings.Replace(pageDict, fmt.Sprintf("/Contents %d 0 R", l.content), fmt.Sprintf("/Contents %d 0 R", l.size+1), 1),
+		l.size + 1:         forged,
 		readPagesNum(t, l): fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R %d 0 R] /Count 2 >>", l.page, l.size),
 	}), ReasonModifiedAfterSigning, ReasonNotWholeDocument)
 
