@@ -53,7 +53,7 @@ typedef struct {
 struct device { int open; };
 struct session {
 	struct device *dev;
-	int granted[MAX_KEYS];
+	EVP_PKEY *granted[MAX_KEYS]; /* keys unlocked in this session */
 };
 
 static int flag(const char *env) {
@@ -107,7 +107,12 @@ int SDF_OpenSession(void *hDeviceHandle, void **phSessionHandle) {
 }
 
 int SDF_CloseSession(void *hSessionHandle) {
-	free(hSessionHandle);
+	struct session *s = hSessionHandle;
+	if (!s)
+		return SDR_INARGERR;
+	for (int i = 0; i < MAX_KEYS; i++)
+		EVP_PKEY_free(s->granted[i]);
+	free(s);
 	return SDR_OK;
 }
 
@@ -128,11 +133,13 @@ int SDF_GetPrivateKeyAccessRight(void *hSessionHandle, unsigned int uiKeyIndex, 
 	EVP_PKEY *k = load_key(uiKeyIndex);
 	if (!k)
 		return SDR_KEYNOTEXIST;
-	EVP_PKEY_free(k);
 	const char *want = getenv("SDFTEST_PASSWORD");
-	if (!want || strlen(want) != uiPwdLength || memcmp(want, pucPassword, uiPwdLength) != 0)
+	if (!want || strlen(want) != uiPwdLength || memcmp(want, pucPassword, uiPwdLength) != 0) {
+		EVP_PKEY_free(k);
 		return SDR_PARDENY;
-	s->granted[uiKeyIndex] = 1;
+	}
+	EVP_PKEY_free(s->granted[uiKeyIndex]);
+	s->granted[uiKeyIndex] = k;
 	return SDR_OK;
 }
 
@@ -140,7 +147,8 @@ int SDF_ReleasePrivateKeyAccessRight(void *hSessionHandle, unsigned int uiKeyInd
 	struct session *s = hSessionHandle;
 	if (!s || uiKeyIndex >= MAX_KEYS)
 		return SDR_INARGERR;
-	s->granted[uiKeyIndex] = 0;
+	EVP_PKEY_free(s->granted[uiKeyIndex]);
+	s->granted[uiKeyIndex] = NULL;
 	return SDR_OK;
 }
 
@@ -178,11 +186,9 @@ int SDF_InternalSign_ECC(void *hSessionHandle, unsigned int uiISKIndex, unsigned
 		return SDR_HARDFAIL;
 	if (uiISKIndex >= MAX_KEYS)
 		return SDR_KEYNOTEXIST;
-	if (!s->granted[uiISKIndex])
-		return SDR_PARDENY;
-	EVP_PKEY *k = load_key(uiISKIndex);
+	EVP_PKEY *k = s->granted[uiISKIndex];
 	if (!k)
-		return SDR_KEYNOTEXIST;
+		return SDR_PARDENY;
 	int rc = SDR_SIGNERR;
 	unsigned char der[128];
 	size_t derlen = sizeof der;
@@ -202,6 +208,5 @@ int SDF_InternalSign_ECC(void *hSessionHandle, unsigned int uiISKIndex, unsigned
 		}
 	}
 	EVP_PKEY_CTX_free(ctx);
-	EVP_PKEY_free(k);
 	return rc;
 }
