@@ -22,7 +22,9 @@ const maxURILen = 4096
 const maxPINFile = 1024
 
 // Config selects a module, a token and how to log in. ParseURI fills it
-// from a URI; Pool and SM2 can only be set in code.
+// from a URI, including the pool options of hsm.PoolOptions.SetURIOption
+// (x-max-sessions, x-call-timeout, x-breaker-failures, x-breaker-cooldown,
+// x-inline in the query); SM2 and the clocks can only be set in code.
 type Config struct {
 	ModulePath   string // module-path; required
 	Token        string // token (label); at least one of Token, Serial, SlotID
@@ -111,6 +113,14 @@ func ParseURI(uri string) (Config, error) {
 			val, err := url.PathUnescape(v)
 			if err != nil {
 				return fmt.Errorf("%w: bad percent-encoding in %q", ErrURI, k)
+			}
+			if sep == "&" {
+				if known, err := c.Pool.SetURIOption(k, val); known {
+					if err != nil {
+						return fmt.Errorf("%w: %v", ErrURI, err)
+					}
+					continue
+				}
 			}
 			if err := set(k, val); err != nil {
 				return err

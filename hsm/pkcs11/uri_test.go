@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"sihub/hsm"
 )
 
 func TestParseURI(t *testing.T) {
@@ -21,6 +24,9 @@ func TestParseURI(t *testing.T) {
 			&Config{ModulePath: "/m.so", Token: "印章 A", Serial: "12ab"}},
 		{"slot id and profile", "pkcs11:slot-id=0;x-sm2-profile=tass?module-path=/m.so&pin-source=file:/p",
 			&Config{ModulePath: "/m.so", SlotID: &slot0, PINSource: "file:/p", SM2Profile: "tass"}},
+		{"pool options", "pkcs11:token=a?module-path=/m.so&x-max-sessions=8&x-call-timeout=3s&x-breaker-cooldown=10s",
+			&Config{ModulePath: "/m.so", Token: "a", Pool: hsm.PoolOptions{MaxSessions: 8, CallTimeout: 3 * time.Second, CoolDown: 10 * time.Second}}},
+		{"bad pool option", "pkcs11:token=a?module-path=/m.so&x-call-timeout=soon", nil},
 		{"scheme case", "PKCS11:token=a?module-path=/m.so", &Config{ModulePath: "/m.so", Token: "a"}},
 		{"wrong scheme", "sdf:token=a?module-path=/m.so", nil},
 		{"no module", "pkcs11:token=a", nil},
@@ -48,6 +54,8 @@ func TestParseURI(t *testing.T) {
 			}
 			if got.ModulePath != c.want.ModulePath || got.Token != c.want.Token || got.Serial != c.want.Serial ||
 				got.PIN != c.want.PIN || got.PINSource != c.want.PINSource || got.SM2Profile != c.want.SM2Profile ||
+				got.Pool.MaxSessions != c.want.Pool.MaxSessions || got.Pool.CallTimeout != c.want.Pool.CallTimeout ||
+				got.Pool.CoolDown != c.want.Pool.CoolDown ||
 				(got.SlotID == nil) != (c.want.SlotID == nil) || (got.SlotID != nil && *got.SlotID != *c.want.SlotID) {
 				t.Fatalf("got %+v, want %+v", got, *c.want)
 			}

@@ -118,7 +118,12 @@ func TestParseURI(t *testing.T) {
 	if err != nil || c.RSSize != 64 || c.Password != "a+b" {
 		t.Fatalf("defaults: %+v, %v", c, err)
 	}
+	c, err = ParseURI("sdf:?module-path=/l.so&key-index=3&x-max-sessions=2&x-breaker-failures=4")
+	if err != nil || c.Pool.MaxSessions != 2 || c.Pool.FailureThreshold != 4 {
+		t.Fatalf("pool options: %+v, %v", c.Pool, err)
+	}
 	for _, bad := range []string{
+		"sdf:?module-path=/l.so&key-index=1&x-max-sessions=0",
 		"pkcs11:?module-path=/l.so&key-index=1",
 		"sdf:?key-index=1",
 		"sdf:?module-path=/l.so",

@@ -31,7 +31,9 @@ type Config struct {
 	Pool           hsm.PoolOptions
 }
 
-// ParseURI parses "sdf:?module-path=…&key-index=1,2&pin-source=…&rs-size=64".
+// ParseURI parses "sdf:?module-path=…&key-index=1,2&pin-source=…&rs-size=64",
+// plus the pool options of hsm.PoolOptions.SetURIOption (x-max-sessions,
+// x-call-timeout, x-breaker-failures, x-breaker-cooldown, x-inline).
 // Errors never quote the URI (it may hold the password).
 func ParseURI(uri string) (Config, error) {
 	var c Config
@@ -63,6 +65,12 @@ func ParseURI(uri string) (Config, error) {
 		v, err := url.QueryUnescape(v)
 		if err != nil {
 			return Config{}, fmt.Errorf("%w: bad percent-encoding in %q", ErrURI, k)
+		}
+		if known, err := c.Pool.SetURIOption(k, v); known {
+			if err != nil {
+				return Config{}, fmt.Errorf("%w: %v", ErrURI, err)
+			}
+			continue
 		}
 		switch k {
 		case "module-path":
