@@ -202,6 +202,8 @@ func Lint(cert, issuer *x509.Certificate, p Profile) error {
 		add("CRL/AIA pointers on a profile without distribution")
 	}
 
+	probs = append(probs, serviceProblems(cert, p)...)
+
 	// Signature algorithm of a parsed certificate follows the issuer's key.
 	if cert.SignatureAlgorithm != x509.UnknownSignatureAlgorithm {
 		if pub, ok := issuer.PublicKey.(*ecdsa.PublicKey); ok && pub.Curve == sm2.P256() && cert.SignatureAlgorithm != smx509.SM2WithSM3 {

@@ -113,6 +113,36 @@ func IssueService(req Request) (*smx509.Certificate, error) {
 	return cert, nil
 }
 
+// serviceProblems checks the extensions of an OCSP-signer or TSA
+// certificate (a template's ExtraExtensions, a parsed certificate's
+// Extensions) for Lint; other roles have none to check.
+func serviceProblems(cert *x509.Certificate, p Profile) []string {
+	if p.Role != RoleOCSP && p.Role != RoleTSA {
+		return nil
+	}
+	exts := cert.Extensions
+	if len(cert.Raw) == 0 {
+		exts = cert.ExtraExtensions
+	}
+	var probs []string
+	var ekuCritical, noCheck bool
+	for _, e := range exts {
+		switch {
+		case e.Id.Equal(oidExtKeyUsage):
+			ekuCritical = e.Critical
+		case e.Id.Equal(OIDOCSPNoCheck):
+			noCheck = bytes.Equal(e.Value, []byte{0x05, 0x00})
+		}
+	}
+	if p.Role == RoleTSA && !ekuCritical {
+		probs = append(probs, "a TSA certificate whose extKeyUsage is not critical (issue it with IssueService)")
+	}
+	if p.Role == RoleOCSP && !noCheck {
+		probs = append(probs, "an OCSP signer without id-pkix-ocsp-nocheck (issue it with IssueService)")
+	}
+	return probs
+}
+
 // LintService checks the role-specific extensions of a parsed service
 // certificate: an OCSP signer has id-kp-OCSPSigning and ocsp-nocheck; a TSA
 // has exactly one extended key usage, id-kp-timeStamping, and it is critical.
