@@ -273,6 +273,12 @@ func generateAttacks(t testing.TB) []attack {
 		}), ReasonModifiedAfterSigning, ReasonObjStmShadow)
 	}
 
+	// shadow replace through a signature appearance: the empty field's
+	// appearance is also drawn by the page, and the revision that signs
+	// the field replaces it
+	add("shadow", "replace-shared-appearance", fieldAppearanceDoc(t, true),
+		ReasonModifiedAfterSigning)
+
 	// certification attacks on a certified document
 	for _, p := range []int{1, 2} {
 		pki := testPKI(t, "p256")
@@ -307,6 +313,31 @@ func generateAttacks(t testing.TB) []attack {
 		add("certification", "certification-not-first", fill(t, p2, leafSigner(pki), testNow), ReasonCertificationNotFirst)
 	}
 	return out
+}
+
+// fieldAppearanceDoc signs a test document whose spare signature field 8
+// has an appearance (object 20), then signs the spare field in a second
+// revision that replaces the appearance. With drawn, the page content also
+// paints the appearance.
+func fieldAppearanceDoc(t testing.TB, drawn bool) []byte {
+	t.Helper()
+	pki := testPKI(t, "p256")
+	base := buildUnsigned(t, testDoc{code: testCode, number: testNumber, spare: true}, testNow)
+	objs := map[int]string{
+		8:  "<< /FT /Sig /T (Seal2) /Type /Annot /Subtype /Widget /Rect [300 700 500 760] /F 4 /P 3 0 R /AP << /N 20 0 R >> >>",
+		20: stream("/Type /XObject /Subtype /Form /BBox [0 0 200 60]", "0 0 200 60 re S"),
+	}
+	if drawn {
+		objs[3] = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [4 0 R 21 0 R] /Resources << /XObject << /SA 20 0 R >> >> /Annots [5 0 R 8 0 R] >>"
+		objs[21] = stream("", "q 1 0 0 1 72 600 cm /SA Do Q")
+	}
+	pre := appendRevision(t, base.pdf, objs)
+	first := fill(t, placed{pdf: pre, ph: base.ph}, leafSigner(pki), testNow)
+	p2 := addSignatureRevision(t, first, int(readLayout(t, pre).xref), testNow, map[int]string{
+		8:  "<< /FT /Sig /T (Seal2) /Type /Annot /Subtype /Widget /Rect [300 700 500 760] /F 4 /P 3 0 R /AP << /N 20 0 R >> /V 9 0 R >>",
+		20: stream("/Type /XObject /Subtype /Form /BBox [0 0 200 60]", "BT /F1 24 Tf 0 20 Td (Paid in full) Tj ET"),
+	})
+	return fill(t, p2, leafSigner(pki), testNow)
 }
 
 func readPagesNum(t testing.TB, l layout) int {
@@ -344,6 +375,13 @@ func TestAttacks(t *testing.T) {
 			for _, w := range a.want {
 				if !r.HasReason(w) {
 					t.Errorf("missing %s; got %v", w, reasons(r))
+				}
+			}
+			for _, rv := range r.Revisions {
+				for _, c := range rv.Changes {
+					if !c.Allowed {
+						t.Logf("revision %d: object %d (%s) %s: %s", rv.Index, c.Object, c.Kind, c.Action, c.Reason)
+					}
 				}
 			}
 		})
@@ -393,6 +431,10 @@ func TestNoFalseAlarmsOnSeals(t *testing.T) {
 				}
 			}
 		})
+	}
+	// signing an empty field may replace its own appearance
+	if r := newVerifier(t, nil, testNow, testPKI(t, "p256").Root).Verify(context.Background(), fieldAppearanceDoc(t, false)); !r.Valid {
+		t.Errorf("signing a field with its own appearance refused: %v\n%s", reasons(r), dump(r))
 	}
 	// a further signature after a certification with P=2 is permitted
 	pki := testPKI(t, "p256")

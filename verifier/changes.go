@@ -37,8 +37,11 @@ type comparer struct {
 	handled  map[int]bool
 	// signedField: signature fields some signature of the file fills
 	signedField map[int]bool
-	changes     []ChangeReport
-	shadow      bool
+	// fieldAPs: appearance objects of the empty signature fields this
+	// revision signs; pageUse: objects the pages use (lazily)
+	fieldAPs, pageUse map[int]bool
+	changes           []ChangeReport
+	shadow            bool
 }
 
 func newComparer(d *document, old, cur *revision, sigs []*sigRef) *comparer {
@@ -189,6 +192,8 @@ func (c *comparer) object(n int, isRoot bool) {
 	od, _ := old.(pdfstruct.Dict)
 	nd, _ := cur.(pdfstruct.Dict)
 	switch {
+	case c.signedAppearance(n, old):
+		ok, why = true, "the appearance of a signature field signed in this revision"
 	case od != nil && nd != nil && typeOf(od) == "Page":
 		ok, why = c.pageChange(od, nd)
 	case hint == "Annots" && isArray(old) && isArray(cur):
@@ -215,6 +220,74 @@ func (c *comparer) object(n int, isRoot bool) {
 		why += " (redefined through an object stream)"
 	}
 	c.add(n, kind, "modified", ok, "%s", why)
+}
+
+// signedAppearance reports whether object n is an appearance stream of an
+// empty signature field that this revision signs, and is not used by the
+// page contents or their resources (where replacing it would change what
+// the signed pages show).
+func (c *comparer) signedAppearance(n int, old pdfstruct.Object) bool {
+	if _, ok := old.(*pdfstruct.Stream); !ok {
+		return false
+	}
+	if c.fieldAPs == nil {
+		c.fieldAPs = map[int]bool{}
+		for _, s := range c.sigByNo {
+			if s.fieldNo == 0 || s.end < c.cur.end {
+				continue
+			}
+			of, _ := c.res(c.of, pdfstruct.Ref{Num: s.fieldNo}).(pdfstruct.Dict)
+			if of == nil || !isNull(c.res(c.of, of["V"])) {
+				continue
+			}
+			for r := range walk(c.of, []pdfstruct.Object{of["AP"]}, nil) {
+				c.fieldAPs[r] = true
+			}
+		}
+		if len(c.fieldAPs) > 0 {
+			t := c.of.Trailer()
+			cat, _ := c.of.Catalog()
+			c.pageUse = walk(c.of, []pdfstruct.Object{cat["Pages"], t["Info"]}, map[pdfstruct.Name]bool{"Annots": true, "Parent": true})
+		}
+	}
+	return c.fieldAPs[n] && !c.pageUse[n]
+}
+
+// walk returns the object numbers reachable from starts, not entering the
+// keys in skip.
+func walk(f *pdfstruct.File, starts []pdfstruct.Object, skip map[pdfstruct.Name]bool) map[int]bool {
+	out := map[int]bool{}
+	stack := append([]pdfstruct.Object(nil), starts...)
+	for len(stack) > 0 && len(out) < maxReach {
+		o := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if r, ok := o.(pdfstruct.Ref); ok {
+			if out[r.Num] {
+				continue
+			}
+			out[r.Num] = true
+			x, err := f.Object(r.Num)
+			if err != nil {
+				continue
+			}
+			o = x
+		}
+		switch v := o.(type) {
+		case pdfstruct.Array:
+			for _, e := range v {
+				if isContainer(e) {
+					stack = append(stack, e)
+				}
+			}
+		case pdfstruct.Dict, *pdfstruct.Stream:
+			for k, e := range dictOf(v) {
+				if !skip[k] && isContainer(e) {
+					stack = append(stack, e)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // added judges a new object.
@@ -300,13 +373,20 @@ func (c *comparer) res(f *pdfstruct.File, o pdfstruct.Object) pdfstruct.Object {
 }
 
 // acroFormChange allows /Fields to gain signature fields and /SigFlags to
-// change.
+// change; the default appearance and resources (/DA, /DR) too, as long as
+// no viewer is asked to regenerate field appearances from them
+// (/NeedAppearances).
 func (c *comparer) acroFormChange(od, nd pdfstruct.Dict) (bool, string) {
+	need, _ := c.res(c.nf, nd["NeedAppearances"]).(pdfstruct.Bool)
 	for _, k := range unionKeys(od, nd) {
 		if equalObjects(od[k], nd[k], 0) {
 			continue
 		}
 		switch k {
+		case "DA", "DR":
+			if need {
+				return false, fmt.Sprintf("the AcroForm's /%s changed while /NeedAppearances is set", k)
+			}
 		case "SigFlags":
 		case "Fields":
 			oa, _ := c.res(c.of, od[k]).(pdfstruct.Array)
@@ -579,6 +659,8 @@ func kindOf(o pdfstruct.Object, hint string) string {
 		return ChangeInfo
 	case "AcroForm":
 		return ChangeAcroForm
+	case "Metadata":
+		return ChangeMetadata
 	}
 	return ChangeObject
 }
@@ -645,40 +727,9 @@ func isContainer(o pdfstruct.Object) bool {
 
 // reachDSS returns the objects referenced from the catalog's /DSS.
 func reachDSS(f *pdfstruct.File) map[int]bool {
-	out := map[int]bool{}
 	cat, err := f.Catalog()
 	if err != nil || cat["DSS"] == nil {
-		return out
+		return map[int]bool{}
 	}
-	stack := []pdfstruct.Object{cat["DSS"]}
-	for len(stack) > 0 && len(out) < maxReach {
-		o := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if r, ok := o.(pdfstruct.Ref); ok {
-			if out[r.Num] {
-				continue
-			}
-			out[r.Num] = true
-			x, err := f.Object(r.Num)
-			if err != nil {
-				continue
-			}
-			o = x
-		}
-		switch v := o.(type) {
-		case pdfstruct.Array:
-			for _, e := range v {
-				if isContainer(e) {
-					stack = append(stack, e)
-				}
-			}
-		case pdfstruct.Dict, *pdfstruct.Stream:
-			for _, e := range dictOf(v) {
-				if isContainer(e) {
-					stack = append(stack, e)
-				}
-			}
-		}
-	}
-	return out
+	return walk(f, []pdfstruct.Object{cat["DSS"]}, nil)
 }

@@ -48,6 +48,7 @@ const (
 	ChangeFont           = "font"
 	ChangeXObject        = "xobject"
 	ChangeInfo           = "info"
+	ChangeMetadata       = "metadata"
 	ChangeTrailer        = "trailer"
 	ChangeObject         = "object"
 )

@@ -208,17 +208,24 @@ func addSignatureRevisionCert(t testing.TB, signed []byte, prevXref int, signedA
 	w := &pdfWriter{offsets: map[int]int{}}
 	w.buf.Write(signed)
 	nums := []int{}
-	for n := 1; n < 8; n++ {
-		if body, ok := extra[n]; ok {
-			w.obj(n, body)
+	keys := make([]int, 0, len(extra))
+	for n := range extra {
+		keys = append(keys, n)
+	}
+	sort.Ints(keys)
+	for _, n := range keys {
+		if n != sigNum {
+			w.obj(n, extra[n])
 			nums = append(nums, n)
 		}
 	}
-	w.obj(8, fmt.Sprintf("<< /FT /Sig /T (Seal2) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R /V %d 0 R >>", sigNum))
+	if _, ok := extra[8]; !ok {
+		w.obj(8, fmt.Sprintf("<< /FT /Sig /T (Seal2) /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R /V %d 0 R >>", sigNum))
+		nums = append(nums, 8)
+	}
 	dict, rel := pades.SigDict(pades.SigInfo{Name: "seal 2", Time: signedAt}, 0)
 	dict, rel = certify(dict, rel, docMDP)
 	off := w.obj(sigNum, string(dict))
-	nums = append(nums, 8)
 	if sigNum != 8 {
 		nums = append(nums, sigNum)
 	}
