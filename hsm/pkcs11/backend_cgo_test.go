@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/emmansun/gmsm/sm2"
+	"github.com/miekg/pkcs11"
 
 	"sihub/hsm"
 )
@@ -332,5 +333,35 @@ func TestSoftHSMURIAndConcurrentSigning(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Fatal(err)
+	}
+}
+
+// Keys sihub does not use (here RSA-2048, made with the token's own tool
+// path, C_GenerateKeyPair) are left out of List and refused by Find.
+func TestSoftHSMForeignKeysIgnored(t *testing.T) {
+	st := newSoftToken(t, "sihub-foreign")
+	b := openSoft(t, st.config())
+	ctx := context.Background()
+	id := []byte{0xfe, 0xed}
+	err := b.pool.Do(ctx, func(s pkcs11.SessionHandle) error {
+		_, _, err := b.mod.ctx.GenerateKeyPair(s, []*pkcs11.Mechanism{pkcs11.NewMechanism(pkcs11.CKM_RSA_PKCS_KEY_PAIR_GEN, nil)},
+			[]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true), pkcs11.NewAttribute(pkcs11.CKA_ID, id),
+				pkcs11.NewAttribute(pkcs11.CKA_MODULUS_BITS, 2048), pkcs11.NewAttribute(pkcs11.CKA_PUBLIC_EXPONENT, []byte{1, 0, 1})},
+			[]*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_TOKEN, true), pkcs11.NewAttribute(pkcs11.CKA_ID, id),
+				pkcs11.NewAttribute(pkcs11.CKA_PRIVATE, true), pkcs11.NewAttribute(pkcs11.CKA_SIGN, true)})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Generate(ctx, hsm.P256, "ours"); err != nil {
+		t.Fatal(err)
+	}
+	list, err := b.List(ctx)
+	if err != nil || len(list) != 1 || list[0].Alg != hsm.P256 {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+	if _, err := b.Find(ctx, "feed"); !errors.Is(err, hsm.ErrUnsupported) {
+		t.Fatalf("Find(RSA-2048) = %v, want ErrUnsupported", err)
 	}
 }

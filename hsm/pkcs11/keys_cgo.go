@@ -244,6 +244,13 @@ func (b *Backend) info(s pkcs11.SessionHandle, h pkcs11.ObjectHandle) (hsm.KeyIn
 	case kt == pkcs11.CKK_EC && bytes.Equal(params, oidP256):
 		info.Alg = hsm.P256
 	case kt == pkcs11.CKK_RSA:
+		a, err := b.mod.ctx.GetAttributeValue(s, h, []*pkcs11.Attribute{pkcs11.NewAttribute(pkcs11.CKA_MODULUS, nil)})
+		if err != nil {
+			return hsm.KeyInfo{}, fmt.Errorf("hsm/pkcs11: C_GetAttributeValue (CKA_MODULUS): %w", err)
+		}
+		if bits := new(big.Int).SetBytes(a[0].Value).BitLen(); bits != 3072 {
+			return hsm.KeyInfo{}, fmt.Errorf("%w: RSA key of %d bits", hsm.ErrUnsupported, bits)
+		}
 		info.Alg = hsm.RSA3072
 	default:
 		return hsm.KeyInfo{}, fmt.Errorf("%w: key type %#x", hsm.ErrUnsupported, kt)
