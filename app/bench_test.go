@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"sihub/internal/testutil"
 	"sihub/signer"
 )
 
@@ -34,6 +35,7 @@ func BenchmarkIssueCertificate(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := testutil.StartCPU()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if _, err := a.Issuer.Issue(ctx, req); err != nil {
@@ -42,7 +44,9 @@ func BenchmarkIssueCertificate(b *testing.B) {
 					}
 				}
 			})
+			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+			cpu.Report(b, 2)
 		})
 	}
 }
@@ -64,6 +68,7 @@ func BenchmarkVerifyCertificate(b *testing.B) {
 			b.SetBytes(int64(len(iss.PDF)))
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := testutil.StartCPU()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if r := a.Verifier.Verify(ctx, iss.PDF); !r.Valid {
@@ -72,7 +77,9 @@ func BenchmarkVerifyCertificate(b *testing.B) {
 					}
 				}
 			})
+			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+			cpu.Report(b, 2)
 		})
 	}
 }

@@ -2,11 +2,13 @@ package render
 
 import (
 	"testing"
+
+	"sihub/internal/testutil"
 )
 
 // BenchmarkRenderInsuranceCertificate renders the 24-month certificate
 // with two signature fields on all cores; bytes/doc is the file size and
-// cpu-ns/doc the process CPU time per document (GC included), which stays
+// cpu-µs/op the process CPU time per document (GC included), which stays
 // meaningful when other work shares the machine.
 func BenchmarkRenderInsuranceCertificate(b *testing.B) {
 	r := renderer(b)
@@ -19,7 +21,7 @@ func BenchmarkRenderInsuranceCertificate(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu := testutil.StartCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if _, err := r.InsuranceCertificate(c, o); err != nil {
@@ -29,7 +31,7 @@ func BenchmarkRenderInsuranceCertificate(b *testing.B) {
 		}
 	})
 	b.StopTimer()
-	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/doc")
+	cpu.Report(b, 2)
 	b.ReportMetric(float64(len(p.PDF)), "bytes/doc")
 }
 
