@@ -81,3 +81,22 @@ func (s *MemorySource) Revoked(_ context.Context, issuerSerial string) ([]Entry,
 	defer s.mu.RUnlock()
 	return slices.Clone(s.m[issuerSerial]), nil
 }
+
+// parseSerialHex reads a positive serial in the store's hex form.
+func parseSerialHex(s string) (*big.Int, bool) {
+	if len(s) == 0 || len(s) > 40 {
+		return nil, false
+	}
+	n, ok := new(big.Int).SetString(s, 16)
+	if !ok || n.Sign() <= 0 {
+		return nil, false
+	}
+	return n, true
+}
+
+type serialError struct{ serial string }
+
+func (e *serialError) Error() string {
+	return "crl: stored serial " + e.serial + " is not positive hex"
+}
+func (e *serialError) Unwrap() error { return ErrInvalid }
