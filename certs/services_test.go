@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emmansun/gmsm/smx509"
 
@@ -112,5 +113,49 @@ func TestLintService(t *testing.T) {
 		if !errors.Is(err, ErrLint) || !strings.Contains(err.Error(), "IssueService") {
 			t.Errorf("%s through Issue: %v", prof.Role, err)
 		}
+	}
+}
+
+func TestEnsureServices(t *testing.T) {
+	p, st, keys := ensure(t)
+	cfg := testConfig()
+	first, err := EnsureServices(t.Context(), keys, st, p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, alg := range []hsm.Algorithm{hsm.SM2, hsm.P256} {
+		issuing, _ := p.Issuing(alg)
+		for _, m := range []*ServiceMaterial{first.OCSP[alg], first.TSA[alg]} {
+			if err := m.Certificate.CheckSignatureFrom(issuing); err != nil || LintService(m.Certificate) != nil {
+				t.Fatalf("%s %s: %v", alg, m.Certificate.Subject.CommonName, err)
+			}
+			if !publicKeysEqual(m.Key.Public(), m.Certificate.PublicKey) {
+				t.Fatalf("%s: key does not match", m.Certificate.Subject.CommonName)
+			}
+		}
+	}
+	again, err := EnsureServices(t.Context(), keys, st, p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.OCSP[hsm.SM2].Certificate.Equal(first.OCSP[hsm.SM2].Certificate) || !again.TSA[hsm.P256].Certificate.Equal(first.TSA[hsm.P256].Certificate) {
+		t.Fatal("second call issued new certificates")
+	}
+	// 21 days on, the 30-day OCSP signer is renewed, the TSA kept.
+	later := testNow.AddDate(0, 0, 21)
+	cfg.Now = func() time.Time { return later }
+	renewed, err := EnsureServices(t.Context(), keys, st, p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if renewed.OCSP[hsm.P256].Certificate.Equal(first.OCSP[hsm.P256].Certificate) || !renewed.OCSP[hsm.P256].Certificate.NotBefore.Equal(later) {
+		t.Fatal("OCSP signer not renewed")
+	}
+	if !renewed.TSA[hsm.P256].Certificate.Equal(first.TSA[hsm.P256].Certificate) {
+		t.Fatal("TSA certificate renewed early")
+	}
+	recs, _ := st.ListCertificates(t.Context(), RoleOCSP)
+	if len(recs) != 4 {
+		t.Fatalf("%d OCSP records, want 4 (2 algorithms × 2 generations)", len(recs))
 	}
 }
