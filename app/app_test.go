@@ -71,6 +71,7 @@ func TestIssueRejectsBadRequests(t *testing.T) {
 		"unknown kind":    {signer.IssueRequest{Kind: "diploma", Subject: DemoPersonID}, signer.ErrBadRequest},
 		"not yet":         {signer.IssueRequest{Kind: signer.KindTransferVoucher, Subject: DemoPersonID}, signer.ErrUnsupportedKind},
 		"bad algorithm":   {signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, Algorithms: []string{"rsa"}}, signer.ErrBadRequest},
+		"bad language":    {signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, Lang: "fr"}, signer.ErrBadRequest},
 	} {
 		if _, err := a.Issuer.Issue(ctx, tc.req); !errors.Is(err, tc.want) {
 			t.Errorf("%s: err = %v, want %v", name, err, tc.want)

@@ -28,6 +28,51 @@ var InsuranceStatusNames = map[int]string{
 	model.InsStatusTerminated: "终止参保",
 }
 
+// Words of the certificate's data in English (names and addresses stay in
+// Chinese script).
+var (
+	insuranceTypeNamesEN = map[string]string{
+		model.InsPensionEnterprise: "Basic pension (employees)",
+		model.InsPensionPublic:     "Pension (public institutions)",
+		model.InsPensionResident:   "Basic pension (residents)",
+		model.InsUnemployment:      "Unemployment insurance",
+		model.InsMedical:           "Basic medical insurance",
+		model.InsWorkInjury:        "Work injury insurance",
+		model.InsMaternity:         "Maternity insurance",
+	}
+	insuranceStatusNamesEN = map[int]string{
+		model.InsStatusActive:     "Contributing",
+		model.InsStatusSuspended:  "Suspended",
+		model.InsStatusTerminated: "Terminated",
+	}
+	sexEN = map[string]string{"男": "Male", "女": "Female"}
+)
+
+// words are the data words of a certificate in one language.
+type words struct {
+	types    map[string]string
+	statuses map[int]string
+	paid     string
+	arrears  string
+	notes    []string
+	sex      func(string) string
+}
+
+var certificateWords = map[string]words{
+	"zh": {types: InsuranceTypeNames, statuses: InsuranceStatusNames, paid: "已缴费", arrears: "欠费",
+		notes: []string{
+			"本证明仅反映打印时点的参保缴费信息，缴费基数与个人缴费金额单位为元。",
+			"本证明加盖电子印章，与纸质证明具有同等效力；可扫描二维码或登录经办机构网站输入校验码核验真伪。",
+		},
+		sex: func(s string) string { return s }},
+	"en": {types: insuranceTypeNamesEN, statuses: insuranceStatusNamesEN, paid: "Paid", arrears: "Arrears",
+		notes: []string{
+			"This certificate shows the insurance and contribution records at the time of printing; amounts are in yuan (CNY).",
+			"This certificate bears an electronic seal and has the same effect as a paper certificate; scan the QR code or enter the verification code on the agency's website to check that it is authentic.",
+		},
+		sex: func(s string) string { return nameOr(sexEN[s], s) }},
+}
+
 // certificateMonths is how many months the 参保证明 lists.
 const certificateMonths = 24
 
@@ -36,7 +81,11 @@ const certificateMonths = 24
 const maxLookbackMonths = 30 * 12
 
 // certificateData reads everything a person's 参保证明 shows.
-func (s *Service) certificateData(ctx context.Context, personID string, now time.Time) (*render.InsuranceCertificate, error) {
+func (s *Service) certificateData(ctx context.Context, personID, lang string, now time.Time) (*render.InsuranceCertificate, error) {
+	w, ok := certificateWords[lang]
+	if !ok {
+		return nil, fmt.Errorf("%w: language %q (want zh or en)", ErrBadRequest, lang)
+	}
 	p, err := s.records.Person(ctx, personID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, fmt.Errorf("%w: no insured person %s", ErrBadRequest, model.MaskID(personID))
@@ -63,7 +112,7 @@ func (s *Service) certificateData(ctx context.Context, personID string, now time
 		units[code] = u.Name
 		return u.Name, nil
 	}
-	d := &render.InsuranceCertificate{Name: p.Name, Sex: p.Sex, PersonID: p.ID}
+	d := &render.InsuranceCertificate{Name: p.Name, Sex: w.sex(p.Sex), PersonID: p.ID, Lang: lang}
 	if d.UnitName, err = unitName(p.UnitCode); err != nil {
 		return nil, err
 	}
@@ -77,8 +126,8 @@ func (s *Service) certificateData(ctx context.Context, personID string, now time
 			return nil, err
 		}
 		d.Statuses = append(d.Statuses, render.InsuranceStatus{
-			Type: in.Type, TypeName: nameOr(InsuranceTypeNames[in.Type], in.Type),
-			Status: nameOr(InsuranceStatusNames[in.Status], fmt.Sprint(in.Status)), Since: in.Since, UnitName: un,
+			Type: in.Type, TypeName: nameOr(w.types[in.Type], in.Type),
+			Status: nameOr(w.statuses[in.Status], fmt.Sprint(in.Status)), Since: in.Since, UnitName: un,
 		})
 	}
 
@@ -93,7 +142,7 @@ func (s *Service) certificateData(ctx context.Context, personID string, now time
 	for _, c := range cs {
 		r := rows[c.Month]
 		if r == nil {
-			r = &render.MonthRow{Month: c.Month, Status: "已缴费"}
+			r = &render.MonthRow{Month: c.Month, Status: w.paid}
 			rows[c.Month] = r
 		}
 		switch c.Type {
@@ -105,7 +154,7 @@ func (s *Service) certificateData(ctx context.Context, personID string, now time
 			r.UnemploymentBase, r.UnemploymentPersonal = c.Base, c.Personal
 		}
 		if !c.Paid {
-			r.Status = "欠费"
+			r.Status = w.arrears
 		}
 		if r.UnitName == "" {
 			if r.UnitName, err = unitName(c.UnitCode); err != nil {
@@ -122,10 +171,7 @@ func (s *Service) certificateData(ctx context.Context, personID string, now time
 	if err != nil {
 		return nil, err
 	}
-	d.Notes = []string{
-		"本证明仅反映打印时点的参保缴费信息，缴费基数与个人缴费金额单位为元。",
-		"本证明加盖电子印章，与纸质证明具有同等效力；可扫描二维码或登录经办机构网站输入校验码核验真伪。",
-	}
+	d.Notes = w.notes
 	return d, nil
 }
 

@@ -35,6 +35,25 @@ var KindNames = map[string]string{
 	KindOverseasExemption:        "境外社会保险免缴证明",
 }
 
+// KindNamesEN are the documents' English names.
+var KindNamesEN = map[string]string{
+	KindInsuranceCertificate:     "Social Insurance Certificate (Individual)",
+	KindUnitInsuranceCertificate: "Social Insurance Certificate (Employer)",
+	KindReceipt:                  "Acceptance Notice",
+	KindResultNotice:             "Result Notice",
+	KindTransferVoucher:          "Basic Pension Insurance Contribution Voucher",
+	KindRightsRecord:             "Personal Rights Statement",
+	KindBenefitDetails:           "Benefit Details",
+	KindOverseasExemption:        "Certificate of Coverage (Exemption Abroad)",
+}
+
+func kindName(kind, lang string) string {
+	if lang == "en" {
+		return KindNamesEN[kind]
+	}
+	return KindNames[kind]
+}
+
 // Errors. Each wraps ErrBadRequest or is a kind of its own.
 var (
 	// ErrBadRequest: the request itself is wrong (unknown kind, invalid subject).
@@ -48,7 +67,7 @@ type IssueRequest struct {
 	Kind           string   // one of the Kind constants
 	Subject        string   // person ID or unit credit code
 	Algorithms     []string // "sm2", "p256"; empty means ["sm2"]
-	Lang           string   // "zh" (default) or "en"
+	Lang           string   // "zh" (default) or "en"; names and addresses stay in Chinese script
 	IdempotencyKey string   // optional: a repeated key returns the first document
 	Actor          string   // who asks, for the audit trail
 }

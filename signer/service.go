@@ -107,8 +107,8 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 	if req.Lang == "" {
 		req.Lang = "zh"
 	}
-	if req.Lang != "zh" {
-		return nil, fmt.Errorf("%w: language %q (only zh so far)", ErrUnsupportedKind, req.Lang)
+	if _, ok := certificateWords[req.Lang]; !ok {
+		return nil, fmt.Errorf("%w: language %q (want zh or en)", ErrBadRequest, req.Lang)
 	}
 	if req.IdempotencyKey != "" {
 		if iss, err := s.existing(ctx, req.IdempotencyKey); err == nil || !errors.Is(err, model.ErrNotFound) {
@@ -140,7 +140,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 		}
 	}
 
-	data, err := s.certificateData(ctx, req.Subject, now)
+	data, err := s.certificateData(ctx, req.Subject, req.Lang, now)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 	opts := render.Options{Rand: s.cfg.Rand}
 	sealers := make([]pades.Sealer, len(seals))
 	for i, m := range seals {
-		info := pades.SigInfo{Name: m.Seal.Name, Reason: KindNames[req.Kind], Location: s.cfg.Agency, Time: now}
+		info := pades.SigInfo{Name: m.Seal.Name, Reason: kindName(req.Kind, req.Lang), Location: s.cfg.Agency, Time: now}
 		opts.Signatures = append(opts.Signatures, render.Signature{Info: info})
 		sealers[i] = pades.Sealer{Key: m.Key, Certificate: m.Certificate, Chain: m.Chain, Info: info}
 	}

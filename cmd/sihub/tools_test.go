@@ -68,6 +68,23 @@ func TestIssuedDocumentsPassIndependentTools(t *testing.T) {
 		files[alg] = out
 	}
 
+	// English for use abroad: labels and dates follow the language, the
+	// name stays in Chinese script.
+	en := filepath.Join(dir, "en.pdf")
+	if code, _, stderr := sihub(t, "issue", "--subject", app.DemoPersonID, "--lang", "en", "--out", en); code != 0 {
+		t.Fatalf("issue --lang en: %s", stderr)
+	}
+	files["en"] = en
+	txt, err := testutil.Run(t, "pdftotext", "-layout", en, "-")
+	for _, want := range []string{"Social Insurance Certificate (Individual)", app.DemoPersonName, "Basic pension (employees)", "Contributing", "Page 1 of 1"} {
+		if err != nil || !strings.Contains(txt, want) {
+			t.Errorf("English certificate lacks %q (%v)", want, err)
+		}
+	}
+	if strings.Contains(txt, "参保缴费") {
+		t.Error("English certificate still has Chinese status words")
+	}
+
 	for alg, f := range files {
 		if out, err := testutil.Run(t, "qpdf", "--check", f); err != nil || !strings.Contains(out, "No syntax or stream encoding errors") {
 			t.Errorf("qpdf --check %s: %v\n%s", alg, err, out)
