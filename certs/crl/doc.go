@@ -15,8 +15,8 @@
 //     when its refresh point (nextUpdate minus RefreshBefore) has passed or
 //     when Refresh is called after a revocation; time comes only from the
 //     injected clock, and the scheduled refresh runs on ticks the caller
-//     delivers, so nothing here sleeps. CRL numbers are the thisUpdate time
-//     in microseconds (and always greater than the last number this
+//     delivers, so nothing here sleeps. CRL numbers are the build time in
+//     microseconds since 1970 (and always greater than the last number this
 //     Publisher issued), so nodes that share nothing still number CRLs in
 //     order.
 //   - Handler serves GET/HEAD /pki/crl/{issuer-serial}.crl (lower-case hex,

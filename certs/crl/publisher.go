@@ -158,10 +158,11 @@ func (p *Publisher) rebuild(ctx context.Context, issuerSerial string, seen *Publ
 	if err != nil {
 		return nil, fmt.Errorf("%w: issuer %s: %v", ErrSource, issuerSerial, err)
 	}
-	this := p.cfg.Now().UTC().Truncate(time.Second)
+	now := p.cfg.Now()
+	this := now.UTC().Truncate(time.Second)
 	next := this.Add(p.cfg.Validity)
 	p.mu.Lock()
-	num := big.NewInt(this.UnixMicro())
+	num := big.NewInt(now.UnixMicro())
 	if num.Cmp(p.last) <= 0 {
 		num.Add(p.last, big.NewInt(1))
 	}

@@ -221,3 +221,30 @@ func TestNewPublisherRejects(t *testing.T) {
 		t.Errorf("nil source: %v", err)
 	}
 }
+
+// TestPublisherConcurrentRefresh: callers arriving together after the
+// refresh point share one new CRL.
+func TestPublisherConcurrentRefresh(t *testing.T) {
+	f := newFixture(t, hsm.SM2)
+	ctx := context.Background()
+	first, err := f.pub.CRL(ctx, f.serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Advance(20 * time.Hour)
+	got := make([]*Published, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], _ = f.pub.CRL(ctx, f.serial)
+		}()
+	}
+	wg.Wait()
+	for i, p := range got {
+		if p == nil || p == first || p != got[0] {
+			t.Fatalf("caller %d got a different CRL", i)
+		}
+	}
+}
