@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"sihub/verifier/pdfstruct"
@@ -104,7 +105,16 @@ func pdfText(o pdfstruct.Object) string {
 	case pdfstruct.Real:
 		return strconv.FormatFloat(float64(v), 'f', -1, 64)
 	case pdfstruct.Name:
-		return "/" + string(v)
+		var b bytes.Buffer
+		b.WriteByte('/')
+		for _, c := range []byte(v) {
+			if c <= ' ' || c >= 0x7f || strings.IndexByte("#/()<>[]{}%", c) >= 0 {
+				fmt.Fprintf(&b, "#%02X", c)
+				continue
+			}
+			b.WriteByte(c)
+		}
+		return b.String()
 	case pdfstruct.String:
 		return fmt.Sprintf("<%X>", v.Value)
 	case pdfstruct.Ref:

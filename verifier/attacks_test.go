@@ -152,28 +152,15 @@ func generateAttacks(t testing.TB) []attack {
 		readPagesNum(t, l): fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R %d 0 R] /Count 2 >>", l.page, l.size),
 	}), ReasonModifiedAfterSigning, ReasonNotWholeDocument)
 
-	// signature wrapping: the signed bytes relocated behind malicious
-	// objects placed in a widened gap, the signature dictionary redefined
-	// with the moved /ByteRange
-	{
-		n := sigDictNum(t, l)
-		o, _ := l.f.Object(n)
-		c := o.(pdfstruct.Dict)["Contents"].(pdfstruct.String)
-		a, b := c.Start, c.End
-		evil := []byte(fmt.Sprintf("\n%d 0 obj\n%s\nendobj\n", l.content, forged))
-		var w bytes.Buffer
-		w.Write(signed[:b])
-		evilOff := w.Len()
-		w.Write(evil)
-		w.Write(signed[b:])
-		moved := int64(w.Len()) - int64(len(signed)-int(b))
-		wrapped := w.Bytes()
-		dict := sigDictWith(t, l, n, map[string]string{"ByteRange": fmt.Sprintf("[0 %d %d %d]", a, moved, int64(len(signed))-b)})
-		swa := appendRevision(t, wrapped, map[int]string{n: dict})
-		// point the content object at the object hidden in the gap
-		swa = bytes.Replace(swa, []byte("xref\n"+fmt.Sprint(n)+" 1\n"), []byte(fmt.Sprintf("xref\n%d 1\n%010d 00000 n \n%d 1\n", l.content, evilOff+1, n)), 1)
+	// signature wrapping: the second signed range relocated behind
+	// malicious objects placed in the widened gap, with a new
+	// cross-reference section and the signature dictionary redefined with
+	// the moved /ByteRange (see wrapLastSignature)
+	if swa, ok := wrapLastSignature(t, signed, l, forged); ok {
 		add("SWA", "relocated-second-range", swa,
 			ReasonByteRangeInvalid, ReasonByteRangeContentsMismatch, ReasonSignatureOutsideRange, ReasonXrefIntoGap)
+	} else {
+		t.Fatal("wrapping does not apply to the sealed certificate")
 	}
 
 	// universal signature forgery: the signature dictionary redefined with
@@ -267,6 +254,11 @@ func generateAttacks(t testing.TB) []attack {
 		hr2 = append(hr2, fmt.Sprintf("xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n",
 			hrl.content, hidden, hrl.size, hrl.root, hrl.info, hrl.xref, x2)...)
 		add("shadow", "hide-and-replace-xref-only", hr2, ReasonModifiedAfterSigning, ReasonNotWholeDocument)
+		// a redefinition that repeats a key: this verifier reads one value,
+		// a viewer may show the other
+		page := hl.dictText(t, hl.page)
+		add("shadow", "duplicate-key", appendObjStmRevision(t, hideBase, map[int]string{hl.page: "<< /Rotate 180" + page[2:len(page)-2] + " /Rotate 0 >>"}),
+			ReasonModifiedAfterSigning)
 		// an object stream redefining the signed page
 		add("shadow", "objstm-replaces-page", appendObjStmRevision(t, hideBase, map[int]string{
 			hl.page: strings.Replace(hl.dictText(t, hl.page), fmt.Sprintf("[%d 0 R %d 0 R]", hl.content, overlay), fmt.Sprintf("%d 0 R", prepared), 1),

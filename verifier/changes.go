@@ -143,6 +143,11 @@ func (c *comparer) object(n int, isRoot bool) {
 			return
 		}
 	}
+	if dups, _ := c.nf.DuplicateKeys(n); len(dups) > 0 {
+		o, _ := c.get(c.nf, n)
+		c.add(n, kindOf(o, c.oldMain[n]), "modified", false, "a dictionary repeats /%s; readers disagree on which value counts", dups[0])
+		return
+	}
 	old, ok1 := c.get(c.of, n)
 	cur, ok2 := c.get(c.nf, n)
 	if !ok1 || !ok2 {

@@ -146,3 +146,29 @@ func (f *File) EntryNumbers() []int {
 	sort.Ints(out)
 	return out
 }
+
+// DuplicateKeys is DuplicateKeysAt for the current version of object num,
+// wherever it is stored (object streams included).
+func (f *File) DuplicateKeys(num int) ([]Name, error) {
+	e, ok := f.xref[num]
+	switch {
+	case !ok:
+		return nil, nil
+	case e.kind == 1:
+		return f.DuplicateKeysAt(e.offset)
+	case e.kind != 2:
+		return nil, nil
+	}
+	st, err := f.loadObjStm(int(e.offset))
+	if err != nil {
+		return nil, err
+	}
+	idx := e.gen
+	if idx < 0 || idx >= len(st.nums) || st.nums[idx] != num {
+		return nil, fmt.Errorf("%w: object %d not at its index in object stream %d", ErrMalformed, num, e.offset)
+	}
+	var dups []Name
+	p := &parser{buf: st.data, pos: st.offs[idx], base: -1, f: f, dups: &dups}
+	_, err = p.object(0)
+	return dups, err
+}
