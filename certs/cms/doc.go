@@ -35,6 +35,11 @@
 // on the SM2 curve, say) fails with ErrBadSignature instead of producing an
 // unverifiable file.
 //
+// SignAttached signs the same way but encapsulates the content under a
+// given content type (id-ct-TSTInfo for an RFC 3161 token; SignedData
+// version 3 unless the type is id-data). OmitCertificates leaves the
+// certificates field out, as RFC 3161 requires when certReq is false.
+//
 // # Parsing
 //
 // Parse accepts BER (indefinite lengths, constructed strings) as third-party

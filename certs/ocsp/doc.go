@@ -5,7 +5,7 @@
 // Contract:
 //   - requests come as POST application/ocsp-request or as GET with the
 //     base64 DER in the last part of the path (RFC 6960 appendix A); both are
-//     capped (Config.MaxRequestSize) and parsed strictly as DER; a request
+//     capped (DefaultMaxRequestSize) and parsed strictly as DER; a request
 //     holds 1 to Config.MaxRequests CertIDs hashed with SHA-1, SHA-256 or
 //     SM3 (each CertID is echoed byte for byte in its answer);
 //   - the nonce extension (id-pkix-ocsp-nonce) is echoed in the response

@@ -71,9 +71,12 @@ func (t *TSTInfo) Marshal() ([]byte, error) {
 	return b.Bytes()
 }
 
-// ParseTSTInfo parses a DER TSTInfo (of at most MaxRequestSize bytes).
+// MaxTSTInfoSize caps a TSTInfo (other TSAs may add a name and extensions).
+const MaxTSTInfoSize = 16 << 10
+
+// ParseTSTInfo parses a DER TSTInfo of at most MaxTSTInfoSize bytes.
 func ParseTSTInfo(der []byte) (*TSTInfo, error) {
-	if len(der) > MaxRequestSize {
+	if len(der) > MaxTSTInfoSize {
 		return nil, fmt.Errorf("%w: TSTInfo of %d bytes", ErrTooLarge, len(der))
 	}
 	in := cryptobyte.String(der)
