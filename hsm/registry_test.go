@@ -5,23 +5,31 @@ import (
 	"crypto"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/emmansun/gmsm/sm2"
 )
 
+// testRuns makes scheme names unique across -count repetitions (the
+// registry is process-wide and refuses a second registration).
+var testRuns atomic.Int64
+
 func TestRegistry(t *testing.T) {
+	scheme := fmt.Sprintf("test-reg%d", testRuns.Add(1))
 	var got string
-	Register("test-reg", func(_ context.Context, uri string) (Backend, error) {
+	Register(scheme, func(_ context.Context, uri string) (Backend, error) {
 		got = uri
 		return fixedBackend{}, nil
 	})
-	if !slices.Contains(Schemes(), "test-reg") {
+	if !slices.Contains(Schemes(), scheme) {
 		t.Fatalf("Schemes() = %v", Schemes())
 	}
-	if _, err := Open(context.Background(), "TEST-REG:x?pin-value=1"); err != nil || got != "TEST-REG:x?pin-value=1" {
+	upper := strings.ToUpper(scheme) + ":x?pin-value=1"
+	if _, err := Open(context.Background(), upper); err != nil || got != upper {
 		t.Fatalf("Open: %v, opener saw %q", err, got)
 	}
 	_, err := Open(context.Background(), "nope:secret-pin")
@@ -32,7 +40,7 @@ func TestRegistry(t *testing.T) {
 		t.Fatalf("no scheme: %v", err)
 	}
 	for _, bad := range []func(){
-		func() { Register("test-reg", func(context.Context, string) (Backend, error) { return nil, nil }) },
+		func() { Register(scheme, func(context.Context, string) (Backend, error) { return nil, nil }) },
 		func() { Register("a:b", func(context.Context, string) (Backend, error) { return nil, nil }) },
 		func() { Register("test-nil", nil) },
 	} {

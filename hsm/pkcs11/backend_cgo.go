@@ -237,25 +237,30 @@ func (b *Backend) Capabilities(ctx context.Context) ([]hsm.Capability, error) {
 		if err != nil {
 			return fmt.Errorf("hsm/pkcs11: C_GetMechanismList: %w", err)
 		}
+		var found []hsm.Capability
 		have := map[uint]bool{}
 		for _, m := range ms {
 			have[m.Mechanism] = true
 		}
 		if b.sm2 != nil && have[b.sm2.KeyGen] && have[b.sm2.Sign] {
-			caps = append(caps, hsm.CapSM2SM3)
+			found = append(found, hsm.CapSM2SM3)
 		}
 		if have[pkcs11.CKM_EC_KEY_PAIR_GEN] && have[pkcs11.CKM_ECDSA] {
-			caps = append(caps, hsm.CapECDSAP256)
+			found = append(found, hsm.CapECDSAP256)
 		}
 		if have[pkcs11.CKM_RSA_PKCS_KEY_PAIR_GEN] && have[pkcs11.CKM_RSA_PKCS] {
-			caps = append(caps, hsm.CapRSA3072PKCS1)
+			found = append(found, hsm.CapRSA3072PKCS1)
 		}
 		if have[pkcs11.CKM_RSA_PKCS_KEY_PAIR_GEN] && have[pkcs11.CKM_RSA_PKCS_PSS] {
-			caps = append(caps, hsm.CapRSA3072PSS)
+			found = append(found, hsm.CapRSA3072PSS)
 		}
+		caps = found
 		return nil
 	})
-	return caps, err
+	if err != nil {
+		return nil, err
+	}
+	return caps, nil
 }
 
 func newKeyID() ([]byte, error) {

@@ -134,7 +134,7 @@ func (b *Backend) Find(ctx context.Context, id string) (hsm.Key, error) {
 func (b *Backend) List(ctx context.Context) ([]hsm.KeyInfo, error) {
 	var out []hsm.KeyInfo
 	err := b.pool.Do(ctx, func(s pkcs11.SessionHandle) error {
-		out = out[:0]
+		var infos []hsm.KeyInfo
 		hs, err := b.find(s, pkcs11.CKO_PRIVATE_KEY, nil)
 		if err != nil {
 			return err
@@ -147,11 +147,15 @@ func (b *Backend) List(ctx context.Context) ([]hsm.KeyInfo, error) {
 			if err != nil {
 				return err
 			}
-			out = append(out, info)
+			infos = append(infos, info)
 		}
+		out = infos
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Delete destroys every object (private key, public key, certificates)

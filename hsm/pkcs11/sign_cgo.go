@@ -37,6 +37,8 @@ func (k *key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
+	// The closure may outlive the call (timeout): it writes only out, which
+	// is read after Do returned nil.
 	var out []byte
 	err = k.b.pool.Do(context.Background(), func(s pkcs11.SessionHandle) error {
 		h, err := k.b.privateHandle(s, k.id, k.hexID)
@@ -46,10 +48,11 @@ func (k *key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, 
 		if err := k.b.mod.ctx.SignInit(s, []*pkcs11.Mechanism{mech}, h); err != nil {
 			return fmt.Errorf("hsm/pkcs11: C_SignInit: %w", err)
 		}
-		out, err = k.b.mod.ctx.Sign(s, input)
+		sig, err := k.b.mod.ctx.Sign(s, input)
 		if err != nil {
 			return fmt.Errorf("hsm/pkcs11: C_Sign: %w", err)
 		}
+		out = sig
 		return nil
 	})
 	if err != nil {

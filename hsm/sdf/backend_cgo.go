@@ -245,7 +245,8 @@ func (b *Backend) Find(ctx context.Context, id string) (hsm.Key, error) {
 	}
 	var pk *ecdsa.PublicKey
 	err = b.pool.Do(ctx, func(s *session) error {
-		pk, err = b.publicKey(s, idx)
+		p, err := b.publicKey(s, idx)
+		pk = p
 		return err
 	})
 	if err != nil {
@@ -278,8 +279,9 @@ func (b *Backend) Random(ctx context.Context, n int) ([]byte, error) {
 		return nil, fmt.Errorf("hsm/sdf: random length %d out of range", n)
 	}
 	var out []byte
-	err := b.pool.Do(ctx, func(s *session) (err error) {
-		out, err = b.lib.generateRandom(s.h, n)
+	err := b.pool.Do(ctx, func(s *session) error {
+		r, err := b.lib.generateRandom(s.h, n)
+		out = r
 		return err
 	})
 	return out, err
@@ -310,7 +312,8 @@ func (k *key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, 
 		if err := k.b.grant(s, k.idx); err != nil {
 			return err
 		}
-		raw, err = k.b.lib.internalSign(s.h, k.idx, e, k.b.cfg.RSSize)
+		r, err := k.b.lib.internalSign(s.h, k.idx, e, k.b.cfg.RSSize)
+		raw = r
 		return err
 	})
 	if err != nil {
