@@ -6,7 +6,6 @@ import (
 	"encoding/asn1"
 	"math/big"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 
 	"sihub/certs/internal/pkitest"
 	"sihub/hsm"
+	"sihub/internal/testutil"
 )
 
 var algs = []hsm.Algorithm{hsm.SM2, hsm.P256}
@@ -148,8 +148,7 @@ func TestRootSignsIssuingCARevocations(t *testing.T) {
 
 func openssl(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	out, err := exec.Command(pkitest.RequireTool(t, "openssl"), args...).CombinedOutput()
-	return string(out), err
+	return testutil.Run(t, "openssl", args...)
 }
 
 func TestOpenSSLParsesBoth(t *testing.T) {

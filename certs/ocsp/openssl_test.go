@@ -3,7 +3,6 @@ package ocsp
 import (
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"sihub/certs/internal/pkitest"
 	"sihub/hsm"
+	"sihub/internal/testutil"
 )
 
 // The responder's clock stands at 2026-03-01 09:00 UTC (-attime checks the
@@ -22,8 +22,7 @@ const validityTolerance = "315360000" // ten years
 
 func openssl(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	out, err := exec.Command(pkitest.RequireTool(t, "openssl"), args...).CombinedOutput()
-	return string(out), err
+	return testutil.Run(t, "openssl", args...)
 }
 
 // TestOpenSSLOCSP runs `openssl ocsp` against the handler on loopback for

@@ -2,7 +2,10 @@ package tsa
 
 import (
 	"context"
+	"runtime"
 	"testing"
+
+	"sihub/internal/testutil"
 )
 
 // BenchmarkTimestamp answers DER requests (SHA-256 imprint, nonce,
@@ -18,6 +21,7 @@ func BenchmarkTimestamp(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := testutil.StartCPU()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if out := f.a.Respond(ctx, der); len(out) < 100 {
@@ -25,6 +29,7 @@ func BenchmarkTimestamp(b *testing.B) {
 					}
 				}
 			})
+			cpu.Report(b, runtime.NumCPU())
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tokens/s")
 		})
 	}

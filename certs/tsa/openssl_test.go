@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,12 +14,12 @@ import (
 
 	"sihub/certs/internal/pkitest"
 	"sihub/hsm"
+	"sihub/internal/testutil"
 )
 
 func openssl(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	out, err := exec.Command(pkitest.RequireTool(t, "openssl"), args...).CombinedOutput()
-	return string(out), err
+	return testutil.Run(t, "openssl", args...)
 }
 
 // post sends a query file to the handler and writes the reply file.

@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"crypto/x509/pkix"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -87,19 +86,6 @@ func WritePEM(t testing.TB, dir, name string, cs ...*smx509.Certificate) string 
 	p := filepath.Join(dir, name+".pem")
 	if err := os.WriteFile(p, certs.PEM(cs...), 0o600); err != nil {
 		t.Fatal(err)
-	}
-	return p
-}
-
-// RequireTool finds a binary; outside CI a missing one skips the test.
-func RequireTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "true" {
-			t.Skipf("%s not installed", name)
-		}
-		t.Fatalf("%s not installed", name)
 	}
 	return p
 }
