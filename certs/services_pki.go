@@ -102,3 +102,31 @@ func (b *builder) ensureService(ctx context.Context, alg hsm.Algorithm, prof Pro
 	}
 	return &ServiceMaterial{Certificate: cert, Key: key, Issuer: issuing}, nil
 }
+
+// CASigner is a CA certificate with its key.
+type CASigner struct {
+	Certificate *smx509.Certificate
+	Key         hsm.Key
+}
+
+// CRLSigners returns the root and issuing CA of each algorithm of p with
+// their keys, found through the stored certificate records: the CAs that
+// sign CRLs (the root signs the one listing issuing CAs).
+func CRLSigners(ctx context.Context, keys hsm.Backend, st Store, p *PKI) ([]CASigner, error) {
+	var out []CASigner
+	for _, alg := range p.algs {
+		h := p.byAlg[alg]
+		for _, c := range []*smx509.Certificate{h.root, h.issuing} {
+			rec, err := st.Certificate(ctx, SerialHex(c.SerialNumber))
+			if err != nil {
+				return nil, fmt.Errorf("certs: the record of CA %s: %w", SerialHex(c.SerialNumber), err)
+			}
+			key, err := keys.Find(ctx, rec.KeyID)
+			if err != nil {
+				return nil, fmt.Errorf("certs: the key %s of CA %s: %w", rec.KeyID, rec.Serial, err)
+			}
+			out = append(out, CASigner{Certificate: c, Key: key})
+		}
+	}
+	return out, nil
+}

@@ -159,3 +159,19 @@ func TestEnsureServices(t *testing.T) {
 		t.Fatalf("%d OCSP records, want 4 (2 algorithms × 2 generations)", len(recs))
 	}
 }
+
+func TestCRLSigners(t *testing.T) {
+	p, st, keys := ensure(t)
+	signers, err := CRLSigners(t.Context(), keys, st, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(signers) != 4 {
+		t.Fatalf("%d signers, want root and issuing for two algorithms", len(signers))
+	}
+	for _, s := range signers {
+		if !publicKeysEqual(s.Key.Public(), s.Certificate.PublicKey) || !s.Certificate.IsCA {
+			t.Errorf("%s: key does not match or not a CA", s.Certificate.Subject.CommonName)
+		}
+	}
+}
