@@ -33,8 +33,11 @@ func (d *document) checkStructure(sigs []*sigRef, r *Report) {
 		} else if s.fieldNo != 0 {
 			off, inFile = d.f.ObjectOffset(s.fieldNo)
 		}
+		objEnd, objErr := int64(0), error(nil)
 		if inFile {
-			if dups, _ := d.f.DuplicateKeysAt(off); len(dups) > 0 {
+			var dups []pdfstruct.Name
+			objEnd, dups, objErr = d.f.InspectAt(off)
+			if len(dups) > 0 {
 				for _, k := range dups {
 					if k == "Contents" || k == "ByteRange" {
 						rep.addError(ReasonDuplicateContents, fmt.Sprintf("the signature dictionary has more than one /%s", k))
@@ -55,11 +58,8 @@ func (d *document) checkStructure(sigs []*sigRef, r *Report) {
 		if c, ok := s.dict["Contents"].(pdfstruct.String); ok && c.Start >= 0 && (c.Start != br[1] || c.End != br[2]) {
 			rep.addError(ReasonByteRangeContentsMismatch, fmt.Sprintf("the /ByteRange gap [%d, %d) is not where the dictionary's /Contents is [%d, %d)", br[1], br[2], c.Start, c.End))
 		}
-		if inFile {
-			end, err := d.f.ObjectEnd(off)
-			if err == nil && (off >= br[1] || end < br[2] || end > br[2]+br[3]) {
-				rep.addError(ReasonSignatureOutsideRange, fmt.Sprintf("the signature dictionary [%d, %d) is not inside the bytes its signature covers", off, end))
-			}
+		if inFile && objErr == nil && (off >= br[1] || objEnd < br[2] || objEnd > br[2]+br[3]) {
+			rep.addError(ReasonSignatureOutsideRange, fmt.Sprintf("the signature dictionary [%d, %d) is not inside the bytes its signature covers", off, objEnd))
 		}
 	}
 	for i := range sigs {

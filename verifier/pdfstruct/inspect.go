@@ -78,46 +78,44 @@ func (f *File) ObjectsIn(start, end int64, max int) []ObjectHeader {
 // (at any depth). A reader keeps only one of them, and readers differ in
 // which.
 func (f *File) DuplicateKeysAt(off int64) ([]Name, error) {
-	if off < 0 || off >= int64(len(f.data)) {
-		return nil, fmt.Errorf("%w: offset %d outside the file", ErrMalformed, off)
-	}
-	var dups []Name
-	p := &parser{buf: f.data, pos: int(off), base: 0, f: f, dups: &dups}
-	if _, _, err := p.indirectHeader(); err != nil {
-		return nil, err
-	}
-	if _, err := p.object(0); err != nil {
-		return dups, err
-	}
-	return dups, nil
+	_, dups, err := f.InspectAt(off)
+	return dups, err
 }
 
 // ObjectEnd returns the offset just past the indirect object at off (past
 // its "endobj" when present).
 func (f *File) ObjectEnd(off int64) (int64, error) {
+	end, _, err := f.InspectAt(off)
+	return end, err
+}
+
+// InspectAt skims the indirect object at file offset off (hex strings are
+// not decoded) and returns where it ends (past "endobj" when present) and
+// the dictionary keys it repeats.
+func (f *File) InspectAt(off int64) (end int64, dups []Name, err error) {
 	if off < 0 || off >= int64(len(f.data)) {
-		return 0, fmt.Errorf("%w: offset %d outside the file", ErrMalformed, off)
+		return 0, nil, fmt.Errorf("%w: offset %d outside the file", ErrMalformed, off)
 	}
-	p := &parser{buf: f.data, pos: int(off), base: 0, f: f}
+	p := &parser{buf: f.data, pos: int(off), base: 0, f: f, dups: &dups, skim: true}
 	if _, _, err := p.indirectHeader(); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	o, err := p.object(0)
 	if err != nil {
-		return 0, err
+		return 0, dups, err
 	}
 	if d, ok := o.(Dict); ok && p.peekKeyword("stream") {
 		p.skipSpace()
 		p.pos += len("stream")
 		if _, err := p.streamAfter(d); err != nil {
-			return 0, err
+			return 0, dups, err
 		}
 	}
 	if p.peekKeyword("endobj") {
 		p.skipSpace()
 		p.pos += len("endobj")
 	}
-	return int64(p.pos), nil
+	return int64(p.pos), dups, nil
 }
 
 // EntryOf returns the effective cross-reference entry of object num.

@@ -37,6 +37,8 @@ type parser struct {
 	f    *File
 	// dups, when set, collects keys that occur twice in one dictionary.
 	dups *[]Name
+	// skim: hex strings are checked but not decoded (their Value is nil).
+	skim bool
 }
 
 func (p *parser) errorf(format string, args ...any) error {
@@ -224,6 +226,24 @@ func (p *parser) offset(pos int) int64 {
 func (p *parser) hexString() (Object, error) {
 	start := p.pos
 	p.pos++ // '<'
+	if p.skim {
+		for p.pos < len(p.buf) && p.buf[p.pos] != '>' {
+			if c := p.buf[p.pos]; !isSpace(c) {
+				if _, ok := unhexDigit(c); !ok {
+					return nil, p.errorf("bad character %q in hex string", c)
+				}
+			}
+			p.pos++
+		}
+		if p.pos >= len(p.buf) {
+			return nil, p.errorf("unterminated hex string")
+		}
+		p.pos++
+		if err := p.f.charge(p.pos - start); err != nil {
+			return nil, err
+		}
+		return String{Hex: true, Start: p.offset(start), End: p.offset(p.pos)}, nil
+	}
 	out := make([]byte, 0, 64)
 	var hi byte
 	half := false
