@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net"
@@ -15,6 +16,7 @@ const (
 	actionLogout       = "auth.logout"
 	actionIssueRequest = "document.issue.request"
 	actionDownload     = "document.download"
+	actionDocumentView = "document.view"
 	actionVerify       = "document.verify"
 )
 
@@ -36,7 +38,8 @@ func (s *server) audit(r *http.Request, actor, action, object, outcome, detail s
 		Remote:  remoteAddr(r),
 		Detail:  detail,
 	}
-	if err := s.deps.Audit.AppendAudit(r.Context(), e); err != nil {
+	// The entry is written even when the client has gone away.
+	if err := s.deps.Audit.AppendAudit(context.WithoutCancel(r.Context()), e); err != nil {
 		s.log.ErrorContext(r.Context(), "audit append failed", "request_id", requestID(r.Context()),
 			"action", action, "err", err)
 	}

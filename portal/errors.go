@@ -20,7 +20,14 @@ var (
 	ErrTooLarge     = errors.New("portal: request body too large")
 	ErrUnavailable  = errors.New("portal: service not available")
 	ErrMethod       = errors.New("portal: method not allowed")
-	errPanic        = errors.New("portal: handler panicked")
+	// ErrAPIKey: the API key is missing (where one is required), malformed,
+	// unknown or its secret is wrong (401).
+	ErrAPIKey = errors.New("portal: invalid or missing API key")
+	// ErrScope: the API key lacks the scope the endpoint needs (403).
+	ErrScope = errors.New("portal: API key lacks the scope")
+	// ErrBatchTooLarge: a batch has more items than allowed (413).
+	ErrBatchTooLarge = errors.New("portal: batch too large")
+	errPanic         = errors.New("portal: handler panicked")
 )
 
 // userError carries the Chinese message shown to the user beside the kind
@@ -67,6 +74,17 @@ func (s *server) classify(err error) problem {
 	case errors.As(err, &tooBig), errors.Is(err, ErrTooLarge):
 		p = problem{http.StatusRequestEntityTooLarge, "too_large", "文件过大",
 			fmt.Sprintf("上传的内容超过了 %s 的上限，请确认选择的是正确的 PDF 文件。", humanBytes(s.cfg.MaxUploadBytes))}
+	case errors.Is(err, ErrBatchTooLarge):
+		p = problem{http.StatusRequestEntityTooLarge, "batch_too_large", "批量过大",
+			fmt.Sprintf("一次最多提交 %d 个防伪码或 %d 个 PDF 文件。", maxBatchCodes, maxBatchFiles)}
+	case errors.Is(err, ErrRateLimited):
+		p = problem{http.StatusTooManyRequests, "rate_limited", "请求过于频繁", "请求过于频繁，请稍后再试。"}
+	case errors.Is(err, ErrQuota):
+		p = problem{http.StatusTooManyRequests, "quota_exceeded", "额度已用完", "该 API 密钥的查询额度已用完，请稍后再试。"}
+	case errors.Is(err, ErrAPIKey):
+		p = problem{http.StatusUnauthorized, "invalid_api_key", "API 密钥无效", "请在 Authorization: Bearer 头中提供有效的 API 密钥（密钥编号.密钥）。"}
+	case errors.Is(err, ErrScope):
+		p = problem{http.StatusForbidden, "insufficient_scope", "权限不足", "该 API 密钥无权使用此接口。"}
 	case errors.Is(err, model.ErrNotFound):
 		p = problem{http.StatusNotFound, "not_found", "未找到", "您访问的内容不存在，或者您无权查看。"}
 	case errors.Is(err, ErrBadRequest):
@@ -110,12 +128,16 @@ func (s *server) respondError(w http.ResponseWriter, r *http.Request, err error,
 	} else {
 		s.log.DebugContext(r.Context(), "request refused", "request_id", rid, "status", p.Status, "err", err)
 	}
+	setRetryAfter(w, err)
+	if errors.Is(err, ErrAPIKey) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="sihub"`)
+	}
 	if asJSON {
 		writeJSON(w, p.Status, map[string]any{"error": map[string]string{
 			"code": p.Code, "message": p.Message, "request_id": rid}})
 		return
 	}
-	if p.Status == http.StatusUnauthorized && r.Method == http.MethodGet {
+	if p.Status == http.StatusUnauthorized && r.Method == http.MethodGet && !errors.Is(err, ErrAPIKey) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}

@@ -23,6 +23,11 @@ type codeStatus struct {
 	// QR is present when the request carried a QR token (?t=) and the
 	// portal checks tokens.
 	QR *qrStatus `json:"qr,omitempty"`
+	// Consent is present when the request carried a consent token; when
+	// it is accepted HolderName and HolderID are the unmasked values.
+	Consent    *consentStatus `json:"consent,omitempty"`
+	HolderName string         `json:"holder_name,omitempty"`
+	HolderID   string         `json:"holder_id,omitempty"`
 }
 
 // qrStatus is the outcome of checking a QR token against the registry:
@@ -33,21 +38,51 @@ type qrStatus struct {
 	Valid          bool     `json:"valid"`
 }
 
+// handleAPIVerifyCode answers one code lookup. Without an API key it is
+// limited per client address and code prefix; with one it needs the
+// "verify" scope, counts against the key's quota, is audited as
+// "api:<key id>", and honours a consent token (?consent=).
 func (s *server) handleAPIVerifyCode(w http.ResponseWriter, r *http.Request) error {
 	raw := pathParam(r, "code")
-	doc, err := s.lookup(r, raw)
-	if errors.Is(err, model.ErrNotFound) {
-		s.metrics.verified.WithLabelValues("api_code", "not_found").Inc()
-		s.audit(r, "api", actionVerify, NormalizeCode(raw), "invalid", "api code lookup: not found")
-		return err
-	}
+	cl, err := s.apiCaller(r, ScopeVerify, func() error { return s.limitLookup(r, raw) })
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
+	out, err := s.lookupStatus(r, cl, raw, q.Get("t"), q.Get("consent"), "api_code")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// lookupStatus finds one code for the API, counts and audits the lookup,
+// checks a QR token and a consent token when given. Unknown and malformed
+// codes are the same model.ErrNotFound.
+func (s *server) lookupStatus(r *http.Request, cl *apiClient, raw, qrToken, consent, method string) (*codeStatus, error) {
+	ctx := r.Context()
+	code := NormalizeCode(raw)
+	doc, err := model.Document{}, error(model.ErrNotFound)
+	if code != "" {
+		doc, err = s.deps.Documents.DocumentByCode(ctx, code)
+	}
+	actor, action, who := "api", actionVerify, ""
+	if cl != nil {
+		actor, action, who = cl.actor(), actionVerifyAPI, cl.Institution+": "
+	}
+	if errors.Is(err, model.ErrNotFound) {
+		s.metrics.verified.WithLabelValues(method, "not_found").Inc()
+		s.audit(r, actor, action, code, "invalid", who+"api code lookup: not found")
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
 	v := documentVerdict(doc, s.cfg.Now())
-	s.metrics.verified.WithLabelValues("api_code", v.Key).Inc()
-	s.audit(r, "api", actionVerify, doc.Code, "ok", "api code lookup: "+v.Key)
-	out := codeStatus{
+	s.metrics.verified.WithLabelValues(method, v.Key).Inc()
+	s.audit(r, actor, action, doc.Code, "ok", who+"api code lookup: "+v.Key)
+	out := &codeStatus{
 		Code:             doc.Code,
 		Status:           string(doc.Status),
 		Expired:          v.Key == "expired",
@@ -59,16 +94,35 @@ func (s *server) handleAPIVerifyCode(w http.ResponseWriter, r *http.Request) err
 		HolderNameMasked: model.MaskName(doc.SubjectName),
 		HolderIDMasked:   model.MaskID(doc.Subject),
 	}
-	if t := r.URL.Query().Get("t"); t != "" && s.deps.QRChecker != nil {
+	if qrToken != "" && s.deps.QRChecker != nil {
 		out.QR = &qrStatus{Mismatch: []string{}}
-		if len(t) <= maxTokenLen {
-			if c, err := s.deps.QRChecker.CheckToken(r.Context(), t); err == nil {
+		if len(qrToken) <= maxTokenLen {
+			if c, err := s.deps.QRChecker.CheckToken(ctx, qrToken); err == nil {
 				out.QR.SignatureValid = true
 				out.QR.Mismatch = append(out.QR.Mismatch, compareClaims(c, doc)...)
 				out.QR.Valid = len(out.QR.Mismatch) == 0
 			}
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	if consent != "" {
+		st := s.checkConsent(consent, doc.Code, cl)
+		out.Consent = &st
+		outcome := "denied"
+		if st.Accepted {
+			outcome = "ok"
+			out.HolderName, out.HolderID = doc.SubjectName, doc.Subject
+		}
+		if cl != nil {
+			s.audit(r, cl.actor(), actionConsentUse, doc.Code, outcome,
+				cl.Institution+": consent "+consentFingerprint(consent)+" "+firstNonEmpty(st.Reason, "accepted"))
+		}
+	}
+	return out, nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

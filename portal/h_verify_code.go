@@ -70,6 +70,9 @@ var verdictExplain = map[string]string{
 
 func (s *server) handleVerifyCode(w http.ResponseWriter, r *http.Request) error {
 	raw := pathParam(r, "code")
+	if err := s.limitLookup(r, raw); err != nil {
+		return err
+	}
 	doc, err := s.lookup(r, raw)
 	if errors.Is(err, model.ErrNotFound) {
 		s.metrics.verified.WithLabelValues("code", "not_found").Inc()

@@ -66,6 +66,9 @@ func cleanupMultipart(r *http.Request) {
 
 func (s *server) handleVerifyUpload(w http.ResponseWriter, r *http.Request) error {
 	defer cleanupMultipart(r)
+	if err := s.limitUpload(r); err != nil {
+		return err
+	}
 	pdf, err := s.readUpload(r)
 	if err != nil {
 		return err
@@ -77,15 +80,20 @@ func (s *server) handleVerifyUpload(w http.ResponseWriter, r *http.Request) erro
 		return userErr(ErrUnavailable, "文件验证服务暂不可用，请稍后再试，或使用防伪码验证。", nil)
 	}
 	rep := s.deps.Verifier.Verify(r.Context(), pdf)
-	s.recordVerification(r, "upload", rep)
+	s.recordVerification(r, "upload", nil, rep)
 	s.render(w, r, http.StatusOK, "upload_result", "文件验证结果", newUploadResult(rep, s.cfg.Now()))
 	return nil
 }
 
 // handleAPIVerifyUpload answers with the verifier's report, the same object
-// `sihub verify --json` prints, whatever the verdict.
+// `sihub verify --json` prints, whatever the verdict. Without an API key it
+// is limited per client address; with one it needs the "verify:pdf" scope.
 func (s *server) handleAPIVerifyUpload(w http.ResponseWriter, r *http.Request) error {
 	defer cleanupMultipart(r)
+	cl, err := s.apiCaller(r, ScopeVerifyPDF, func() error { return s.limitUpload(r) })
+	if err != nil {
+		return err
+	}
 	pdf, err := s.readUpload(r)
 	if err != nil {
 		return err
@@ -94,13 +102,14 @@ func (s *server) handleAPIVerifyUpload(w http.ResponseWriter, r *http.Request) e
 		return ErrUnavailable
 	}
 	rep := s.deps.Verifier.Verify(r.Context(), pdf)
-	s.recordVerification(r, "api_upload", rep)
+	s.recordVerification(r, "api_upload", cl, rep)
 	writeJSON(w, http.StatusOK, rep)
 	return nil
 }
 
-// recordVerification counts and audits one verification of a file.
-func (s *server) recordVerification(r *http.Request, method string, rep *verifier.Report) {
+// recordVerification counts and audits one verification of a file; cl is
+// the institution when an API key was used.
+func (s *server) recordVerification(r *http.Request, method string, cl *apiClient, rep *verifier.Report) {
 	result, outcome := "invalid", "invalid"
 	if rep.Valid {
 		result, outcome = "valid", "ok"
@@ -114,11 +123,14 @@ func (s *server) recordVerification(r *http.Request, method string, rep *verifie
 	for _, p := range allProblems(rep) {
 		reasons = append(reasons, string(p.Code))
 	}
-	actor := s.actor(r)
-	if method == "api_upload" {
+	actor, action, who := s.actor(r), actionVerify, ""
+	if method != "upload" {
 		actor = "api"
 	}
-	s.audit(r, actor, actionVerify, object, outcome, method+": "+strings.Join(dedupe(reasons), ","))
+	if cl != nil {
+		actor, action, who = cl.actor(), actionVerifyAPI, cl.Institution+": "
+	}
+	s.audit(r, actor, action, object, outcome, who+method+": "+strings.Join(dedupe(reasons), ","))
 }
 
 func allProblems(rep *verifier.Report) []verifier.Problem {

@@ -10,12 +10,14 @@ import (
 type keys struct {
 	session []byte
 	csrf    []byte
+	consent []byte
 }
 
 func deriveKeys(master []byte) keys {
 	return keys{
 		session: derive(master, "sihub portal session v1"),
 		csrf:    derive(master, "sihub portal csrf v1"),
+		consent: derive(master, "sihub portal consent v1"),
 	}
 }
 

@@ -17,6 +17,7 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	verified *prometheus.CounterVec
+	limited  *prometheus.CounterVec
 	issued   *prometheus.CounterVec
 	logins   *prometheus.CounterVec
 }
@@ -34,6 +35,9 @@ func newMetrics(version string) *metrics {
 		verified: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sihub_documents_verified_total", Help: "Verifications by method (code, upload, api_code, api_upload) and result.",
 		}, []string{"method", "result"}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sihub_portal_rate_limited_total", Help: "Requests refused by a rate limit or quota (client, prefix, upload, quota_minute, quota_day).",
+		}, []string{"limit"}),
 		issued: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sihub_documents_issued_total", Help: "Issuance requests through the portal by kind and outcome.",
 		}, []string{"kind", "outcome"}),
@@ -45,7 +49,7 @@ func newMetrics(version string) *metrics {
 		Name: "sihub_build_info", Help: "Build version of the portal.",
 	}, []string{"version"})
 	build.WithLabelValues(version).Set(1)
-	m.reg.MustRegister(m.requests, m.duration, m.verified, m.issued, m.logins, build,
+	m.reg.MustRegister(m.requests, m.duration, m.verified, m.limited, m.issued, m.logins, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -41,6 +41,8 @@ type server struct {
 	metrics   *metrics
 	loginByID *throttle
 	loginByIP *throttle
+	limits    *limiters
+	trail     AuditTrail
 }
 
 // New validates cfg and deps and returns the portal's handler with every
@@ -75,6 +77,11 @@ func newServer(cfg Config, deps Deps) (*server, error) {
 		metrics:   newMetrics(cfg.Version),
 		loginByID: newThrottle(loginFailuresPerLogin, loginWindow, throttleCapacity),
 		loginByIP: newThrottle(loginFailuresPerIP, loginWindow, throttleCapacity),
+		limits:    newLimiters(cfg.Limits, cfg.Institutions),
+		trail:     deps.AuditTrail,
+	}
+	if s.trail == nil {
+		s.trail, _ = deps.Audit.(AuditTrail)
 	}
 	return s, nil
 }
@@ -111,6 +118,15 @@ func (c *Config) applyDefaults() error {
 	}
 	if c.AgencyName == "" {
 		c.AgencyName = DefaultAgencyName
+	}
+	c.Limits.applyDefaults()
+	if c.MaxBatchBytes <= 0 {
+		c.MaxBatchBytes = DefaultMaxBatchBytes
+	}
+	for _, in := range c.Institutions {
+		if !keyIDRE.MatchString(in.KeyID) || in.Name == "" {
+			return fmt.Errorf("%w: institution %q needs a key id and a name", ErrConfig, in.KeyID)
+		}
 	}
 	return nil
 }

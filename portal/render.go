@@ -17,7 +17,7 @@ var templateFS embed.FS
 
 // pageNames are the pages; each is templates/<name>.html defining
 // "content", rendered inside templates/layout.html.
-var pageNames = []string{"home", "login", "documents", "code_form", "verify_code", "upload_form", "upload_result", "error"}
+var pageNames = []string{"home", "login", "documents", "code_form", "verify_code", "upload_form", "upload_result", "error", "document"}
 
 type templates struct {
 	byName map[string]*template.Template

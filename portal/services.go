@@ -66,18 +66,36 @@ type Audit interface {
 	AppendAudit(ctx context.Context, e model.AuditEntry) error
 }
 
+// AuditTrail reads the audit trail (store.Audit): entries with Time >=
+// since, filtered by action and object ("" for all), oldest first, at most
+// limit.
+type AuditTrail interface {
+	AuditEntries(ctx context.Context, since time.Time, action, object string, limit int) ([]model.AuditEntry, error)
+}
+
+// APIKeys finds institutions' API keys (store.Accounts); model.ErrNotFound
+// when there is none.
+type APIKeys interface {
+	APIKey(ctx context.Context, id string) (model.APIKey, error)
+}
+
 // Deps are the services the portal consumes. Accounts, Documents and Audit
 // are required; without Issuer, Verifier or QRChecker the features that
 // need them answer "service unavailable" (QR: the token is not checked);
-// without Persons display names come from the account.
+// without Persons display names come from the account. Without APIKeys
+// every presented API key is refused (401) and the batch endpoint cannot
+// be used; AuditTrail defaults to Audit when that has AuditEntries, and
+// without it a citizen's document page shows no access history.
 type Deps struct {
-	Accounts  Accounts
-	Documents Documents
-	Persons   Persons
-	Issuer    Issuer
-	Verifier  Verifier
-	QRChecker QRChecker
-	Audit     Audit
+	Accounts   Accounts
+	Documents  Documents
+	Persons    Persons
+	Issuer     Issuer
+	Verifier   Verifier
+	QRChecker  QRChecker
+	Audit      Audit
+	APIKeys    APIKeys
+	AuditTrail AuditTrail
 }
 
 // Config configures the portal. Zero values take the documented defaults.
@@ -102,4 +120,21 @@ type Config struct {
 	Version string
 	// AgencyName is shown in the header (default "社会保险经办机构").
 	AgencyName string
+	// Limits are the rate limits and API quotas (zero fields: defaults).
+	Limits Limits
+	// Institutions are the API key holders a citizen may grant consent
+	// to, and whose names the access history shows.
+	Institutions []Institution
+	// MaxBatchBytes caps the body of a batch of PDFs (default
+	// DefaultMaxBatchBytes); each file is also capped by MaxUploadBytes.
+	MaxBatchBytes int64
+}
+
+// Institution is a configured holder of an API key.
+type Institution struct {
+	KeyID string // model.APIKey.ID
+	Name  string // shown to citizens, e.g. "示范银行股份有限公司"
+	// PerMinute and PerDay override Limits.APIPerMinute and
+	// Limits.APIPerDay for this key when positive.
+	PerMinute, PerDay int
 }
