@@ -107,6 +107,8 @@ func TestBuildRejects(t *testing.T) {
 		"zero serial":        {iss, []Entry{{Serial: big.NewInt(0), RevokedAt: pkitest.Now}}, ok},
 		"no revocation time": {iss, []Entry{{Serial: big.NewInt(5)}}, ok},
 		"reason 7":           {iss, []Entry{{Serial: big.NewInt(5), RevokedAt: pkitest.Now, Reason: 7}}, ok},
+		"key of another":     {Issuer{h.Issuing, h.RootKey}, nil, ok},
+		"number of 21 bytes": {iss, nil, Template{Number: new(big.Int).Lsh(big.NewInt(1), 160), ThisUpdate: ok.ThisUpdate, NextUpdate: ok.NextUpdate}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -236,5 +238,27 @@ func TestOpenSSLSM2Signature(t *testing.T) {
 	}
 	if out, err := verify(bad); err == nil && strings.Contains(out, "Successfully") {
 		t.Fatalf("a modified TBSCertList verified:\n%s", out)
+	}
+}
+
+// TestTimesAfter2049 uses GeneralizedTime from 2050 on (RFC 5280 §5.1.2.4).
+func TestTimesAfter2049(t *testing.T) {
+	h := pkitest.New(t, hsm.P256)
+	this := time.Date(2049, 12, 31, 12, 0, 0, 0, time.UTC)
+	revoked := time.Date(2050, 1, 1, 0, 0, 1, 0, time.UTC)
+	der, err := Build(Issuer{h.Issuing, h.IssuingKey}, []Entry{{Serial: big.NewInt(9), RevokedAt: revoked}},
+		Template{Number: big.NewInt(1), ThisUpdate: this, NextUpdate: this.Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(der, []byte{0x17, 13, '4', '9', '1', '2', '3', '1'}) || !bytes.Contains(der, []byte{0x18, 15, '2', '0', '5', '0', '0', '1', '0', '1'}) {
+		t.Fatal("thisUpdate not UTCTime or nextUpdate not GeneralizedTime")
+	}
+	rl, err := smx509.ParseRevocationList(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rl.ThisUpdate.Equal(this) || !rl.NextUpdate.Equal(this.Add(24*time.Hour)) || !rl.RevokedCertificateEntries[0].RevocationTime.Equal(revoked) {
+		t.Fatalf("times %s %s %s", rl.ThisUpdate, rl.NextUpdate, rl.RevokedCertificateEntries[0].RevocationTime)
 	}
 }
