@@ -230,8 +230,8 @@ func (b *Backend) info(s pkcs11.SessionHandle, h pkcs11.ObjectHandle) (hsm.KeyIn
 		return hsm.KeyInfo{}, fmt.Errorf("hsm/pkcs11: C_GetAttributeValue: %w", err)
 	}
 	id, label, kt := attrs[0].Value, string(attrs[1].Value), attrUint(attrs[2].Value)
-	if len(id) == 0 {
-		return hsm.KeyInfo{}, fmt.Errorf("%w: key without CKA_ID", hsm.ErrUnsupported)
+	if len(id) == 0 || isTransport(id) {
+		return hsm.KeyInfo{}, fmt.Errorf("%w: key without CKA_ID or not for signing", hsm.ErrUnsupported)
 	}
 	info := hsm.KeyInfo{ID: hex.EncodeToString(id), Label: label}
 	var params []byte
