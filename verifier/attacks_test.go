@@ -470,3 +470,21 @@ func TestAttacksWithPdfsig(t *testing.T) {
 	}
 	t.Logf("pdfsig called %d of %d attack files valid", fooled, len(buildAttacks(t)))
 }
+
+// TestWriteFuzzSeeds stores the smaller attack files in the FuzzVerify
+// corpus when SIHUB_WRITE_FUZZ_SEEDS is set (FuzzVerify also adds every
+// attack as a seed at run time).
+func TestWriteFuzzSeeds(t *testing.T) {
+	if os.Getenv("SIHUB_WRITE_FUZZ_SEEDS") == "" {
+		t.Skip("set SIHUB_WRITE_FUZZ_SEEDS to rewrite the seeds")
+	}
+	for _, a := range buildAttacks(t) {
+		if len(a.pdf) > 32<<10 {
+			continue
+		}
+		name := filepath.Join("testdata", "fuzz", "FuzzVerify", "attack-"+a.class+"-"+a.name)
+		if err := os.WriteFile(name, []byte(fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", a.pdf)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

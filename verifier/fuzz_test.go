@@ -10,7 +10,8 @@ import (
 
 // FuzzVerify checks that Verify returns a report, never panics or hangs,
 // and never calls a mutated file valid unless its signature still verifies.
-// Seeds: sealed test files and the small signed corpus files.
+// Seeds: sealed test files, the attack files of attacks_test.go and the
+// small signed corpus files.
 func FuzzVerify(f *testing.F) {
 	pki := testPKI(f, "sm2")
 	base := buildUnsigned(f, testDoc{code: testCode, number: testNumber, spare: true}, testNow)
@@ -18,6 +19,11 @@ func FuzzVerify(f *testing.F) {
 	f.Add(first)
 	second := addSignatureRevision(f, first, base.xref, testNow, nil)
 	f.Add(fill(f, second, leafSigner(testPKI(f, "p256")), testNow))
+	for _, a := range buildAttacks(f) {
+		if len(a.pdf) < 128<<10 {
+			f.Add(a.pdf)
+		}
+	}
 	for _, pattern := range []string{"pyhanko/*signed*.pdf", "pyhanko/sig-*.pdf", "dss/pades-bes.pdf"} {
 		files, _ := filepath.Glob(filepath.Join(corpusRoot(f), pattern))
 		for _, p := range files {

@@ -43,6 +43,17 @@ func FuzzReader(f *testing.F) {
 		}
 		for _, r := range file.Revisions() {
 			file.IsRevisionEnd(r.End)
+			for _, e := range r.Entries {
+				if e.Kind == 1 {
+					_, _, _ = file.InspectAt(e.Offset)
+				}
+			}
+		}
+		for _, h := range file.ObjectsIn(0, int64(len(data)), 1000) {
+			_, _ = file.DuplicateKeys(h.Num)
+			if _, ok := file.EntryOf(h.Num); !ok {
+				continue
+			}
 		}
 		if d := time.Since(start); d > 3*time.Second {
 			t.Fatalf("took %v", d)
