@@ -4,6 +4,8 @@ package pkcs11
 
 import (
 	"context"
+	"crypto"
+	"crypto/rsa"
 	"fmt"
 
 	"sihub/hsm"
@@ -43,6 +45,14 @@ func (*Backend) Delete(context.Context, string) error { return errNoCgo }
 
 // Capabilities fails: no cgo.
 func (*Backend) Capabilities(context.Context) ([]hsm.Capability, error) { return nil, errNoCgo }
+
+// TransportKey fails: no cgo.
+func (*Backend) TransportKey(context.Context) (*rsa.PublicKey, error) { return nil, errNoCgo }
+
+// ImportWrapped fails: no cgo.
+func (*Backend) ImportWrapped(context.Context, string, crypto.PublicKey, []byte, crypto.Hash) (hsm.Key, error) {
+	return nil, errNoCgo
+}
 
 // Close does nothing.
 func (*Backend) Close() error { return nil }
