@@ -23,6 +23,13 @@
 //     as in the certificates' CRL distribution points) with
 //     application/pkix-crl and a max-age that ends at the refresh point.
 //
+// Interoperability (tested): OpenSSL 3.0 parses both kinds and `openssl
+// crl -verify` accepts the P-256 CRLs; it reports "verify failure" for SM2
+// CRLs because it checks SM2 signatures with an empty signer ID and the
+// command cannot set one — the same TBSCertList and signature verify with
+// `openssl pkeyutl -verify -rawin -digest sm3 -pkeyopt
+// distid:1234567812345678`, and with gmsm's smx509.
+//
 // Limits: no delta CRLs, no partitioned or indirect CRLs, no issuing
 // distribution point extension.
 package crl

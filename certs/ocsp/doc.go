@@ -32,6 +32,14 @@
 // authorisation by the CA, nonce), for tests, for the verifier and for
 // PAdES long-term validation data.
 //
+// Interoperability (tested): `openssl ocsp` accepts the P-256 responses
+// (good, revoked with reason, unknown, nonce) and golang.org/x/crypto/ocsp
+// parses and verifies them; for SM2 responses `openssl ocsp` reads the
+// status but reports a signature failure, since it checks SM2 with an
+// empty signer ID and cannot be told otherwise — the ResponseData and
+// signature verify with `openssl pkeyutl ... -pkeyopt
+// distid:1234567812345678`, with gmsm and with ParseResponse.
+//
 // Limits: signed requests are accepted but their signature is not checked
 // (RFC 6960 makes it optional); no ResponderID byName; no extended revoked
 // definition (RFC 6960 §2.2) — serials never issued are "unknown".

@@ -122,3 +122,26 @@ func TestOpenSSLSM2Response(t *testing.T) {
 		t.Fatalf("openssl pkeyutl: %v\n%s", err, out)
 	}
 }
+
+// TestOpenSSLOCSPVerifySM2 records what `openssl ocsp` (3.0) does with an
+// SM2 response: it checks the signature with an empty SM2 signer ID (the
+// command cannot set one) and reports a signature failure, although
+// pkeyutl with distid 1234567812345678 accepts the same bytes
+// (TestOpenSSLSM2Response). If a future OpenSSL verifies it, this test
+// fails and the package documentation should say so.
+func TestOpenSSLOCSPVerifySM2(t *testing.T) {
+	f := newFixture(t, hsm.SM2)
+	srv := httptest.NewServer(f.r.Handler("/pki/ocsp/"))
+	defer srv.Close()
+	dir := t.TempDir()
+	issuing := pkitest.WritePEM(t, dir, "issuing", f.h.Issuing)
+	out, _ := openssl(t, "ocsp", "-issuer", issuing, "-cert", pkitest.WritePEM(t, dir, "seal", f.h.Seal), "-url", srv.URL+"/pki/ocsp/",
+		"-CAfile", pkitest.WritePEM(t, dir, "root", f.h.Root), "-verify_other", issuing, "-attime", "1772355600", "-validity_period", validityTolerance)
+	t.Logf("openssl ocsp (SM2):\n%s", out)
+	if strings.Contains(out, "Response verify OK") || !strings.Contains(out, "signature failure") {
+		t.Fatal("OpenSSL's behaviour with SM2 OCSP responses changed; update the package documentation")
+	}
+	if !strings.Contains(out, ": good") {
+		t.Fatalf("the status was not read:\n%s", out)
+	}
+}

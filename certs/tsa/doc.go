@@ -30,6 +30,14 @@
 //     asks a Service (an Authority in-process), checks the reply (status,
 //     imprint, nonce, signature, TSA certificate) and returns the token.
 //
+// Interoperability (tested): `openssl ts -reply -text` reads both; `openssl
+// ts -verify` accepts the P-256 tokens (with and without certReq); for SM2
+// it fails at the certificate chain, whose SM2 signatures it checks with an
+// empty signer ID (ts has no -vfyopt) — the token's signed attributes
+// verify with `openssl pkeyutl ... -pkeyopt distid:1234567812345678`, its
+// messageDigest equals `openssl dgst -sm3` of the TSTInfo, and Token.Verify
+// (certs/cms) accepts it.
+//
 // DefaultPolicy is a placeholder under the ITU-T example arc 2.999; replace
 // it (Config.Policy) with an OID under the agency's own arc before
 // production.

@@ -202,3 +202,23 @@ func TestHandler(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenSSLTSVerifySM2 records what `openssl ts -verify` (3.0) does with
+// an SM2 token: it fails already at the SM2 certificate chain, whose
+// signatures it checks with an empty SM2 signer ID (ts has no -vfyopt);
+// TestOpenSSLSM2Token checks the token's signature with pkeyutl and the
+// standard ID instead. If a future OpenSSL verifies it, this test fails and
+// the package documentation should say so.
+func TestOpenSSLTSVerifySM2(t *testing.T) {
+	f := newFixture(t, hsm.SM2)
+	data := []byte("SM2 token data")
+	der, _ := (&Request{Hash: SM3, HashedMessage: imprintOf(SM3, data), CertReq: true}).Marshal()
+	dir := t.TempDir()
+	reply := testutil.WriteFile(t, dir, "r.tsr", f.a.Respond(t.Context(), der))
+	out, _ := openssl(t, "ts", "-verify", "-data", testutil.WriteFile(t, dir, "data", data), "-in", reply,
+		"-CAfile", pkitest.WritePEM(t, dir, "root", f.h.Root), "-untrusted", pkitest.WritePEM(t, dir, "u", f.h.TSA, f.h.Issuing), "-attime", "1772357400")
+	t.Logf("openssl ts -verify (SM2):\n%s", out)
+	if strings.Contains(out, "Verification: OK") || !strings.Contains(out, "certificate signature failure") {
+		t.Fatal("OpenSSL's behaviour with SM2 time-stamp tokens changed; update the package documentation")
+	}
+}
