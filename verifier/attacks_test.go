@@ -152,6 +152,21 @@ func generateAttacks(t testing.TB) []attack {
 		readPagesNum(t, l): fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R %d 0 R] /Count 2 >>", l.page, l.size),
 	}), ReasonModifiedAfterSigning, ReasonNotWholeDocument)
 
+	// a revision that defines the content object twice: the cross-reference
+	// names the copy equal to the signed one, a reader that scans the file
+	// takes the forged copy after it
+	{
+		body := l.dictText(t, l.info)
+		dup := appendRevision(t, signed, map[int]string{l.info: body})
+		x := bytes.LastIndex(dup, []byte("\nxref\n")) + 1
+		forgedInfo := fmt.Sprintf("%d 0 obj\n<< /SihubCode (AAAABBBBCCCCDDDDEEEE) >>\nendobj\n", l.info)
+		dup = append(dup[:x:x], append([]byte(forgedInfo), dup[x:]...)...)
+		// the inserted bytes moved the section: fix startxref
+		s := bytes.LastIndex(dup, []byte("startxref\n"))
+		dup = append(dup[:s:s], []byte(fmt.Sprintf("startxref\n%d\n%%%%EOF\n", x+len(forgedInfo)))...)
+		add("ISA", "duplicate-object", dup, ReasonDuplicateObject)
+	}
+
 	// signature wrapping: the second signed range relocated behind
 	// malicious objects placed in the widened gap, with a new
 	// cross-reference section and the signature dictionary redefined with

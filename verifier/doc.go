@@ -12,12 +12,40 @@
 // Contract:
 //   - Report.Valid is true only when there is at least one signature, every
 //     signature is valid, and the document has no problem of its own.
-//   - A signature is "modified after signing" when bytes follow its byte
-//     range and the later revisions do anything but add further signatures
-//     (a new signature dictionary, the signature field's /V, the revision's
-//     cross-reference stream). The objects changed after each signature are
-//     listed in the report. Bytes not covered by any signature make the
-//     document not valid (not_whole_document).
+//   - Revision analysis: with more than one revision, every revision is
+//     reconstructed (the file up to its "%%EOF", read on its own) and each
+//     change after the first signed revision is judged against the
+//     previous revision by value, not by object number (Report.Revisions
+//     lists them with kind, action and whether they are allowed). Allowed:
+//     new signatures filling an existing empty signature field or added
+//     with their field and widget, the appearance of the field being
+//     signed (unless the page draws it), document timestamps, the DSS and
+//     VRI, /Extensions, AcroForm /Fields growth with signature fields,
+//     /SigFlags, /DA and /DR (without /NeedAppearances), and, under a
+//     certification with P>=2, form filling. Not allowed: anything else —
+//     page content, pages, annotations, fonts, XObjects, form values,
+//     other catalog entries, /Info, freed referenced objects, objects
+//     redefined through object streams (objstm_shadow) or with repeated
+//     keys, cross-reference entries that do not point at their object. A
+//     certification with P=1 also forbids further signatures and fields.
+//   - A signature is "modified after signing" when a later revision makes
+//     a change that is not allowed (docmdp_violation as well on a
+//     certification signature). The objects later revisions define or free
+//     are listed in ChangedObjects. Bytes after the last signature are
+//     acceptable only as complete revisions whose changes are all allowed
+//     (a DSS or document timestamp added later); otherwise the document is
+//     not valid (not_whole_document) and every signature is modified.
+//   - Structural checks on every file: overlapping or out-of-order byte
+//     ranges and shared gaps (byte_range_overlap), a gap that is not the
+//     dictionary's own /Contents (byte_range_contents_mismatch), signature
+//     dictionaries outside their signed bytes
+//     (signature_outside_signed_range), repeated /Contents or /ByteRange
+//     keys (duplicate_contents), cross-reference entries into a gap
+//     (xref_into_gap), certification signatures that are not the first
+//     (certification_not_first). With several revisions also: an object
+//     defined twice in one revision (duplicate_object) and revisions whose
+//     cross-reference chain does not extend the previous one
+//     (xref_inconsistent). At most 32 revisions are analysed.
 //   - Certificates must be valid at the signing time (the signingTime
 //     attribute, else the verification time) and, as long as no timestamp
 //     proves the signing time, also at the verification time.

@@ -385,7 +385,7 @@ func TestReportJSONShape(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"valid", "signatures", "document", "errors", "checked_at"} {
+	for _, k := range []string{"valid", "signatures", "document", "errors", "checked_at", "revisions"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("report lacks %q", k)
 		}
@@ -402,7 +402,16 @@ func TestReportJSONShape(t *testing.T) {
 			t.Errorf("document lacks %q", k)
 		}
 	}
-	if string(b[:1]) != "{" || strings.Contains(string(b), `"errors":null`) {
+	rev := m["revisions"].([]any)
+	if len(rev) != 1 {
+		t.Fatalf("revisions: %v", rev)
+	}
+	for _, k := range []string{"index", "end_offset", "signatures", "changes"} {
+		if _, ok := rev[0].(map[string]any)[k]; !ok {
+			t.Errorf("revision lacks %q", k)
+		}
+	}
+	if string(b[:1]) != "{" || strings.Contains(string(b), `"errors":null`) || strings.Contains(string(b), `"changes":null`) {
 		t.Errorf("errors must encode as []: %s", b)
 	}
 }
