@@ -12,7 +12,9 @@ import (
 // most MaxRequestSize bytes and answers application/timestamp-reply;
 // rejections are 200 responses with a rejection status, HTTP-level errors
 // are 405, 413 and 415.
-func (a *Authority) Handler() http.Handler {
+func (a *Authority) Handler() http.Handler { return handler(a) }
+
+func handler(svc Service) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", "POST")
@@ -33,7 +35,7 @@ func (a *Authority) Handler() http.Handler {
 			http.Error(w, "cannot read the request", http.StatusBadRequest)
 			return
 		}
-		out := a.Respond(r.Context(), der)
+		out := svc.Respond(r.Context(), der)
 		h := w.Header()
 		h.Set("Content-Type", "application/timestamp-reply")
 		h.Set("Content-Length", strconv.Itoa(len(out)))
