@@ -200,3 +200,46 @@ func TestSeedSyntheticMakesValidIssuablePersons(t *testing.T) {
 		t.Fatalf("%d persons after seeding the same seed twice", n)
 	}
 }
+
+func TestReissueSupersedesAndWithdrawal(t *testing.T) {
+	a := testApp(t, t.TempDir(), nil)
+	defer a.Close()
+	ctx := context.Background()
+	first, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, Algorithms: []string{"p256"}, Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := a.Issuer.Reissue(ctx, a.Store, first.Document.Code, "clerk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Document.Kind != first.Document.Kind || second.Document.Lang != "en" || second.Document.Algorithms[0] != "p256" {
+		t.Fatalf("reissued %+v", second.Document)
+	}
+	r := a.Verifier.Verify(ctx, first.PDF)
+	if r.Valid || r.Document.RegistryStatus != "superseded" || r.Document.SupersededBy != second.Document.Code {
+		t.Fatalf("old document after reissue: valid=%v %+v", r.Valid, r.Document)
+	}
+	if r := a.Verifier.Verify(ctx, second.PDF); !r.Valid {
+		t.Fatalf("new document not valid: %+v", r.Errors)
+	}
+	if _, err := a.Issuer.Reissue(ctx, a.Store, first.Document.Code, "clerk"); !errors.Is(err, signer.ErrNotValid) {
+		t.Fatalf("reissuing a superseded document: %v", err)
+	}
+
+	if err := a.Issuer.Withdraw(ctx, a.Store, second.Document.Code, "", "clerk"); !errors.Is(err, signer.ErrBadRequest) {
+		t.Fatalf("withdrawal without a reason: %v", err)
+	}
+	if err := a.Issuer.Withdraw(ctx, a.Store, second.Document.Code, "参保信息有误，已更正", "clerk"); err != nil {
+		t.Fatal(err)
+	}
+	r = a.Verifier.Verify(ctx, second.PDF)
+	if r.Valid || r.Document.RegistryStatus != "withdrawn" {
+		t.Fatalf("withdrawn document: valid=%v %+v", r.Valid, r.Document)
+	}
+	for _, action := range []string{"document.supersede", "document.withdraw"} {
+		if es, err := a.Store.AuditEntries(ctx, time.Time{}, action, "", 10); err != nil || len(es) != 1 {
+			t.Errorf("%s audit entries: %d %v", action, len(es), err)
+		}
+	}
+}

@@ -7,6 +7,8 @@
 //	sihub issue --kind KIND --subject ID [--alg sm2|p256|sm2,p256] [--lang zh] --out FILE
 //	sihub verify [--json] [--trust PEM]... FILE.pdf
 //	sihub verify-qr TEXT
+//	sihub reissue --code CODE --out FILE
+//	sihub withdraw --code CODE --reason TEXT
 //	sihub seed --persons N [--seed S]
 //	sihub version
 //
@@ -43,6 +45,8 @@ func commands() []command {
 		{"issue", "issue a sealed document from the stored data", runIssue},
 		{"verify", "verify a sealed PDF", runVerify},
 		{"verify-qr", "check a QR payload (link or token) offline", runVerifyQR},
+		{"reissue", "replace a document: issue it anew and mark the old one superseded", runReissue},
+		{"withdraw", "withdraw a document with a reason", runWithdraw},
 		{"seed", "add synthetic insured persons", runSeed},
 		{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
 			fmt.Println("sihub", version)

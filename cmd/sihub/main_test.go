@@ -186,3 +186,34 @@ func TestQRRoundTrip(t *testing.T) {
 		t.Errorf("verify-qr accepted a link whose code differs from its token (exit %d)", code)
 	}
 }
+
+func TestReissueAndWithdrawCLI(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("SIHUB_DATA", filepath.Join(dir, "data"))
+	first := filepath.Join(dir, "first.pdf")
+	code, stdout, stderr := sihub(t, "issue", "--subject", app.DemoPersonID, "--out", first)
+	if code != 0 {
+		t.Fatalf("issue: %s", stderr)
+	}
+	oldCode := issuedLine.FindStringSubmatch(stdout)[2]
+	second := filepath.Join(dir, "second.pdf")
+	if code, _, stderr := sihub(t, "reissue", "--code", strings.ToLower(oldCode), "--out", second); code != 0 {
+		t.Fatalf("reissue: %s", stderr)
+	}
+	if code, r := verifyJSON(t, first); code != 1 || r.Document.RegistryStatus != "superseded" {
+		t.Errorf("old document after reissue: exit %d, registry %q", code, r.Document.RegistryStatus)
+	}
+	code, r := verifyJSON(t, second)
+	if code != 0 {
+		t.Fatalf("new document: exit %d", code)
+	}
+	if code, _, _ := sihub(t, "withdraw", "--code", r.Document.Code); code != 2 {
+		t.Errorf("withdraw without a reason: exit %d, want 2", code)
+	}
+	if code, _, stderr := sihub(t, "withdraw", "--code", r.Document.Code, "--reason", "信息有误"); code != 0 {
+		t.Fatalf("withdraw: %s", stderr)
+	}
+	if code, r := verifyJSON(t, second); code != 1 || r.Document.RegistryStatus != "withdrawn" {
+		t.Errorf("withdrawn document: exit %d, registry %q", code, r.Document.RegistryStatus)
+	}
+}
