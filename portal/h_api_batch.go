@@ -126,6 +126,7 @@ func (s *server) batchFiles(w http.ResponseWriter, r *http.Request, cl *apiClien
 		return userErr(ErrBadRequest, "请以 multipart/form-data 提交，文件字段名为 files。", err)
 	}
 	var files [][]byte
+	var total int64
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -148,6 +149,9 @@ func (s *server) batchFiles(w http.ResponseWriter, r *http.Request, cl *apiClien
 		if int64(len(pdf)) > s.cfg.MaxUploadBytes {
 			return userErr(ErrTooLarge, fmt.Sprintf("第 %d 个文件超过了单个文件 %s 的上限。",
 				len(files)+1, humanBytes(s.cfg.MaxUploadBytes)), nil)
+		}
+		if total += int64(len(pdf)); total > s.cfg.MaxBatchBytes {
+			return batchBodyErr(ErrTooLarge, s.cfg.MaxBatchBytes)
 		}
 		files = append(files, pdf)
 	}
@@ -192,6 +196,9 @@ func (s *server) streamNDJSON(w http.ResponseWriter, r *http.Request, n int, wor
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
+				if ctx.Err() != nil {
+					continue // the client is gone: start nothing new
+				}
 				results[i] <- work(ctx, i)
 			}
 		}()

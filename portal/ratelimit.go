@@ -65,8 +65,10 @@ func (l *limiter) take(key string, n int, now time.Time) (bool, time.Duration) {
 	if need > l.burst {
 		need = l.burst
 	}
-	wait := time.Duration(math.Ceil((need - b.tokens) / l.rate))
-	return false, wait
+	// Rounded to the millisecond so that float error does not turn an
+	// exact 20 s into a Retry-After of 21.
+	wait := time.Duration((need - b.tokens) / l.rate).Round(time.Millisecond)
+	return false, max(wait, time.Millisecond)
 }
 
 // refund returns n tokens to key's bucket (a request refused by a later
