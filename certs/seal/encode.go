@@ -74,17 +74,7 @@ func (si *SealInfo) Marshal() ([]byte, error) {
 			b.AddASN1Int64(int64(pic.Height))
 		})
 		if si.Extensions != nil {
-			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-				for _, e := range si.Extensions {
-					b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-						b.AddASN1ObjectIdentifier(e.ID)
-						if e.Critical {
-							b.AddASN1Boolean(true)
-						}
-						b.AddASN1OctetString(e.Value)
-					})
-				}
-			})
+			addExtensions(b, si.Extensions)
 		}
 	})
 	return finish(b, "SES_SealInfo")
@@ -106,6 +96,22 @@ func (si *SealInfo) check() error {
 		return fmt.Errorf("%w: too many list entries", ErrTooLarge)
 	}
 	return nil
+}
+
+// addExtensions writes ExtensionDatas: SEQUENCE OF ExtData { extnID,
+// critical BOOLEAN DEFAULT FALSE, extnValue }.
+func addExtensions(b *cryptobyte.Builder, exts []Extension) {
+	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+		for _, e := range exts {
+			b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+				b.AddASN1ObjectIdentifier(e.ID)
+				if e.Critical {
+					b.AddASN1Boolean(true)
+				}
+				b.AddASN1OctetString(e.Value)
+			})
+		}
+	})
 }
 
 func isIA5(s string) bool {

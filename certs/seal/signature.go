@@ -176,19 +176,7 @@ func (t *TBSSign) Marshal() ([]byte, error) {
 		b.AddASN1BitString(t.DataHash)
 		addString(b, cbasn1.IA5String, t.PropertyInfo)
 		if t.Extensions != nil {
-			b.AddASN1(tag0, func(b *cryptobyte.Builder) {
-				b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-					for _, e := range t.Extensions {
-						b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-							b.AddASN1ObjectIdentifier(e.ID)
-							if e.Critical {
-								b.AddASN1Boolean(true)
-							}
-							b.AddASN1OctetString(e.Value)
-						})
-					}
-				})
-			})
+			b.AddASN1(tag0, func(b *cryptobyte.Builder) { addExtensions(b, t.Extensions) })
 		}
 	})
 	return finish(b, "TBS_Sign")
