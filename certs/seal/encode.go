@@ -38,6 +38,11 @@ func (si *SealInfo) Marshal() ([]byte, error) {
 	if err := si.check(); err != nil {
 		return nil, err
 	}
+	return si.encode()
+}
+
+// encode writes the DER without checking the fields.
+func (si *SealInfo) encode() ([]byte, error) {
 	b := cryptobyte.NewBuilder(nil)
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
