@@ -111,21 +111,29 @@ func (p *Pool[S]) Do(ctx context.Context, fn func(S) error) error {
 	if !ok {
 		return ErrCircuitOpen
 	}
-	deadline := p.opts.After(p.opts.CallTimeout)
+	var deadline <-chan time.Time
 	select {
-	case p.slots <- struct{}{}:
-	case <-ctx.Done():
-		p.settle(probe, outcomeNeutral)
-		return ctx.Err()
-	case <-deadline:
-		p.settle(probe, outcomeNeutral)
-		return fmt.Errorf("%w: no free session within %v", ErrTimeout, p.opts.CallTimeout)
+	case p.slots <- struct{}{}: // a free slot: no timer needed yet
+	default:
+		deadline = p.opts.After(p.opts.CallTimeout)
+		select {
+		case p.slots <- struct{}{}:
+		case <-ctx.Done():
+			p.settle(probe, outcomeNeutral)
+			return ctx.Err()
+		case <-deadline:
+			p.settle(probe, outcomeNeutral)
+			return fmt.Errorf("%w: no free session within %v", ErrTimeout, p.opts.CallTimeout)
+		}
 	}
 
 	if p.opts.Inline {
 		done := make(chan error, 1)
 		p.run(ctx, fn, done, nil)
 		return p.finish(<-done, probe)
+	}
+	if deadline == nil {
+		deadline = p.opts.After(p.opts.CallTimeout)
 	}
 	done := make(chan error, 1)
 	abandoned := make(chan struct{})
