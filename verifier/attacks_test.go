@@ -141,6 +141,9 @@ func generateAttacks(t testing.TB) []attack {
 		ReasonModifiedAfterSigning, ReasonNotWholeDocument)
 	add("ISA", "info-code", appendRevision(t, signed, map[int]string{l.info: "<< /SihubCode (AAAABBBBCCCCDDDDEEEE) >>"}),
 		ReasonModifiedAfterSigning, ReasonNotWholeDocument)
+	two := renderedCertificate(t, "sm2", "p256")
+	add("ISA", "after-two-seals", appendRevision(t, two, map[int]string{readLayout(t, two).content: forged}),
+		ReasonModifiedAfterSigning, ReasonNotWholeDocument)
 	pageDict := l.dictText(t, l.page)
 	add("ISA", "new-page-content", appendRevision(t, signed, map[int]string{
 		l.size: forged,

@@ -138,7 +138,7 @@ func isNull(o pdfstruct.Object) bool {
 // object judges one changed object number.
 func (c *comparer) object(n int, isRoot bool) {
 	if e, ok := c.nf.EntryOf(n); ok && e.Kind == 1 {
-		if got, _, err := c.nf.ParseObjectAt(e.Offset); err != nil || got != n {
+		if got, err := c.nf.ObjectNumberAt(e.Offset); err != nil || got != n {
 			c.add(n, ChangeObject, "modified", false, "the cross-reference entry points at %d, where object %d is not", e.Offset, n)
 			return
 		}
@@ -678,12 +678,13 @@ func reach(f *pdfstruct.File, skipDSS bool) (map[int]string, bool) {
 	seen := map[int]string{}
 	t := f.Trailer()
 	type item struct {
-		o    pdfstruct.Object
-		hint string
-		cat  bool
+		o        pdfstruct.Object
+		hint     string
+		cat      bool
+		sigField bool // o is the /V of a signature field
 	}
 	root, _ := t["Root"].(pdfstruct.Ref)
-	stack := []item{{t["Root"], "Root", false}, {t["Info"], "Info", false}}
+	stack := []item{{o: t["Root"], hint: "Root"}, {o: t["Info"], hint: "Info"}}
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -696,6 +697,9 @@ func reach(f *pdfstruct.File, skipDSS bool) (map[int]string, bool) {
 				return seen, true
 			}
 			seen[r.Num] = it.hint
+			if it.hint == "V" && it.sigField {
+				continue // a signature value: its own references do not matter
+			}
 			x, err := f.Object(r.Num)
 			if err != nil {
 				continue
@@ -707,15 +711,17 @@ func reach(f *pdfstruct.File, skipDSS bool) (map[int]string, bool) {
 		case pdfstruct.Array:
 			for _, e := range v {
 				if isContainer(e) {
-					stack = append(stack, item{e, it.hint, false})
+					stack = append(stack, item{o: e, hint: it.hint})
 				}
 			}
 		case pdfstruct.Dict, *pdfstruct.Stream:
-			for k, e := range dictOf(v) {
+			d := dictOf(v)
+			ft, _ := d.Name("FT")
+			for k, e := range d {
 				if k == "Parent" || (it.cat && skipDSS && k == "DSS") || !isContainer(e) {
 					continue
 				}
-				stack = append(stack, item{e, string(k), false})
+				stack = append(stack, item{o: e, hint: string(k), sigField: k == "V" && ft == "Sig"})
 			}
 		}
 	}

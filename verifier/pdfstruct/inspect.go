@@ -45,7 +45,7 @@ func (f *File) ObjectsIn(start, end int64, max int) []ObjectHeader {
 		if !ok || int64(k) < start {
 			continue
 		}
-		p := &parser{buf: f.data, pos: k, base: 0, f: f}
+		p := &parser{buf: f.data, pos: k, base: 0, f: f, skim: true}
 		num, gen, err := p.indirectHeader()
 		if err != nil || num > int64(f.lim.MaxObjects) || gen > 65535 {
 			continue
@@ -116,6 +116,17 @@ func (f *File) InspectAt(off int64) (end int64, dups []Name, err error) {
 		p.pos += len("endobj")
 	}
 	return int64(p.pos), dups, nil
+}
+
+// ObjectNumberAt reads only the "N G obj" header at file offset off and
+// returns N.
+func (f *File) ObjectNumberAt(off int64) (int, error) {
+	if off < 0 || off >= int64(len(f.data)) {
+		return 0, fmt.Errorf("%w: offset %d outside the file", ErrMalformed, off)
+	}
+	p := &parser{buf: f.data, pos: int(off), base: 0, f: f}
+	num, _, err := p.indirectHeader()
+	return int(num), err
 }
 
 // EntryOf returns the effective cross-reference entry of object num.

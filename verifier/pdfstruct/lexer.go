@@ -244,7 +244,11 @@ func (p *parser) hexString() (Object, error) {
 		}
 		return String{Hex: true, Start: p.offset(start), End: p.offset(p.pos)}, nil
 	}
-	out := make([]byte, 0, 64)
+	size := 64
+	if i := bytes.IndexByte(p.buf[p.pos:], '>'); i > 0 {
+		size = i/2 + 1
+	}
+	out := make([]byte, 0, size)
 	var hi byte
 	half := false
 	for {
