@@ -123,11 +123,20 @@ func (a *App) Handler(version string) (http.Handler, error) {
 	return portal.New(portal.Config{
 		PublicURL: a.Config.PublicURL, ThemeColor: a.Config.ThemeColor, SessionKey: key,
 		MaxUploadBytes: a.Config.MaxUpload, Now: a.Config.Now, Logger: a.Logger, Version: version,
-		AgencyName: a.Config.Agency,
+		AgencyName: a.Config.Agency, Institutions: a.institutions(),
 	}, portal.Deps{
 		Accounts: a.Store, Documents: a.Store, Persons: a.Store, Issuer: a.Issuer,
-		Verifier: a.Verifier, QRChecker: a.QR, Audit: a.Store,
+		Verifier: a.Verifier, QRChecker: a.QR, Audit: a.Store, APIKeys: a.Store, AuditTrail: a.Store,
 	})
+}
+
+// institutions are the API key holders citizens may grant consent to:
+// the demo bank when the demo data is seeded.
+func (a *App) institutions() []portal.Institution {
+	if !a.Config.Demo {
+		return nil
+	}
+	return []portal.Institution{{KeyID: DemoBankKeyID, Name: "示范银行股份有限公司"}} // as SeedDemo stores it
 }
 
 // sessionKey reads the portal's cookie key from the data directory,

@@ -7,8 +7,91 @@
 // `sihub verify --json`.
 //
 // Pages: / (home), /login and /logout, /me/documents (我的证明: list,
-// issue, download), /v and /v/{code} (verify by anti-forgery code),
-// /verify (verify an uploaded PDF). Every page works without JavaScript.
+// issue, download), /me/documents/{code} (one document: who checked it,
+// consents), /v and /v/{code} (verify by anti-forgery code), /verify
+// (verify an uploaded PDF). Every page works without JavaScript.
+//
+// # Institutional API
+//
+// Banks and employers authenticate with an API key (model.APIKey) sent as
+// "Authorization: Bearer <key id>.<secret>" or "X-API-Key: <key id>.<secret>".
+// The secret's SHA-256 is compared with the stored hex hash in constant
+// time; an unknown key id costs the same comparison. A missing, malformed,
+// unknown or wrong key is 401 invalid_api_key (with WWW-Authenticate), a key
+// without the scope an endpoint needs is 403 insufficient_scope. Scopes:
+//
+//	verify       GET /api/v1/verify/{code} with a key
+//	verify:pdf   POST /api/v1/verify with a key; PDFs in a batch
+//	verify:bulk  POST /api/v1/verify/batch
+//
+// The code and PDF endpoints also answer without a key (anonymous, masked,
+// limited per client address). Each key has quotas per minute and per day
+// (Limits.APIPerMinute, APIPerDay; per institution in Config.Institutions),
+// counted in lookups: a batch costs one per code or file and is refused
+// whole when it does not fit. Over a quota: 429 quota_exceeded with
+// Retry-After in seconds.
+//
+// POST /api/v1/verify/batch takes either JSON {"codes": [...], "consents":
+// {"<code>": "<consent token>"}} with at most 1,000 codes (body ≤ 1 MiB),
+// or multipart/form-data with at most 100 PDFs in the field "files" (each
+// ≤ MaxUploadBytes, all together ≤ MaxBatchBytes). Too many items is 413
+// batch_too_large, too many bytes 413 too_large with a message naming the
+// cap; nothing is verified then. The answer is application/x-ndjson: one
+// JSON object per line, in request order, each flushed as soon as it and
+// all before it are done. A code line is the object GET
+// /api/v1/verify/{code} returns, or {"input": "<as sent>", "error":
+// {"code", "message", "request_id"}} for a code that is not found; a PDF
+// line is the verifier's report. The work runs on GOMAXPROCS workers; when
+// the client disconnects no further item is started.
+//
+// Every lookup with a key, single or in a batch, appends one audit entry
+// per code or file: actor "api:<key id>", action "document.verify.api",
+// object the code (or "sha256:<hex>" for a PDF without one), outcome "ok"
+// or "invalid". The citizen's page /me/documents/{code} reads these entries
+// (and the consent entries) back and shows institution, time and outcome.
+//
+// # Minimal disclosure and consent
+//
+// Answers carry the holder's name and ID number masked. On
+// /me/documents/{code} the citizen can grant one configured institution
+// (Config.Institutions) access to the unmasked values of that document for
+// 1 hour to 30 days (POST /me/documents/{code}/consents, CSRF-protected).
+// The consent token is shown once. The institution passes it as
+// ?consent=<token> (single lookup) or in the batch's "consents" map; the
+// answer then has "holder_name" and "holder_id" and a "consent" object
+// {accepted, reason, expires_at} (reasons: invalid, expired,
+// other_document, other_institution, api_key_required). Tokens are
+// stateless, HMAC-SHA256-signed with a key derived from SessionKey, and
+// carry a 128-bit random nonce; they cannot be revoked before expiry
+// (changing SessionKey voids all). The grant ("document.consent.grant")
+// and each use by an institution ("document.consent.use", outcome ok or
+// denied) are audited with the token's fingerprint, never the token.
+//
+// # Abuse resistance
+//
+// The public lookups (GET /v/{code}, GET /api/v1/verify/{code}) without a
+// key are limited per client address (Limits.LookupsPerMinute) and per
+// code prefix, the first PrefixLen symbols of the canonical code
+// (Limits.PrefixPerMinute); PDF verification without a key (POST /verify,
+// POST /api/v1/verify) per client address (Limits.UploadsPerMinute).
+// Refusals are 429 rate_limited (a page for the HTML routes) with
+// Retry-After. The limits are token buckets in bounded memory with the
+// injected clock, per portal process (N nodes allow up to N times the
+// limit). Forwarding headers are not trusted: the client address is the
+// connection's.
+//
+// Codes cannot be enumerated: a code carries at least 80 random bits (84
+// in sihub's format), so guessing one takes on the order of 2^83 lookups,
+// far beyond any rate limit. Unknown and malformed codes get the same
+// status (404) and the same body; a malformed code never reaches the
+// store, and a well-formed one is looked up by exact key in the store's
+// index, so the only timing difference between a hit and a miss is that
+// of the index lookup itself, which reveals nothing about neighbouring
+// codes. Upload sizes are capped (MaxUploadBytes, 413 too_large); the
+// verifier caps file size, object numbers, nesting, decoded sizes and
+// ratios and time itself and reports any exceeded cap as the reason
+// "too_large" in the report — it exposes no page-count option, so the
+// portal adds none.
 //
 // Sessions are stateless HMAC-SHA256-signed cookies (HttpOnly, SameSite=Lax,
 // Secure when PublicURL is https) with an absolute lifetime; every POST form

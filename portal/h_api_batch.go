@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+	"time"
 
 	"sihub/model"
 )
@@ -21,6 +22,8 @@ const (
 	// maxBatchJSON caps a JSON batch body: 1,000 codes and as many consent
 	// tokens fit well below it.
 	maxBatchJSON = 1 << 20
+	// batchLineTimeout is how long writing one NDJSON line may take.
+	batchLineTimeout = time.Minute
 )
 
 // batchRequest is the JSON body of POST /api/v1/verify/batch.
@@ -225,6 +228,10 @@ func (s *server) streamNDJSON(w http.ResponseWriter, r *http.Request, n int, wor
 	for i := range n {
 		select {
 		case v := <-results[i]:
+			// A long batch must not hit the server's write timeout while
+			// lines keep coming; the deadline is network time, not the
+			// portal's clock.
+			_ = rc.SetWriteDeadline(time.Now().Add(batchLineTimeout))
 			if err := enc.Encode(v); err != nil {
 				return
 			}
