@@ -129,7 +129,7 @@ func (p *Pool[S]) Do(ctx context.Context, fn func(S) error) error {
 
 	if p.opts.Inline {
 		done := make(chan error, 1)
-		p.run(ctx, fn, done, nil)
+		p.run(ctx, fn, done, nil, nil)
 		return p.finish(<-done, probe)
 	}
 	if deadline == nil {
@@ -137,16 +137,19 @@ func (p *Pool[S]) Do(ctx context.Context, fn func(S) error) error {
 	}
 	done := make(chan error, 1)
 	abandoned := make(chan struct{})
-	go p.run(ctx, fn, done, abandoned)
+	started := make(chan S, 1)
+	go p.run(ctx, fn, done, abandoned, started)
 	select {
 	case err := <-done:
 		return p.finish(err, probe)
 	case <-ctx.Done():
 		close(abandoned)
+		p.abandon(started)
 		p.settle(probe, outcomeNeutral)
 		return ctx.Err()
 	case <-deadline:
 		close(abandoned)
+		p.abandon(started)
 		p.settle(probe, outcomeFailure)
 		return fmt.Errorf("%w: no answer within %v", ErrTimeout, p.opts.CallTimeout)
 	}
@@ -166,12 +169,34 @@ func (p *Pool[S]) finish(err error, probe bool) error {
 }
 
 // run executes fn on a session and returns the slot when fn has returned.
-func (p *Pool[S]) run(ctx context.Context, fn func(S) error, done chan<- error, abandoned <-chan struct{}) {
+// Abandoner is implemented by Sessions that can interrupt a session whose
+// caller gave up (e.g. kill a signer process); the call then returns and
+// the session is discarded as usual. Device libraries cannot do this.
+type Abandoner[S any] interface {
+	Abandon(s S)
+}
+
+func (p *Pool[S]) abandon(started <-chan S) {
+	a, ok := p.src.(Abandoner[S])
+	if !ok {
+		return
+	}
+	select {
+	case s := <-started:
+		a.Abandon(s)
+	default: // still waiting for its session: nothing to interrupt
+	}
+}
+
+func (p *Pool[S]) run(ctx context.Context, fn func(S) error, done chan<- error, abandoned <-chan struct{}, started chan<- S) {
 	defer func() { <-p.slots }()
 	s, gen, err := p.take(ctx)
 	if err != nil {
 		done <- err
 		return
+	}
+	if started != nil {
+		started <- s
 	}
 	err = fn(s)
 	broken := err != nil && p.src.Failed(err)

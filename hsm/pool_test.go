@@ -281,3 +281,44 @@ func TestPoolInline(t *testing.T) {
 		t.Fatalf("open %d closed %v", open, closed)
 	}
 }
+
+// abandoningSessions can interrupt a session (as a process can be killed).
+type abandoningSessions struct {
+	fakeSessions
+	interrupt map[int]chan struct{}
+	mu        sync.Mutex
+}
+
+func (a *abandoningSessions) Abandon(s int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	close(a.interrupt[s])
+}
+
+func TestPoolAbandonInterrupts(t *testing.T) {
+	src := &abandoningSessions{interrupt: map[int]chan struct{}{1: make(chan struct{})}}
+	fire := make(chan time.Time)
+	p := NewPool[int](src, PoolOptions{MaxSessions: 1, After: func(time.Duration) <-chan time.Time { return fire }})
+	res := make(chan error)
+	inCall := make(chan struct{})
+	go func() {
+		res <- p.Do(context.Background(), func(s int) error {
+			close(inCall)
+			src.mu.Lock()
+			ch := src.interrupt[s]
+			src.mu.Unlock()
+			<-ch // only Abandon ends this call
+			return errBroken
+		})
+	}()
+	<-inCall
+	fire <- time.Time{}
+	if err := <-res; !errors.Is(err, ErrTimeout) {
+		t.Fatalf("abandoned call: %v", err)
+	}
+	// The interrupted call released its slot: this one runs on a new session.
+	var used int
+	if err := p.Do(context.Background(), func(s int) error { used = s; return nil }); err != nil || used != 2 {
+		t.Fatalf("next call: session %d, %v", used, err)
+	}
+}

@@ -26,3 +26,8 @@ func SM2Digest(pub *ecdsa.PublicKey, digest []byte, opts crypto.SignerOpts) ([]b
 	}
 	return digest, nil
 }
+
+// SM2SignerID reports the signer ID when opts ask an SM2 key to compute
+// SM3(Z‖M) itself (an *sm2.SM2SignerOption forcing GM signing; the default
+// ID when it names none), and false otherwise.
+func SM2SignerID(opts crypto.SignerOpts) ([]byte, bool) { return sm2UID(opts) }

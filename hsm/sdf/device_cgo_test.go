@@ -62,6 +62,9 @@ func buildLibrary(t testing.TB, rs int) string {
 }
 
 func TestMain(m *testing.M) {
+	if uri := os.Getenv("SIHUB_TEST_SIGNER_CHILD"); uri != "" {
+		os.Exit(runSignerChild(uri))
+	}
 	code := m.Run()
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
