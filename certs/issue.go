@@ -117,10 +117,16 @@ func prepare(req Request, r io.Reader) (*x509.Certificate, error) {
 			is := SerialHex(req.Issuer.SerialNumber)
 			t.CRLDistributionPoints = []string{base + "/pki/crl/" + is + ".crl"}
 			t.IssuingCertificateURL = []string{base + "/pki/cert/" + is + ".cer"}
+			if p.OCSP {
+				t.OCSPServer = []string{base + OCSPPath}
+			}
 		}
 	}
 	return t, nil
 }
+
+// OCSPPath is where the OCSP responder answers, below the public URL.
+const OCSPPath = "/pki/ocsp"
 
 // randomSerial draws a positive serial of at most 128 bits and at least 64.
 func randomSerial(r io.Reader) (*big.Int, error) {

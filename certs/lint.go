@@ -201,6 +201,14 @@ func Lint(cert, issuer *x509.Certificate, p Profile) error {
 	} else if len(cert.CRLDistributionPoints)+len(cert.IssuingCertificateURL)+len(cert.OCSPServer) > 0 {
 		add("CRL/AIA pointers on a profile without distribution")
 	}
+	switch {
+	case p.OCSP && p.IsCA:
+		add("an OCSP pointer on a CA profile")
+	case p.OCSP && len(cert.OCSPServer) != 1:
+		add("missing AIA OCSP responder URL")
+	case !p.OCSP && len(cert.OCSPServer) > 0:
+		add("an OCSP pointer on a profile without OCSP")
+	}
 
 	probs = append(probs, serviceProblems(cert, p)...)
 

@@ -142,6 +142,7 @@ func TestLintTemplate(t *testing.T) {
 		"pathlen on EE":   {func(c *x509.Certificate) { c.MaxPathLen = 3 }, "on an end entity"},
 		"no pointers":     {func(c *x509.Certificate) { c.CRLDistributionPoints = nil }, "missing CRL"},
 		"bad pointer":     {func(c *x509.Certificate) { c.IssuingCertificateURL = []string{"ldap:x"} }, "not an absolute http(s) URL"},
+		"no OCSP pointer": {func(c *x509.Certificate) { c.OCSPServer = nil }, "missing AIA OCSP"},
 		"key usage":       {func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageDigitalSignature }, "keyUsage"},
 		"EKU":             {func(c *x509.Certificate) { c.UnknownExtKeyUsage = nil }, "extKeyUsage"},
 		"too long":        {func(c *x509.Certificate) { c.NotAfter = c.NotAfter.AddDate(1, 0, 0) }, "beyond the profile"},

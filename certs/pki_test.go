@@ -129,6 +129,9 @@ func TestProfilesAsIssued(t *testing.T) {
 					len(c.IssuingCertificateURL) != 1 || c.IssuingCertificateURL[0] != "https://si.example.cn/pki/cert/"+w.pointersTo+".cer" {
 					t.Errorf("%s: pointers %v %v", w.cn, c.CRLDistributionPoints, c.IssuingCertificateURL)
 				}
+				if wantOCSP := !w.ca; wantOCSP != (len(c.OCSPServer) == 1 && c.OCSPServer[0] == "https://si.example.cn/pki/ocsp") || len(c.OCSPServer) > 1 {
+					t.Errorf("%s: AIA OCSP %v (want one for a seal certificate only)", w.cn, c.OCSPServer)
+				}
 				if err := Lint((*x509.Certificate)(c), (*x509.Certificate)(w.issuer), map[bool]Profile{true: IssuingProfile, false: SealProfile}[w.ca]); w.cert != root && err != nil {
 					t.Errorf("%s: parsed certificate fails lint: %v", w.cn, err)
 				}

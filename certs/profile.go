@@ -39,6 +39,9 @@ type Profile struct {
 	// Distribution adds the CRL distribution point and AIA caIssuers URLs
 	// (not for a self-signed root).
 	Distribution bool
+	// OCSP adds the AIA OCSP responder URL, PublicURL + "/pki/ocsp"
+	// (end entities whose status the responder answers).
+	OCSP bool
 }
 
 // RootProfile: root CA, pathLen 1, keyCertSign + cRLSign, 20 years.
@@ -70,6 +73,7 @@ var SealProfile = Profile{
 	KeyUsage:           x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
 	UnknownExtKeyUsage: []asn1.ObjectIdentifier{OIDDocumentSigning},
 	Distribution:       true,
+	OCSP:               true,
 }
 
 // referenceTime anchors Period length checks.
