@@ -113,7 +113,7 @@ func TestCorpusTamper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s2.Verify(VerifyOptions{}); !errors.Is(err, ErrBadSignature) {
+	if err := s2.Verify(VerifyOptions{Time: s.Info.Property.ValidStart}); !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("tampered esID: %v, want ErrBadSignature", err)
 	}
 }

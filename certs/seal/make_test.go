@@ -108,13 +108,13 @@ func TestVerifyFailures(t *testing.T) {
 		opts VerifyOptions
 		want error
 	}{
-		{"picture-byte", tampered, VerifyOptions{}, ErrBadSignature},
+		{"picture-byte", tampered, VerifyOptions{Time: testNow}, ErrBadSignature},
 		{"not-yet-valid", s, VerifyOptions{Time: p.ValidStart.Add(-time.Second)}, ErrNotYetValid},
 		{"expired", s, VerifyOptions{Time: p.ValidEnd.Add(time.Second)}, ErrExpired},
 		{"other-certificate", s, VerifyOptions{SealCertificate: other}, ErrCertificateNotListed},
-		{"picture-size", &badPic, VerifyOptions{}, ErrBadPicture},
-		{"algorithm", &wrongAlg, VerifyOptions{}, ErrUnsupportedAlgorithm},
-		{"maker-certificate", &noCert, VerifyOptions{}, ErrMakerCertificate},
+		{"picture-size", &badPic, VerifyOptions{Time: testNow}, ErrBadPicture},
+		{"algorithm", &wrongAlg, VerifyOptions{Time: testNow}, ErrUnsupportedAlgorithm},
+		{"maker-certificate", &noCert, VerifyOptions{Time: testNow}, ErrMakerCertificate},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if err := c.seal.Verify(c.opts); !errors.Is(err, c.want) {

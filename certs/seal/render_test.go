@@ -24,7 +24,9 @@ func TestRenderSVG(t *testing.T) {
 		Width   string   `xml:"width,attr"`
 		ViewBox string   `xml:"viewBox,attr"`
 		G       struct {
-			Circle  []struct{ R string `xml:"r,attr"` } `xml:"circle"`
+			Circle []struct {
+				R string `xml:"r,attr"`
+			} `xml:"circle"`
 			Polygon []struct {
 				Points string `xml:"points,attr"`
 			} `xml:"polygon"`

@@ -13,9 +13,9 @@ import (
 // VerifyOptions says what (*Seal).Verify checks besides the maker's
 // signature and the picture, which it always checks.
 type VerifyOptions struct {
-	// Time is the instant the validity window is checked at; the zero value
-	// skips the window check (use it only when the caller checks the
-	// window itself, e.g. at a signing time from a time-stamp).
+	// Time is the instant the validity window is checked at (a signing
+	// time, from a time-stamp when there is one); the zero value means
+	// time.Now().
 	Time time.Time
 	// SealCertificate, when set, must be named by the seal's certificate
 	// list (as a certificate or as its SM3 digest).
@@ -40,13 +40,15 @@ func (s *Seal) Verify(opts VerifyOptions) error {
 		return err
 	}
 	p := &s.Info.Property
-	if !opts.Time.IsZero() {
-		if opts.Time.Before(p.ValidStart) {
-			return fmt.Errorf("%w: valid from %s", ErrNotYetValid, p.ValidStart.UTC().Format(time.RFC3339))
-		}
-		if opts.Time.After(p.ValidEnd) {
-			return fmt.Errorf("%w: valid until %s", ErrExpired, p.ValidEnd.UTC().Format(time.RFC3339))
-		}
+	at := opts.Time
+	if at.IsZero() {
+		at = time.Now()
+	}
+	if at.Before(p.ValidStart) {
+		return fmt.Errorf("%w: valid from %s", ErrNotYetValid, p.ValidStart.UTC().Format(time.RFC3339))
+	}
+	if at.After(p.ValidEnd) {
+		return fmt.Errorf("%w: valid until %s", ErrExpired, p.ValidEnd.UTC().Format(time.RFC3339))
 	}
 	if opts.SealCertificate != nil && !s.Names(opts.SealCertificate.Raw) {
 		return fmt.Errorf("%w: %s", ErrCertificateNotListed, opts.SealCertificate.Subject)
