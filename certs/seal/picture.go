@@ -24,9 +24,10 @@ const (
 const maxSVGTokens = 100000
 
 // Check reports whether the picture is well-formed: a known type, data
-// whose leading bytes (PNG: header and dimensions; SVG: XML with an <svg>
-// root) match that type, and a positive size in millimetres. Failures wrap
-// ErrBadPicture.
+// that matches it (PNG: header and dimensions decode; SVG: well-formed XML
+// with an <svg> root and no scripts, event handlers or javascript: links;
+// GIF, JPG, BMP, OFD: their magic bytes) and a positive size in
+// millimetres. Failures wrap ErrBadPicture.
 func (p *Picture) Check() error {
 	if p.Width <= 0 || p.Height <= 0 {
 		return fmt.Errorf("%w: size %d×%d mm", ErrBadPicture, p.Width, p.Height)
@@ -58,7 +59,29 @@ func (p *Picture) Check() error {
 	return nil
 }
 
-// isSVG reports whether data is well-formed XML whose root element is svg.
+// activeSVG reports whether an element can run code or pull content when
+// the picture is shown: script, foreignObject, event-handler attributes and
+// javascript: links. Seal pictures from other producers are displayed, so
+// these are refused.
+func activeSVG(e xml.StartElement) bool {
+	switch strings.ToLower(e.Name.Local) {
+	case "script", "foreignobject", "iframe", "embed", "object":
+		return true
+	}
+	for _, a := range e.Attr {
+		name := strings.ToLower(a.Name.Local)
+		if strings.HasPrefix(name, "on") {
+			return true
+		}
+		if name == "href" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Value)), "javascript:") {
+			return true
+		}
+	}
+	return false
+}
+
+// isSVG reports whether data is well-formed XML whose root element is svg
+// and that holds no active content (see activeSVG).
 func isSVG(data []byte) bool {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
@@ -73,6 +96,9 @@ func isSVG(data []byte) bool {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if activeSVG(t) {
+				return false
+			}
 			if depth == 0 {
 				if root != "" {
 					return false
