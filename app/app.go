@@ -31,7 +31,9 @@ type App struct {
 	Issuer   *signer.Service
 	Verifier *verifier.Verifier
 	QR       *QRChecker
-	Logger   *slog.Logger
+	// PKIServices are the CRL, OCSP and TSA services under /pki/.
+	PKIServices *PKIServices
+	Logger      *slog.Logger
 
 	keys *soft.Backend
 }
@@ -110,6 +112,9 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	}
 	a.Verifier = verifier.New(verifier.Options{Roots: a.PKI.Roots(), Registry: a.Store, Now: cfg.Now})
 	a.QR = &QRChecker{Certs: a.Store, Now: cfg.Now}
+	if a.PKIServices, err = a.startPKIServices(ctx); err != nil {
+		return nil, err
+	}
 	ok = true
 	return a, nil
 }
@@ -120,7 +125,7 @@ func (a *App) Handler(version string) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return portal.New(portal.Config{
+	h, err := portal.New(portal.Config{
 		PublicURL: a.Config.PublicURL, ThemeColor: a.Config.ThemeColor, SessionKey: key,
 		MaxUploadBytes: a.Config.MaxUpload, Now: a.Config.Now, Logger: a.Logger, Version: version,
 		AgencyName: a.Config.Agency, Institutions: a.institutions(),
@@ -128,6 +133,15 @@ func (a *App) Handler(version string) (http.Handler, error) {
 		Accounts: a.Store, Documents: a.Store, Persons: a.Store, Issuer: a.Issuer,
 		Verifier: a.Verifier, QRChecker: a.QR, Audit: a.Store, APIKeys: a.Store, AuditTrail: a.Store,
 	})
+	if err != nil || a.PKIServices == nil {
+		return h, err
+	}
+	// The trust services answer machines (OCSP and TSA clients, CRL
+	// fetchers) with their own media types, beside the portal.
+	mux := http.NewServeMux()
+	mux.Handle("/pki/", a.PKIServices.Handler)
+	mux.Handle("/", h)
+	return mux, nil
 }
 
 // institutions are the API key holders citizens may grant consent to:

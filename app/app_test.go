@@ -1,14 +1,21 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/emmansun/gmsm/smx509"
+
+	"sihub/certs/ocsp"
 	"sihub/hsm"
 	"sihub/ident"
 	"sihub/model"
@@ -241,5 +248,62 @@ func TestReissueSupersedesAndWithdrawal(t *testing.T) {
 		if es, err := a.Store.AuditEntries(ctx, time.Time{}, action, "", 10); err != nil || len(es) != 1 {
 			t.Errorf("%s audit entries: %d %v", action, len(es), err)
 		}
+	}
+}
+
+func TestPKIServicesAnswerOverHTTP(t *testing.T) {
+	a := testApp(t, t.TempDir(), nil)
+	defer a.Close()
+	h, err := a.Handler("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	ctx := context.Background()
+	for _, alg := range []hsm.Algorithm{hsm.SM2, hsm.P256} {
+		seal, err := a.PKI.Seal(alg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		issuing, _ := a.PKI.Issuing(alg)
+		// The seal certificate's own pointers lead to the services.
+		get := func(u string) []byte {
+			t.Helper()
+			resp, err := http.Get(srv.URL + strings.TrimPrefix(u, a.Config.PublicURL))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 {
+				t.Fatalf("GET %s: %d %s", u, resp.StatusCode, b)
+			}
+			return b
+		}
+		rl, err := smx509.ParseRevocationList(get(seal.Certificate.CRLDistributionPoints[0]))
+		if err != nil || rl.CheckSignatureFrom(issuing) != nil {
+			t.Fatalf("%s CRL: %v", alg, err)
+		}
+		if ca, err := smx509.ParseCertificate(get(seal.Certificate.IssuingCertificateURL[0])); err != nil || !ca.Equal(issuing) {
+			t.Fatalf("%s caIssuers: %v", alg, err)
+		}
+		req, err := ocsp.CreateRequest(seal.Certificate, issuing, ocsp.SHA256, []byte("nonce-1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Post(srv.URL+"/pki/ocsp", "application/ocsp-request", bytes.NewReader(req))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		or, err := ocsp.ParseResponse(body, issuing)
+		if err != nil || or.Responses[0].Status.State != ocsp.Good {
+			t.Fatalf("%s OCSP: %v %+v", alg, err, or)
+		}
+	}
+	if _, err := a.Store.AuditEntries(ctx, time.Time{}, "", "", 1); err != nil {
+		t.Fatal(err)
 	}
 }
