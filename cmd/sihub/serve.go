@@ -61,6 +61,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 Press Ctrl-C to stop.
 `, version, ln.Addr(), cfg.PublicURL, cfg.DataDir, cfg.PublicURL, app.DemoPersonID, app.DemoPersonPassword,
 		cfg.PublicURL, cfg.PublicURL, cfg.PublicURL)
+	go a.RunPKIRefresh(ctx, time.Minute) // CRLs are regenerated before their nextUpdate
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
