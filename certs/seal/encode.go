@@ -2,6 +2,7 @@ package seal
 
 import (
 	"fmt"
+	"strings"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -97,6 +98,8 @@ func (si *SealInfo) check() error {
 		p.CertListType == CertListDigests && len(p.Certificates) > 0,
 		p.CertListType != CertListCertificates && p.CertListType != CertListDigests:
 		return fmt.Errorf("%w: certListType %d does not match the list", ErrInvalidRequest, p.CertListType)
+	case !digestTypesPrintable(p.Digests):
+		return fmt.Errorf("%w: certificate digest types must be PrintableString", ErrInvalidRequest)
 	case len(p.Certificates)+len(p.Digests) > MaxCertificates || len(si.Extensions) > MaxExtensions:
 		return fmt.Errorf("%w: too many list entries", ErrTooLarge)
 	}
@@ -117,6 +120,28 @@ func addExtensions(b *cryptobyte.Builder, exts []Extension) {
 			})
 		}
 	})
+}
+
+func digestTypesPrintable(ds []CertDigest) bool {
+	for _, d := range ds {
+		if !isPrintable(d.Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// isPrintable reports whether s uses only the PrintableString alphabet.
+func isPrintable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte(" '()+,-./:=?", c) >= 0
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func isIA5(s string) bool {

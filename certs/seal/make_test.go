@@ -179,3 +179,25 @@ func TestMakeRefuses(t *testing.T) {
 		})
 	}
 }
+
+func TestDigest(t *testing.T) {
+	f := newFixture(t)
+	a, b := f.make(t, nil), f.make(t, nil)
+	da, err := a.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sm3.Sum(a.Raw)
+	if !bytes.Equal(da, want[:]) {
+		t.Error("Digest is not SM3 of the seal's DER")
+	}
+	// Without Raw, the digest is over the re-encoding, which is the same.
+	c := *a
+	c.Raw = nil
+	if dc, err := c.Digest(); err != nil || !bytes.Equal(dc, da) {
+		t.Errorf("digest from fields differs: %v", err)
+	}
+	if db, _ := b.Digest(); bytes.Equal(db, da) {
+		t.Error("two seals share a digest")
+	}
+}

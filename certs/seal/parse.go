@@ -170,7 +170,7 @@ func parseProperty(in *cryptobyte.String, f Format) (Property, error) {
 		var obj cryptobyte.String
 		var d CertDigest
 		if !list.ReadASN1(&obj, cbasn1.SEQUENCE) ||
-			!readString(&obj, cbasn1.PrintableString, &d.Type) ||
+			!readString(&obj, cbasn1.PrintableString, &d.Type) || !isPrintable(d.Type) ||
 			!obj.ReadASN1Bytes(&d.Value, cbasn1.OCTET_STRING) || !obj.Empty() {
 			return p, malformed("CertDigestObj")
 		}

@@ -4,10 +4,37 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"flag"
 	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// The business seal picture is stable: testdata/business_seal.svg is the
+// reviewed rendering (go test -run Golden -update rewrites it).
+func TestRenderSVGGolden(t *testing.T) {
+	svg, err := RenderSVG(Design{Agency: "某某市社会保险事业管理中心", Name: "业务专用章", Code: "3301000012345"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "business_seal.svg")
+	if *update {
+		if err := os.WriteFile(golden, svg, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(svg, want) {
+		t.Errorf("rendering differs from %s (run with -update after reviewing)", golden)
+	}
+}
 
 func TestRenderSVG(t *testing.T) {
 	d := Design{Agency: "某某市社会保险事业管理中心", Name: "业务专用章", Code: "3301&<>"}

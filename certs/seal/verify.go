@@ -81,6 +81,21 @@ func (s *Seal) signedContents() []byte {
 	return v1
 }
 
+// Digest returns the SM3 digest of the seal's DER (Raw, or the encoding of
+// its fields when Raw is empty): the value a document signature carries to
+// name the seal it was made with.
+func (s *Seal) Digest() ([]byte, error) {
+	der := s.Raw
+	if der == nil {
+		var err error
+		if der, err = s.Marshal(); err != nil {
+			return nil, err
+		}
+	}
+	sum := sm3.Sum(der)
+	return sum[:], nil
+}
+
 // Names reports whether the seal's certificate list names the DER
 // certificate cert: as one of its certificates, or as an SM3 digest of it.
 func (s *Seal) Names(cert []byte) bool {
