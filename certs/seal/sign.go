@@ -28,7 +28,8 @@ type SignRequest struct {
 
 // Sign builds and signs an SES_Signature (v4): key, the key of
 // signerCert, signs the DER of TBS_Sign with SM2 (SM3, signer ID
-// 1234567812345678). The seal must name signerCert in its certificate list.
+// 1234567812345678). The seal is verified first, at the signing time and
+// against signerCert (see (*Seal).Verify), and its error returned.
 func Sign(ctx context.Context, req SignRequest, key crypto.Signer, signerCert *smx509.Certificate) (*Signature, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("seal: %w", err)
@@ -40,17 +41,21 @@ func Sign(ctx context.Context, req SignRequest, key crypto.Signer, signerCert *s
 		return nil, fmt.Errorf("%w: the data hash is required", ErrInvalidRequest)
 	case signerCert == nil:
 		return nil, fmt.Errorf("%w: the signer's certificate is required", ErrInvalidRequest)
-	case !req.Seal.Names(signerCert.Raw):
-		return nil, fmt.Errorf("%w: %s", ErrCertificateNotListed, signerCert.Subject)
 	}
 	now := time.Now
 	if req.Clock != nil {
 		now = req.Clock
 	}
+	at := now().UTC().Truncate(time.Second)
+	// The seal must be sound, valid now and name the signer (GB/T 38540
+	// checks the seal before signing).
+	if err := req.Seal.Verify(VerifyOptions{Time: at, SealCertificate: signerCert}); err != nil {
+		return nil, err
+	}
 	tbs := TBSSign{
 		Version:      Version,
 		Seal:         req.Seal,
-		TimeInfo:     now().UTC().Truncate(time.Second),
+		TimeInfo:     at,
 		DataHash:     req.DataHash,
 		PropertyInfo: req.PropertyInfo,
 		Extensions:   req.Extensions,

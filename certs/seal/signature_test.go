@@ -65,10 +65,15 @@ func TestSignRefuses(t *testing.T) {
 	f := newFixture(t)
 	s := f.make(t, nil)
 	hash := make([]byte, 32)
+	clock := func() time.Time { return testNow }
 	// The maker is not a signer the seal names.
-	_, err := Sign(context.Background(), SignRequest{Seal: s, DataHash: hash}, f.makerKey, f.makerCert)
+	_, err := Sign(context.Background(), SignRequest{Seal: s, DataHash: hash, Clock: clock}, f.makerKey, f.makerCert)
 	if !errors.Is(err, ErrCertificateNotListed) {
 		t.Errorf("signer not in the list: %v", err)
+	}
+	late := func() time.Time { return s.Info.Property.ValidEnd.Add(time.Minute) }
+	if _, err := Sign(context.Background(), SignRequest{Seal: s, DataHash: hash, Clock: late}, f.pki.LeafKey, f.pki.Leaf); !errors.Is(err, ErrExpired) {
+		t.Errorf("expired seal: %v", err)
 	}
 	if _, err := Sign(context.Background(), SignRequest{Seal: s}, f.pki.LeafKey, f.pki.Leaf); !errors.Is(err, ErrInvalidRequest) {
 		t.Errorf("no hash: %v", err)
@@ -77,10 +82,10 @@ func TestSignRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Sign(context.Background(), SignRequest{Seal: v1, DataHash: hash}, f.pki.LeafKey, f.pki.Leaf); !errors.Is(err, ErrInvalidRequest) {
+	if _, err := Sign(context.Background(), SignRequest{Seal: v1, DataHash: hash, Clock: clock}, f.pki.LeafKey, f.pki.Leaf); !errors.Is(err, ErrInvalidRequest) {
 		t.Errorf("v1 seal: %v", err)
 	}
-	if _, err := Sign(context.Background(), SignRequest{Seal: s, DataHash: hash}, f.makerKey, f.pki.Leaf); !errors.Is(err, ErrKeyMismatch) {
+	if _, err := Sign(context.Background(), SignRequest{Seal: s, DataHash: hash, Clock: clock}, f.makerKey, f.pki.Leaf); !errors.Is(err, ErrKeyMismatch) {
 		t.Errorf("key of another certificate: %v", err)
 	}
 }
