@@ -20,8 +20,11 @@ const (
 	PictureOFD = "OFD"
 )
 
-// maxSVGTokens bounds the XML tokens Check reads from an SVG picture.
-const maxSVGTokens = 100000
+// Bounds of the XML Check reads from an SVG picture.
+const (
+	maxSVGTokens = 100000
+	maxSVGDepth  = 64
+)
 
 // Check reports whether the picture is well-formed: a known type, data
 // that matches it (PNG: header and dimensions decode; SVG: well-formed XML
@@ -105,7 +108,9 @@ func isSVG(data []byte) bool {
 				}
 				root = t.Name.Local
 			}
-			depth++
+			if depth++; depth > maxSVGDepth {
+				return false
+			}
 		case xml.EndElement:
 			depth--
 		case xml.CharData:

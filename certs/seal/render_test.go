@@ -145,6 +145,8 @@ func TestPictureCheck(t *testing.T) {
 		{"svg-onload", Picture{Type: "SVG", Data: []byte(`<svg onload="alert(1)"/>`), Width: 1, Height: 1}, false},
 		{"svg-javascript-link", Picture{Type: "SVG", Data: []byte(`<svg><a href=" JavaScript:alert(1)"><text>x</text></a></svg>`), Width: 1, Height: 1}, false},
 		{"svg-foreign", Picture{Type: "SVG", Data: []byte(`<svg><foreignObject/></svg>`), Width: 1, Height: 1}, false},
+		{"svg-deep", Picture{Type: "SVG", Data: []byte("<svg>" + strings.Repeat("<g>", maxSVGDepth) + strings.Repeat("</g>", maxSVGDepth) + "</svg>"), Width: 1, Height: 1}, false},
+		{"svg-nested", Picture{Type: "SVG", Data: []byte("<svg>" + strings.Repeat("<g>", maxSVGDepth-1) + strings.Repeat("</g>", maxSVGDepth-1) + "</svg>"), Width: 1, Height: 1}, true},
 		{"png-garbage", Picture{Type: "PNG", Data: []byte("\x89PNG\r\n\x1a\nxx"), Width: 1, Height: 1}, false},
 		{"gif", Picture{Type: "GIF", Data: []byte("GIF89a..."), Width: 1, Height: 1}, true},
 		{"jpg-as-gif", Picture{Type: "GIF", Data: []byte{0xFF, 0xD8, 0xFF, 0}, Width: 1, Height: 1}, false},
