@@ -1,10 +1,15 @@
 package portal
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"sihub/model"
 )
 
 func TestAPIKeyAuthenticates(t *testing.T) {
@@ -135,4 +140,41 @@ func TestAPIKeyQuota(t *testing.T) {
 	if r.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("batch over quota: %d %s", r.StatusCode, r.Body)
 	}
+}
+
+type oneKey struct{ k model.APIKey }
+
+func (o oneKey) APIKey(_ context.Context, id string) (model.APIKey, error) {
+	if id != o.k.ID {
+		return model.APIKey{}, model.ErrNotFound
+	}
+	return o.k, nil
+}
+
+// FuzzAPICredential: only the exact key id and secret authenticate,
+// whatever the header holds.
+func FuzzAPICredential(f *testing.F) {
+	s, err := newServer(Config{SessionKey: []byte(strings.Repeat("k", 32))}, Deps{
+		Accounts: fakeAccounts{}, Documents: &fakeDocs{}, Audit: &fakeAudit{},
+		APIKeys: oneKey{model.APIKey{ID: bankKeyID, SecretHash: hashSecret(bankSecret), Scopes: []string{ScopeVerify}}},
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{"Bearer " + bankKey(), "bearer  " + bankKey() + " ", "Bearer " + bankKeyID + ".", "Basic x", "Bearer .", ""} {
+		f.Add(seed, "")
+	}
+	f.Add("", bankKey())
+	f.Fuzz(func(t *testing.T, auth, xkey string) {
+		req := httptest.NewRequest("GET", "/api/v1/verify/X", nil)
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("X-API-Key", xkey)
+		cl, err := s.authenticateKey(req)
+		if err == nil && cl != nil && credential(req) != bankKey() {
+			t.Fatalf("authenticated %q / %q", auth, xkey)
+		}
+		if err != nil && !errors.Is(err, ErrAPIKey) {
+			t.Fatalf("unexpected error kind: %v", err)
+		}
+	})
 }
