@@ -101,7 +101,7 @@ func SeedDemo(ctx context.Context, st store.Store, now time.Time) error {
 	}
 	sum := sha256.Sum256([]byte(DemoBankKeySecret))
 	if err := st.PutAPIKey(ctx, model.APIKey{ID: DemoBankKeyID, Institution: "示范银行股份有限公司",
-		SecretHash: hex.EncodeToString(sum[:]), Scopes: []string{"verify"}, CreatedAt: created}); err != nil {
+		SecretHash: hex.EncodeToString(sum[:]), Scopes: []string{"verify", "verify:bulk", "verify:pdf"}, CreatedAt: created}); err != nil {
 		return fmt.Errorf("app: seeding API key: %w", err)
 	}
 	return nil
