@@ -80,11 +80,13 @@ type Pool[S any] struct {
 	opts  PoolOptions
 	slots chan struct{}
 
-	mu     sync.Mutex
-	idle   []pooled[S]
-	gen    uint64
-	closed bool
-	br     breaker
+	mu       sync.Mutex
+	idle     []pooled[S]
+	inflight int           // calls between taking a slot and returning it
+	drained  chan struct{} // closed when inflight drops to 0
+	gen      uint64
+	closed   bool
+	br       breaker
 }
 
 type pooled[S any] struct {
@@ -101,6 +103,15 @@ func NewPool[S any](src Sessions[S], opts PoolOptions) *Pool[S] {
 // Do runs fn on a session. The error is fn's, or wraps ErrTimeout,
 // ErrCircuitOpen, ErrDeviceUnavailable, ErrClosed or ctx's error.
 func (p *Pool[S]) Do(ctx context.Context, fn func(S) error) error {
+	return p.DoWithin(ctx, p.opts.CallTimeout, fn)
+}
+
+// DoWithin is Do with its own timeout, for calls known to be slow (key
+// generation); timeout ≤ 0 means CallTimeout.
+func (p *Pool[S]) DoWithin(ctx context.Context, timeout time.Duration, fn func(S) error) error {
+	if timeout <= 0 {
+		timeout = p.opts.CallTimeout
+	}
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
@@ -115,7 +126,7 @@ func (p *Pool[S]) Do(ctx context.Context, fn func(S) error) error {
 	select {
 	case p.slots <- struct{}{}: // a free slot: no timer needed yet
 	default:
-		deadline = p.opts.After(p.opts.CallTimeout)
+		deadline = p.opts.After(timeout)
 		select {
 		case p.slots <- struct{}{}:
 		case <-ctx.Done():
@@ -123,21 +134,23 @@ func (p *Pool[S]) Do(ctx context.Context, fn func(S) error) error {
 			return ctx.Err()
 		case <-deadline:
 			p.settle(probe, outcomeNeutral)
-			return fmt.Errorf("%w: no free session within %v", ErrTimeout, p.opts.CallTimeout)
+			return fmt.Errorf("%w: no free session within %v", ErrTimeout, timeout)
 		}
 	}
 
 	if p.opts.Inline {
 		done := make(chan error, 1)
+		p.enter()
 		p.run(ctx, fn, done, nil, nil)
 		return p.finish(<-done, probe)
 	}
 	if deadline == nil {
-		deadline = p.opts.After(p.opts.CallTimeout)
+		deadline = p.opts.After(timeout)
 	}
 	done := make(chan error, 1)
 	abandoned := make(chan struct{})
 	started := make(chan S, 1)
+	p.enter()
 	go p.run(ctx, fn, done, abandoned, started)
 	select {
 	case err := <-done:
@@ -151,7 +164,7 @@ func (p *Pool[S]) Do(ctx context.Context, fn func(S) error) error {
 		close(abandoned)
 		p.abandon(started)
 		p.settle(probe, outcomeFailure)
-		return fmt.Errorf("%w: no answer within %v", ErrTimeout, p.opts.CallTimeout)
+		return fmt.Errorf("%w: no answer within %v", ErrTimeout, timeout)
 	}
 }
 
@@ -190,6 +203,7 @@ func (p *Pool[S]) abandon(started <-chan S) {
 
 func (p *Pool[S]) run(ctx context.Context, fn func(S) error, done chan<- error, abandoned <-chan struct{}, started chan<- S) {
 	defer func() { <-p.slots }()
+	defer p.leave()
 	s, gen, err := p.take(ctx)
 	if err != nil {
 		done <- err
@@ -267,6 +281,43 @@ func (p *Pool[S]) State() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.br.state(p.opts.Now(), p.opts.CoolDown)
+}
+
+func (p *Pool[S]) enter() {
+	p.mu.Lock()
+	if p.inflight == 0 {
+		p.drained = make(chan struct{})
+	}
+	p.inflight++
+	p.mu.Unlock()
+}
+
+func (p *Pool[S]) leave() {
+	p.mu.Lock()
+	p.inflight--
+	if p.inflight == 0 {
+		close(p.drained)
+	}
+	p.mu.Unlock()
+}
+
+// Drain waits until no call is running in a device library (including
+// calls whose callers timed out) or until deadline; it reports whether
+// none is. A backend must not unload its library before that.
+func (p *Pool[S]) Drain(deadline <-chan time.Time) bool {
+	p.mu.Lock()
+	if p.inflight == 0 {
+		p.mu.Unlock()
+		return true
+	}
+	ch := p.drained
+	p.mu.Unlock()
+	select {
+	case <-ch:
+		return true
+	case <-deadline:
+		return false
+	}
 }
 
 // Close discards idle sessions; calls in flight finish and discard theirs.

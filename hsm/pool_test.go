@@ -322,3 +322,32 @@ func TestPoolAbandonInterrupts(t *testing.T) {
 		t.Fatalf("next call: session %d, %v", used, err)
 	}
 }
+
+func TestPoolDrain(t *testing.T) {
+	src := &fakeSessions{}
+	fire := make(chan time.Time)
+	p := NewPool[int](src, PoolOptions{After: func(time.Duration) <-chan time.Time { return fire }})
+	if !p.Drain(nil) {
+		t.Fatal("idle pool not drained")
+	}
+	release := make(chan struct{})
+	inCall := make(chan struct{})
+	res := make(chan error)
+	go func() { res <- p.Do(context.Background(), func(int) error { close(inCall); <-release; return nil }) }()
+	<-inCall
+	fire <- time.Time{}
+	<-res // the caller has given up, the call still runs
+	p.Close()
+	never := make(chan time.Time, 1)
+	never <- time.Time{}
+	if p.Drain(never) {
+		t.Fatal("Drain reported no call running while one is")
+	}
+	close(release)
+	if !p.Drain(nil) {
+		t.Fatal("Drain after the call returned")
+	}
+	if _, open, _ := src.counts(); open != 0 {
+		t.Fatalf("%d sessions open after the hung call returned to a closed pool", open)
+	}
+}

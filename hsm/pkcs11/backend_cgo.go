@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/miekg/pkcs11"
 
@@ -64,7 +65,7 @@ func Open(ctx context.Context, cfg Config) (*Backend, error) {
 	b := &Backend{cfg: cfg, pin: pin, mod: mod, handles: map[string]pkcs11.ObjectHandle{}}
 	b.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{b}, cfg.Pool)
 	var tokenMfr string
-	err = b.pool.Do(ctx, func(pkcs11.SessionHandle) error {
+	err = b.do(ctx, 0, func(pkcs11.SessionHandle) error {
 		ti, err := mod.ctx.GetTokenInfo(b.slot)
 		tokenMfr = ti.ManufacturerID
 		return err
@@ -107,9 +108,29 @@ func (b *Backend) Close() error {
 	b.closed = true
 	b.mu.Unlock()
 	b.pool.Close()
+	// Finalising or unloading the module under a running call would crash
+	// the process: wait for calls still in the library (callers that timed
+	// out leave theirs running), and if they do not return, leave the
+	// module loaded.
+	if !b.pool.Drain(time.After(b.slowTimeout())) {
+		return fmt.Errorf("%w: device calls still running; module left loaded", hsm.ErrDeviceUnavailable)
+	}
 	b.mod.release()
 	return nil
 }
+
+// slowTimeout bounds key generation and import (RSA-3072 generation takes
+// seconds on a software token, more under load): SlowCallTimeout, at least
+// the call timeout.
+func (b *Backend) slowTimeout() time.Duration {
+	if b.cfg.Pool.CallTimeout > SlowCallTimeout {
+		return b.cfg.Pool.CallTimeout
+	}
+	return SlowCallTimeout
+}
+
+// SlowCallTimeout is the timeout of key generation and import.
+const SlowCallTimeout = 2 * time.Minute
 
 // Breaker reports the circuit breaker's state ("closed", "open", "half-open").
 func (b *Backend) Breaker() string { return b.pool.State() }
@@ -117,21 +138,35 @@ func (b *Backend) Breaker() string { return b.pool.State() }
 // sessions adapts the backend to hsm.Sessions.
 type sessions struct{ b *Backend }
 
+// do runs fn on a pooled session while holding the module shared, with
+// the call timeout (timeout 0) or the given one.
+func (b *Backend) do(ctx context.Context, timeout time.Duration, fn func(pkcs11.SessionHandle) error) error {
+	return b.pool.DoWithin(ctx, timeout, func(s pkcs11.SessionHandle) error {
+		b.mod.busy.RLock()
+		defer b.mod.busy.RUnlock()
+		return fn(s)
+	})
+}
+
 func (s sessions) Open(context.Context) (pkcs11.SessionHandle, error) {
 	b := s.b
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
+	closed, broken, seen := b.closed, b.broken, b.gen
+	b.mu.Unlock()
+	if closed {
 		return 0, hsm.ErrClosed
 	}
-	gen := b.mod.generation()
-	if b.broken {
-		g, err := b.mod.reinit(b.gen)
-		if err != nil {
+	if broken {
+		// Waits for calls still running in the module (also other backends').
+		if _, err := b.mod.reinit(seen); err != nil {
 			return 0, err
 		}
-		gen = g
 	}
+	b.mod.busy.RLock()
+	defer b.mod.busy.RUnlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	gen := b.mod.generation()
 	if gen != b.gen || b.broken {
 		b.gen, b.haveSlot, b.loggedIn, b.broken = gen, false, false, false
 		clear(b.handles)
@@ -163,7 +198,11 @@ func (s sessions) Open(context.Context) (pkcs11.SessionHandle, error) {
 	return sh, nil
 }
 
-func (s sessions) Close(sh pkcs11.SessionHandle) { _ = s.b.mod.ctx.CloseSession(sh) }
+func (s sessions) Close(sh pkcs11.SessionHandle) {
+	s.b.mod.busy.RLock()
+	defer s.b.mod.busy.RUnlock()
+	_ = s.b.mod.ctx.CloseSession(sh)
+}
 
 // deviceErrors are the return values that mean the session, token or
 // device is gone rather than that the request was wrong.
@@ -229,7 +268,7 @@ func (b *Backend) findSlot() (uint, error) {
 // Capabilities asks the token for its mechanisms.
 func (b *Backend) Capabilities(ctx context.Context) ([]hsm.Capability, error) {
 	var caps []hsm.Capability
-	err := b.pool.Do(ctx, func(pkcs11.SessionHandle) error {
+	err := b.do(ctx, 0, func(pkcs11.SessionHandle) error {
 		b.mu.Lock()
 		slot := b.slot
 		b.mu.Unlock()

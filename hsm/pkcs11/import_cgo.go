@@ -29,7 +29,7 @@ var transportID = []byte("sihub-transport")
 // (RSA-3072, private half with CKA_UNWRAP only), generating it on first use.
 func (b *Backend) TransportKey(ctx context.Context) (*rsa.PublicKey, error) {
 	var pub *rsa.PublicKey
-	err := b.pool.Do(ctx, func(s pkcs11.SessionHandle) error {
+	err := b.do(ctx, b.slowTimeout(), func(s pkcs11.SessionHandle) error {
 		hs, err := b.find(s, pkcs11.CKO_PUBLIC_KEY, transportID)
 		if err != nil {
 			return err
@@ -112,7 +112,7 @@ func (b *Backend) ImportWrapped(ctx context.Context, label string, pub crypto.Pu
 		return nil, err
 	}
 	var k *key
-	err = b.pool.Do(ctx, func(s pkcs11.SessionHandle) error {
+	err = b.do(ctx, b.slowTimeout(), func(s pkcs11.SessionHandle) error {
 		c := b.mod.ctx
 		ths, err := b.find(s, pkcs11.CKO_PRIVATE_KEY, transportID)
 		if err != nil {

@@ -72,7 +72,7 @@ func (b *Backend) Generate(ctx context.Context, alg hsm.Algorithm, label string)
 		return nil, fmt.Errorf("%w: %q", hsm.ErrUnsupported, alg)
 	}
 	var k *key
-	err = b.pool.Do(ctx, func(s pkcs11.SessionHandle) error {
+	err = b.do(ctx, b.slowTimeout(), func(s pkcs11.SessionHandle) error {
 		pubH, privH, err := b.mod.ctx.GenerateKeyPair(s, []*pkcs11.Mechanism{pkcs11.NewMechanism(mech, nil)}, pub, priv)
 		if err != nil {
 			return fmt.Errorf("hsm/pkcs11: C_GenerateKeyPair (%s): %w", alg, err)
@@ -98,7 +98,7 @@ func (b *Backend) Find(ctx context.Context, id string) (hsm.Key, error) {
 		return nil, err
 	}
 	var k *key
-	err = b.pool.Do(ctx, func(s pkcs11.SessionHandle) error {
+	err = b.do(ctx, 0, func(s pkcs11.SessionHandle) error {
 		privs, err := b.find(s, pkcs11.CKO_PRIVATE_KEY, raw)
 		if err != nil {
 			return err
@@ -133,7 +133,7 @@ func (b *Backend) Find(ctx context.Context, id string) (hsm.Key, error) {
 // keeps no creation time.
 func (b *Backend) List(ctx context.Context) ([]hsm.KeyInfo, error) {
 	var out []hsm.KeyInfo
-	err := b.pool.Do(ctx, func(s pkcs11.SessionHandle) error {
+	err := b.do(ctx, 0, func(s pkcs11.SessionHandle) error {
 		var infos []hsm.KeyInfo
 		hs, err := b.find(s, pkcs11.CKO_PRIVATE_KEY, nil)
 		if err != nil {
@@ -165,7 +165,7 @@ func (b *Backend) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return b.pool.Do(ctx, func(s pkcs11.SessionHandle) error {
+	return b.do(ctx, 0, func(s pkcs11.SessionHandle) error {
 		hs, err := b.find(s, 0, raw)
 		if err != nil {
 			return err

@@ -16,6 +16,12 @@ import (
 type module struct {
 	path string
 
+	// busy is held shared by every call into the module and exclusively by
+	// C_Finalize (re-initialisation, unloading): finalising under a running
+	// call would crash the process. Lock order: busy, then Backend.mu,
+	// then mu.
+	busy sync.RWMutex
+
 	mu   sync.Mutex
 	ctx  *pkcs11.Ctx
 	refs int
@@ -64,6 +70,8 @@ func (m *module) initLocked() error {
 // reinit finalises and initialises the module again unless another backend
 // already did so since generation seen.
 func (m *module) reinit(seen uint64) (uint64, error) {
+	m.busy.Lock()
+	defer m.busy.Unlock()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.gen != seen && m.live {
@@ -93,6 +101,8 @@ func (m *module) release() {
 		return
 	}
 	delete(modules.byPath, m.path)
+	m.busy.Lock()
+	defer m.busy.Unlock()
 	m.mu.Lock()
 	if m.live {
 		_ = m.ctx.Finalize()

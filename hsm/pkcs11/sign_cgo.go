@@ -40,7 +40,7 @@ func (k *key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, 
 	// The closure may outlive the call (timeout): it writes only out, which
 	// is read after Do returned nil.
 	var out []byte
-	err = k.b.pool.Do(context.Background(), func(s pkcs11.SessionHandle) error {
+	err = k.b.do(context.Background(), 0, func(s pkcs11.SessionHandle) error {
 		h, err := k.b.privateHandle(s, k.id, k.hexID)
 		if err != nil {
 			return err
