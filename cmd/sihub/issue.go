@@ -5,12 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"sihub/app"
 	"sihub/signer"
 )
 
@@ -30,13 +28,7 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "usage: sihub issue --kind KIND --subject ID [--alg sm2|p256|sm2,p256] [--lang zh] --out FILE")
 		return exitError
 	}
-	cfg, err := app.FromEnv(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(stderr, "sihub:", err)
-		return exitError
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.Open(ctx, cfg, app.Options{Logger: log})
+	a, err := openApp(ctx, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError

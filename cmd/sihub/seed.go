@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"time"
 
 	"sihub/app"
@@ -24,19 +22,14 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: sihub seed --persons N [--seed S]   (1 ≤ N ≤ 10,000,000)")
 		return exitError
 	}
-	cfg, err := app.FromEnv(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(stderr, "sihub:", err)
-		return exitError
-	}
-	a, err := app.Open(ctx, cfg, app.Options{Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	a, err := openApp(ctx, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError
 	}
 	defer a.Close()
 	start := time.Now()
-	res, err := app.SeedSynthetic(ctx, a.Store, *persons, *seed, cfg.Now())
+	res, err := app.SeedSynthetic(ctx, a.Store, *persons, *seed, a.Config.Now())
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError
