@@ -2,7 +2,6 @@ package cms
 
 import (
 	"crypto/rand"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,24 +12,13 @@ import (
 // testNow is the fixed clock of these tests.
 var testNow = time.Date(2026, 3, 15, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 
-var (
-	pkiMu    sync.Mutex
-	pkiCache = map[string]*cmstest.PKI{}
-)
-
 // testPKI returns a hierarchy for alg, created once per test binary.
 func testPKI(t testing.TB, alg string) *cmstest.PKI {
 	t.Helper()
-	pkiMu.Lock()
-	defer pkiMu.Unlock()
-	if p, ok := pkiCache[alg]; ok {
-		return p
-	}
-	p, err := cmstest.New(alg, testNow)
+	p, err := cmstest.Shared(alg, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkiCache[alg] = p
 	return p
 }
 

@@ -4,30 +4,19 @@ import (
 	"encoding/hex"
 	"regexp"
 	"strconv"
-	"sync"
 	"testing"
 
 	"sihub/certs/cms"
 	"sihub/certs/cms/cmstest"
 )
 
-var (
-	pkiMu    sync.Mutex
-	pkiCache = map[string]*cmstest.PKI{}
-)
-
+// testPKI returns a hierarchy for alg, created once per test binary.
 func testPKI(t testing.TB, alg string) *cmstest.PKI {
 	t.Helper()
-	pkiMu.Lock()
-	defer pkiMu.Unlock()
-	if p, ok := pkiCache[alg]; ok {
-		return p
-	}
-	p, err := cmstest.New(alg, testNow)
+	p, err := cmstest.Shared(alg, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkiCache[alg] = p
 	return p
 }
 

@@ -13,6 +13,7 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"math/big"
+	"sync"
 	"time"
 
 	"github.com/emmansun/gmsm/sm2"
@@ -114,4 +115,26 @@ func (p *PKI) create(tmpl *x509.Certificate, parent *smx509.Certificate, pub cry
 		return nil, fmt.Errorf("cmstest: creating %q: %w", tmpl.Subject.CommonName, err)
 	}
 	return smx509.ParseCertificate(der)
+}
+
+var (
+	sharedMu sync.Mutex
+	shared   = map[string]*PKI{}
+)
+
+// Shared returns one hierarchy per algorithm and clock for the whole test
+// binary: key generation is the slow part of many small tests.
+func Shared(alg string, now time.Time) (*PKI, error) {
+	key := alg + "@" + now.UTC().Format(time.RFC3339Nano)
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if p, ok := shared[key]; ok {
+		return p, nil
+	}
+	p, err := New(alg, now)
+	if err != nil {
+		return nil, err
+	}
+	shared[key] = p
+	return p, nil
 }
