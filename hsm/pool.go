@@ -37,6 +37,9 @@ type PoolOptions struct {
 	// sessions, reconnection and the breaker still apply. For local tokens
 	// whose calls cost tens of µs; leave it off for network HSMs.
 	Inline bool
+	// OnBreaker, when set, is told when the breaker opens (true) and
+	// closes again (false), for metrics and alerts. It must not block.
+	OnBreaker func(open bool)
 }
 
 func (o PoolOptions) withDefaults() PoolOptions {
@@ -272,8 +275,13 @@ func (p *Pool[S]) dropIdle() {
 
 func (p *Pool[S]) settle(probe bool, o outcome) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	wasOpen := p.br.open
 	p.br.record(p.opts.Now(), probe, o, p.opts.FailureThreshold)
+	isOpen := p.br.open
+	p.mu.Unlock()
+	if wasOpen != isOpen && p.opts.OnBreaker != nil {
+		p.opts.OnBreaker(isOpen)
+	}
 }
 
 // State reports the breaker's state: "closed", "open" or "half-open".

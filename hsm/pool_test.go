@@ -3,6 +3,7 @@ package hsm
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -186,7 +187,9 @@ func TestPoolContextCancel(t *testing.T) {
 func TestBreaker(t *testing.T) {
 	src := &fakeSessions{}
 	clk := &fakeClock{now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
-	p := NewPool[int](src, PoolOptions{FailureThreshold: 3, CoolDown: time.Minute, Now: clk.Now})
+	var transitions []bool
+	p := NewPool[int](src, PoolOptions{FailureThreshold: 3, CoolDown: time.Minute, Now: clk.Now,
+		OnBreaker: func(open bool) { transitions = append(transitions, open) }})
 	fail := func(int) error { return errBroken }
 	ok := func(int) error { return nil }
 	ctx := context.Background()
@@ -240,6 +243,10 @@ func TestBreaker(t *testing.T) {
 	}
 	if p.State() != "closed" {
 		t.Fatalf("state %s after a successful probe", p.State())
+	}
+	// Opened once, stayed open through the failed probe, closed once.
+	if !slices.Equal(transitions, []bool{true, false}) {
+		t.Fatalf("OnBreaker saw %v", transitions)
 	}
 	if err := p.Do(ctx, ok); err != nil {
 		t.Fatal(err)

@@ -30,6 +30,23 @@
 // invalid) drops the sessions and the next call re-initialises the module
 // and logs in again. Key handles are found again by CKA_ID after that.
 //
+// Limits, from PKCS#11 itself:
+//   - a module is initialised once per process, so backends on the same
+//     module path share it (and a re-initialisation after a device error
+//     serves them all); a login is per application and token, so the PIN
+//     is checked by the first backend that opens a token;
+//   - C_Finalize never runs under a running call (a shared lock): after a
+//     device error, re-initialisation waits for calls still in the module,
+//     and Close leaves the module loaded if a hung call does not return
+//     within SlowCallTimeout;
+//   - key generation and import run under SlowCallTimeout, not the call
+//     timeout (RSA-3072 generation takes seconds on a software token).
+//
+// Key ceremony: TransportKey makes (once) an RSA-3072 unwrapping key on the
+// token; a software keystore exports a key wrapped to it (soft.ExportWrapped,
+// format hsm.WrapRSAAES) and ImportWrapped unwraps it into a sensitive,
+// non-extractable token key, checked by a test signature.
+//
 // A build without cgo keeps the package and its URI parser; Open then fails
 // with hsm.ErrNotAvailable ("PKCS#11 needs a cgo build").
 package pkcs11
