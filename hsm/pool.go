@@ -79,6 +79,8 @@ type Pool[S any] struct {
 	src   Sessions[S]
 	opts  PoolOptions
 	slots chan struct{}
+	jobs  chan job[S]
+	quit  chan struct{} // closed by Close: workers stop
 
 	mu       sync.Mutex
 	idle     []pooled[S]
@@ -95,9 +97,40 @@ type pooled[S any] struct {
 }
 
 // NewPool returns a pool over src.
+//
+// Unless Inline, it starts MaxSessions worker goroutines that run the
+// calls (a goroutine per call would grow a fresh stack every time); Close
+// stops them.
 func NewPool[S any](src Sessions[S], opts PoolOptions) *Pool[S] {
 	opts = opts.withDefaults()
-	return &Pool[S]{src: src, opts: opts, slots: make(chan struct{}, opts.MaxSessions)}
+	p := &Pool[S]{src: src, opts: opts, slots: make(chan struct{}, opts.MaxSessions),
+		jobs: make(chan job[S]), quit: make(chan struct{})}
+	if !opts.Inline {
+		for range opts.MaxSessions {
+			go p.work()
+		}
+	}
+	return p
+}
+
+// job is one call handed to a worker.
+type job[S any] struct {
+	ctx       context.Context
+	fn        func(S) error
+	done      chan<- error
+	abandoned <-chan struct{}
+	started   chan<- S
+}
+
+func (p *Pool[S]) work() {
+	for {
+		select {
+		case j := <-p.jobs:
+			p.run(j.ctx, j.fn, j.done, j.abandoned, j.started)
+		case <-p.quit:
+			return
+		}
+	}
 }
 
 // Do runs fn on a session. The error is fn's, or wraps ErrTimeout,
@@ -157,7 +190,14 @@ func (p *Pool[S]) DoWithin(ctx context.Context, timeout time.Duration, fn func(S
 	abandoned := make(chan struct{})
 	started := make(chan S, 1)
 	p.enter()
-	go p.run(ctx, fn, done, abandoned, started)
+	select {
+	case p.jobs <- job[S]{ctx, fn, done, abandoned, started}:
+	case <-p.quit:
+		p.leave()
+		<-p.slots
+		p.settle(probe, outcomeNeutral)
+		return ErrClosed
+	}
 	select {
 	case err := <-done:
 		return p.finish(err, probe)
@@ -354,6 +394,9 @@ func (p *Pool[S]) Drain(deadline <-chan time.Time) bool {
 // Later calls fail with ErrClosed.
 func (p *Pool[S]) Close() {
 	p.mu.Lock()
+	if !p.closed {
+		close(p.quit)
+	}
 	p.closed = true
 	p.mu.Unlock()
 	p.dropIdle()
