@@ -98,8 +98,9 @@ func BenchmarkSign(b *testing.B) {
 			loop(b, func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
 		b.Run("softhsm-"+string(alg)+"-adapter-inline", func(b *testing.B) {
+			pooled := be.pool
 			be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{Inline: true})
-			defer func() { be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{}) }()
+			defer func() { be.pool.Close(); be.pool = pooled }()
 			loop(b, func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
 		b.Run("softhsm-"+string(alg)+"-verified", func(b *testing.B) {
