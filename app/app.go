@@ -14,6 +14,8 @@ import (
 
 	"sihub/certs"
 	"sihub/hsm"
+	_ "sihub/hsm/pkcs11" // registers pkcs11: for SIHUB_HSM_URI
+	_ "sihub/hsm/sdf"    // registers sdf:
 	"sihub/hsm/soft"
 	"sihub/portal"
 	"sihub/signer"
@@ -35,7 +37,9 @@ type App struct {
 	PKIServices *PKIServices
 	Logger      *slog.Logger
 
-	keys *soft.Backend
+	keys     *soft.Backend // the software keystore, when it is the backend
+	device   hsm.Backend   // a hardware backend opened from SIHUB_HSM_URI
+	keyAudit *keyAudit
 }
 
 // Options tune Open beyond Config.
@@ -76,11 +80,22 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	if cfg.DevelopmentKeys() {
 		log.Warn("keys are protected by the development passphrase; set SIHUB_KEY_PASSPHRASE in production")
 	}
-	a.keys, err = soft.Open(ctx, a.Store, []byte(cfg.KeyPassphrase), soft.Options{Now: cfg.Now})
-	if err != nil {
-		return nil, fmt.Errorf("app: opening keystore: %w", err)
+	var backend hsm.Backend
+	if cfg.HSMURI == "" || cfg.HSMURI == "soft:" {
+		a.keys, err = soft.Open(ctx, a.Store, []byte(cfg.KeyPassphrase), soft.Options{Now: cfg.Now})
+		backend = a.keys
+	} else {
+		backend, err = hsm.Open(ctx, cfg.HSMURI)
+		a.device = backend
 	}
-	a.Keys = hsm.VerifyingBackend(a.keys)
+	if err != nil {
+		return nil, fmt.Errorf("app: opening the key backend: %w", err)
+	}
+	// Every signature a backend returns is checked in software before use,
+	// and every key use reaches the audit trail.
+	a.keyAudit = newKeyAudit(a.Store, cfg.Now, log)
+	a.Keys = hsm.ObservedBackend(hsm.VerifyingBackend(backend), a.keyAudit.observe)
+	ctx = hsm.WithCaller(ctx, "sihub")
 	a.PKI, err = certs.EnsureDevelopmentPKI(ctx, a.Keys, a.Store, certs.Config{
 		Agency: cfg.Agency, Region: cfg.Region, Algorithms: []hsm.Algorithm{hsm.SM2, hsm.P256},
 		Now: cfg.Now, PublicURL: cfg.PublicURL,
@@ -181,8 +196,14 @@ func (a *App) sessionKey() ([]byte, error) {
 // Close releases the keystore and the store.
 func (a *App) Close() error {
 	var errs []error
+	if a.keyAudit != nil && a.Store != nil {
+		errs = append(errs, a.keyAudit.flush(context.Background()))
+	}
 	if a.keys != nil {
 		errs = append(errs, a.keys.Close())
+	}
+	if c, ok := a.device.(interface{ Close() error }); ok {
+		errs = append(errs, c.Close())
 	}
 	if a.Store != nil {
 		errs = append(errs, a.Store.Close())

@@ -307,3 +307,32 @@ func TestPKIServicesAnswerOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestKeyUseIsAudited(t *testing.T) {
+	dir := t.TempDir()
+	a := testApp(t, dir, nil)
+	ctx := context.Background()
+	gen, err := a.Store.AuditEntries(ctx, time.Time{}, "key.generate", "", 100)
+	if err != nil || len(gen) < 6 {
+		t.Fatalf("%d key.generate entries on first start (roots, issuing CAs, seals): %v", len(gen), err)
+	}
+	if _, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID}); err != nil {
+		t.Fatal(err)
+	}
+	seal, _ := a.PKI.Seal(hsm.SM2)
+	if err := a.Close(); err != nil { // Close writes the counted uses
+		t.Fatal(err)
+	}
+	b := testApp(t, dir, nil)
+	defer b.Close()
+	signs, err := b.Store.AuditEntries(ctx, time.Time{}, "key.sign", seal.Key.ID(), 10)
+	if err != nil || len(signs) != 1 || signs[0].Detail[:8] != "count=2 " {
+		// One issuance signs twice with the seal key: the QR token and the CMS.
+		t.Fatalf("key.sign entries for the seal key: %+v %v", signs, err)
+	}
+	for _, e := range append(gen, signs...) {
+		if strings.Contains(e.Detail, DevelopmentPassphrase) {
+			t.Fatal("an audit entry carries the passphrase")
+		}
+	}
+}

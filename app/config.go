@@ -30,6 +30,7 @@ type Config struct {
 	MongoURI      string        // SIHUB_MONGO_URI; empty selects the embedded SQLite store
 	MongoDB       string        // SIHUB_MONGO_DB, default sihub
 	KeyPassphrase string        // SIHUB_KEY_PASSPHRASE, default DevelopmentPassphrase (warned about)
+	HSMURI        string        // SIHUB_HSM_URI: "soft:" (default, the wrapped software keystore), "pkcs11:…" (RFC 7512) or "sdf:…"
 	Agency        string        // SIHUB_AGENCY, default 示范市社会保险事业管理中心
 	Region        string        // SIHUB_REGION, default 110105
 	RegionName    string        // SIHUB_REGION_NAME, default 示范市 (printed as 参保地)
@@ -76,6 +77,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 	set("SIHUB_PUBLIC_URL", &c.PublicURL)
 	set("SIHUB_MONGO_URI", &c.MongoURI)
 	set("SIHUB_MONGO_DB", &c.MongoDB)
+	set("SIHUB_HSM_URI", &c.HSMURI)
 	if v := getenv("SIHUB_KEY_PASSPHRASE"); v != "" {
 		c.KeyPassphrase = v
 	}
@@ -117,6 +119,9 @@ func (c Config) Validate() error {
 	}
 	if len(c.KeyPassphrase) < 12 {
 		errs = append(errs, errors.New("SIHUB_KEY_PASSPHRASE must have at least 12 characters"))
+	}
+	if c.HSMURI != "" && !strings.HasPrefix(c.HSMURI, "soft:") && !strings.HasPrefix(c.HSMURI, "pkcs11:") && !strings.HasPrefix(c.HSMURI, "sdf:") {
+		errs = append(errs, errors.New("SIHUB_HSM_URI must start with soft:, pkcs11: or sdf:"))
 	}
 	if c.Agency == "" {
 		errs = append(errs, errors.New("SIHUB_AGENCY is empty"))

@@ -62,6 +62,7 @@ Press Ctrl-C to stop.
 `, version, ln.Addr(), cfg.PublicURL, cfg.DataDir, cfg.PublicURL, app.DemoPersonID, app.DemoPersonPassword,
 		cfg.PublicURL, cfg.PublicURL, cfg.PublicURL)
 	go a.RunPKIRefresh(ctx, time.Minute) // CRLs are regenerated before their nextUpdate
+	go a.RunKeyAudit(ctx, time.Minute)   // counted key uses reach the audit trail
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
