@@ -3,9 +3,7 @@ package pkcs11
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 
@@ -17,9 +15,6 @@ var ErrURI = errors.New("hsm/pkcs11: bad PKCS#11 URI")
 
 // maxURILen caps the URI (RFC 7512 sets no limit; ours is generous).
 const maxURILen = 4096
-
-// maxPINFile caps a pin-source file.
-const maxPINFile = 1024
 
 // Config selects a module, a token and how to log in. ParseURI fills it
 // from a URI, including the pool options of hsm.PoolOptions.SetURIOption
@@ -158,21 +153,9 @@ func (c *Config) pin() (string, error) {
 	if c.PINSource == "" {
 		return c.PIN, nil
 	}
-	p := strings.TrimPrefix(c.PINSource, "file:")
-	if strings.Contains(p, ":") && !strings.HasPrefix(p, "/") {
-		return "", fmt.Errorf("%w: pin-source must be a file", ErrURI)
-	}
-	f, err := os.Open(p)
+	pin, err := hsm.ReadPINSource(c.PINSource)
 	if err != nil {
-		return "", fmt.Errorf("hsm/pkcs11: pin-source: %w", err)
+		return "", fmt.Errorf("%w: %w", ErrURI, err)
 	}
-	defer f.Close()
-	buf, err := io.ReadAll(io.LimitReader(f, maxPINFile+1))
-	if err != nil {
-		return "", fmt.Errorf("hsm/pkcs11: pin-source: %w", err)
-	}
-	if len(buf) > maxPINFile {
-		return "", fmt.Errorf("%w: pin-source file larger than %d bytes", ErrURI, maxPINFile)
-	}
-	return strings.TrimRight(string(buf), "\r\n"), nil
+	return pin, nil
 }

@@ -81,7 +81,7 @@ func TestPINSource(t *testing.T) {
 		t.Fatalf("pin = %q, %v", pin, err)
 	}
 	big := filepath.Join(dir, "big")
-	if err := os.WriteFile(big, make([]byte, maxPINFile+1), 0o600); err != nil {
+	if err := os.WriteFile(big, make([]byte, hsm.MaxPINFile+1), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	c = Config{PINSource: big}

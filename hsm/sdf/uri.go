@@ -3,9 +3,7 @@ package sdf
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 
@@ -16,9 +14,8 @@ import (
 var ErrURI = errors.New("hsm/sdf: bad SDF URI")
 
 const (
-	maxURILen  = 4096
-	maxKeys    = 1024
-	maxPINFile = 1024
+	maxURILen = 4096
+	maxKeys   = 1024
 )
 
 // Config selects the library, the keys and the access password.
@@ -129,21 +126,9 @@ func (c *Config) password() (string, error) {
 	if c.PasswordSource == "" {
 		return c.Password, nil
 	}
-	p := strings.TrimPrefix(c.PasswordSource, "file:")
-	if strings.Contains(p, ":") && !strings.HasPrefix(p, "/") {
-		return "", fmt.Errorf("%w: pin-source must be a file", ErrURI)
-	}
-	f, err := os.Open(p)
+	pin, err := hsm.ReadPINSource(c.PasswordSource)
 	if err != nil {
-		return "", fmt.Errorf("hsm/sdf: pin-source: %w", err)
+		return "", fmt.Errorf("%w: %w", ErrURI, err)
 	}
-	defer f.Close()
-	buf, err := io.ReadAll(io.LimitReader(f, maxPINFile+1))
-	if err != nil {
-		return "", fmt.Errorf("hsm/sdf: pin-source: %w", err)
-	}
-	if len(buf) > maxPINFile {
-		return "", fmt.Errorf("%w: pin-source file larger than %d bytes", ErrURI, maxPINFile)
-	}
-	return strings.TrimRight(string(buf), "\r\n"), nil
+	return pin, nil
 }
