@@ -70,6 +70,7 @@ type IssueRequest struct {
 	Lang           string   // "zh" (default) or "en"; names and addresses stay in Chinese script
 	IdempotencyKey string   // optional: a repeated key returns the first document
 	Actor          string   // who asks, for the audit trail
+	Year           int      // rights-record: the statement's year; 0 is last year
 }
 
 // Issued is the outcome of an issuance.

@@ -56,6 +56,9 @@ type Config struct {
 	Location   *time.Location
 	Now        Clock     // default time.Now
 	Rand       io.Reader // default crypto/rand
+	// InterestRates are the personal pension account's credited rates
+	// for the rights statement; zero takes DefaultInterestRates.
+	InterestRates InterestRates
 }
 
 // Service issues documents.
@@ -83,6 +86,9 @@ func NewService(cfg Config, records Records, registry Registry, audit Audit, sea
 	if cfg.Location == nil {
 		cfg.Location = time.FixedZone("CST", 8*3600)
 	}
+	if cfg.InterestRates.ByYear == nil && cfg.InterestRates.Default == 0 {
+		cfg.InterestRates = DefaultInterestRates
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -95,6 +101,7 @@ func NewService(cfg Config, records Records, registry Registry, audit Audit, sea
 // numberPrefix gives each kind's document number prefix.
 var numberPrefix = map[string]string{
 	KindInsuranceCertificate: "CBZM",
+	KindRightsRecord:         "QYJL",
 }
 
 // Issue makes, seals and stores one document. It never stores a document
@@ -116,7 +123,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 		}
 	}
 	switch req.Kind {
-	case KindInsuranceCertificate:
+	case KindInsuranceCertificate, KindRightsRecord:
 	case "":
 		return nil, fmt.Errorf("%w: no document kind", ErrBadRequest)
 	default:
@@ -140,9 +147,28 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 		}
 	}
 
-	data, err := s.certificateData(ctx, req.Subject, req.Lang, now)
+	validUntil := endOfDay(now.Add(s.cfg.Validity))
+	var body interface {
+		Document() (*render.Document, error)
+	}
+	var holder string
+	switch req.Kind {
+	case KindRightsRecord:
+		st, err := s.statementData(ctx, req.Subject, req.Lang, req.Year, now)
+		if err != nil {
+			return nil, err
+		}
+		st.ValidUntil, body, holder = validUntil, st, st.Name
+	default:
+		c, err := s.certificateData(ctx, req.Subject, req.Lang, now)
+		if err != nil {
+			return nil, err
+		}
+		c.ValidUntil, body, holder = validUntil, c, c.Name
+	}
+	data, err := body.Document()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("signer: rendering %s: %w", req.Kind, err)
 	}
 	n, err := s.registry.AllocateNumber(ctx, fmt.Sprintf("%s:%d", req.Kind, now.Year()))
 	if err != nil {
@@ -155,13 +181,13 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 	}
 	data.Code, data.CodeGrouped = cd, code.Group(cd)
 	data.PrintedAt = now
-	data.ValidUntil = endOfDay(now.Add(s.cfg.Validity))
+	data.ValidUntil = validUntil
 	data.Agency, data.Region = s.cfg.Agency, s.cfg.RegionName
 	data.VerifyURL = strings.TrimRight(s.cfg.PublicURL, "/") + "/v/" + cd
 	data.Seal = render.SealImage{Agency: s.cfg.Agency, Name: seals[0].Seal.Name}
 
 	claims := qrtoken.Claims{Code: cd, Number: data.Number, Kind: req.Kind,
-		HolderName: model.MaskName(data.Name), HolderID: model.MaskID(data.PersonID),
+		HolderName: model.MaskName(holder), HolderID: model.MaskID(req.Subject),
 		IssuedAt: now.Truncate(time.Second), ValidUntil: data.ValidUntil}
 	tok, err := qrtoken.Sign(claims, seals[0].Key, qrtoken.KeyIDOf(seals[0].Certificate.Raw), s.cfg.Rand)
 	if err != nil {
@@ -176,7 +202,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 		opts.Signatures = append(opts.Signatures, render.Signature{Info: info})
 		sealers[i] = pades.Sealer{Key: m.Key, Certificate: m.Certificate, Chain: m.Chain, Info: info}
 	}
-	prepared, err := s.renderer.InsuranceCertificate(data, opts)
+	prepared, err := s.renderer.Document(data, opts)
 	if err != nil {
 		return nil, fmt.Errorf("signer: rendering %s: %w", req.Kind, err)
 	}
@@ -186,7 +212,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 	}
 	sum := sha256.Sum256(pdf)
 	doc := model.Document{
-		Code: cd, Number: data.Number, Kind: req.Kind, Subject: req.Subject, SubjectName: data.Name,
+		Code: cd, Number: data.Number, Kind: req.Kind, Subject: req.Subject, SubjectName: holder,
 		Lang: req.Lang, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(pdf)),
 		IssuedAt: now.UTC(), ValidUntil: data.ValidUntil.UTC(), Status: model.DocValid,
 		IdempotencyKey: req.IdempotencyKey,

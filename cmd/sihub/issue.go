@@ -21,6 +21,7 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	lang := fs.String("lang", "zh", "language: zh")
 	out := fs.String("out", "", "output PDF file")
 	idem := fs.String("idempotency-key", "", "repeat-safe request key")
+	year := fs.Int("year", 0, "rights-record: the statement's year (default last year)")
 	if err := fs.Parse(args); err != nil {
 		return exitError
 	}
@@ -36,7 +37,7 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	defer a.Close()
 	iss, err := a.Issuer.Issue(ctx, signer.IssueRequest{
 		Kind: *kind, Subject: strings.TrimSpace(*subject), Algorithms: strings.Split(*alg, ","),
-		Lang: *lang, IdempotencyKey: *idem, Actor: "cli",
+		Lang: *lang, IdempotencyKey: *idem, Actor: "cli", Year: *year,
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
