@@ -75,17 +75,18 @@ type statementWords struct {
 	monthsHeading, historyHeading                              func(y int) string
 	mMonth, mBase, mEmp, mPers, mAcc, mStatus, mUnit           string
 	months                                                     func(n int) string
+	yuanAmount                                                 func(fen int64) string
 }
 
 var statementLangs = map[string]*statementWords{
 	"zh": {
 		title: StatementTitle, name: "姓名", sex: "性别", id: "社会保障号码", unit: "当前参保单位",
-		year: "记录年度", first: "首次缴费年月", paid: "累计缴费月数", balance: "个人账户年末累计储存额（元）",
+		year: "记录年度", first: "首次缴费年月", paid: "累计缴费月数", balance: "账户年末储存额",
 		insHeading: "一、本年度各险种缴费情况（金额单位：元）", insType: "险种", insStatus: "参保状态",
 		insMonths: "缴费月数", insEmp: "单位缴费", insPers: "个人缴费",
 		accHeading: "二、基本养老保险个人账户（金额单位：元）",
 		yYear:      "年度", yPeriod: "起止年月", yMonths: "月数", yBase: "月均\n缴费基数", yEmp: "单位\n比例",
-		yPers: "个人\n比例", yAcc: "划入\n账户比例", yCredited: "当年\n记账金额", yCreditedPers: "其中\n个人",
+		yPers: "个人\n比例", yAcc: "划入\n比例", yCredited: "当年\n记账金额", yCreditedPers: "其中\n个人",
 		yInterest: "当年\n记账利息", yInterestPers: "其中\n个人", yRate: "记账\n利率",
 		yBalance: "年末累计\n储存额", yBalancePers: "其中\n个人",
 		monthsHeading: func(y int) string {
@@ -96,24 +97,26 @@ var statementLangs = map[string]*statementWords{
 		},
 		mMonth: "年月", mBase: "缴费基数", mEmp: "单位缴费", mPers: "个人缴费", mAcc: "划入个人账户",
 		mStatus: "缴费状态", mUnit: "缴费单位",
-		months: func(n int) string { return strconv.Itoa(n) + " 个月" },
+		months:     func(n int) string { return strconv.Itoa(n) + " 个月" },
+		yuanAmount: func(fen int64) string { return yuan(fen) + " 元" },
 	},
 	"en": {
 		title: "Personal Social Insurance Rights Statement", name: "Name", sex: "Sex", id: "Social security No.",
 		unit: "Current employer", year: "Year", first: "First contribution", paid: "Months paid in total",
-		balance:    "Personal account balance at year end (yuan)",
+		balance:    "Account balance",
 		insHeading: "1. Contributions of the year by insurance (yuan)", insType: "Insurance", insStatus: "Status",
 		insMonths: "Months paid", insEmp: "Employer", insPers: "Employee",
 		accHeading: "2. Basic pension personal account (yuan)",
-		yYear:      "Year", yPeriod: "Period", yMonths: "Months", yBase: "Average\nbase", yEmp: "Empl.\nrate",
-		yPers: "Pers.\nrate", yAcc: "Account\nrate", yCredited: "Credited", yCreditedPers: "of which\npersonal",
-		yInterest: "Interest", yInterestPers: "of which\npersonal", yRate: "Interest\nrate",
+		yYear:      "Year", yPeriod: "Period", yMonths: "Mths", yBase: "Average\nbase", yEmp: "Empl.\nrate",
+		yPers: "Pers.\nrate", yAcc: "To\nacct.", yCredited: "Credited", yCreditedPers: "of which\npersonal",
+		yInterest: "Interest", yInterestPers: "of which\npersonal", yRate: "Rate",
 		yBalance: "Balance at\nyear end", yBalancePers: "of which\npersonal",
 		monthsHeading:  func(y int) string { return "3. Monthly contributions in " + strconv.Itoa(y) + " (basic pension, yuan)" },
 		historyHeading: func(y int) string { return "4. Monthly pension contributions up to " + strconv.Itoa(y) + " (yuan)" },
 		mMonth:         "Month", mBase: "Base", mEmp: "Employer", mPers: "Employee", mAcc: "To account",
 		mStatus: "Status", mUnit: "Employer",
-		months: func(n int) string { return strconv.Itoa(n) + " months" },
+		months:     func(n int) string { return strconv.Itoa(n) + " months" },
+		yuanAmount: func(fen int64) string { return yuan(fen) + " yuan" },
 	},
 }
 
@@ -153,7 +156,7 @@ func (s *RightsStatement) Document() (*Document, error) {
 	}
 	blocks := []Block{&Fields{Pairs: [][2]string{
 		{w.name, s.Name}, {w.sex, s.Sex}, {w.id, s.PersonID}, {w.year, strconv.Itoa(s.Year)},
-		{w.unit, s.UnitName}, {w.first, s.FirstMonth}, {w.paid, w.months(s.PaidMonths)}, {w.balance, yuan(balance)},
+		{w.unit, s.UnitName}, {w.first, s.FirstMonth}, {w.paid, w.months(s.PaidMonths)}, {w.balance, w.yuanAmount(balance)},
 	}}}
 	if len(s.Insurances) > 0 {
 		t := &Table{Heading: w.insHeading, Columns: []Column{
@@ -168,18 +171,18 @@ func (s *RightsStatement) Document() (*Document, error) {
 	}
 	if len(s.Years) > 0 {
 		t := &Table{Dense: true, Heading: w.accHeading, Columns: []Column{
-			{Title: w.yYear, Width: 26, Align: Center}, {Title: w.yPeriod, Width: 44, Align: Center},
-			{Title: w.yMonths, Width: 22, Align: Center}, {Title: w.yBase, Width: 42, Align: Right},
-			{Title: w.yEmp, Width: 26, Align: Center}, {Title: w.yPers, Width: 26, Align: Center},
-			{Title: w.yAcc, Width: 28, Align: Center}, {Title: w.yCredited, Width: 42, Align: Right},
+			{Title: w.yYear, Width: 24, Align: Center}, {Title: w.yPeriod, Width: 64, Align: Center},
+			{Title: w.yMonths, Width: 20, Align: Center}, {Title: w.yBase, Width: 40, Align: Right},
+			{Title: w.yEmp, Width: 22, Align: Center}, {Title: w.yPers, Width: 22, Align: Center},
+			{Title: w.yAcc, Width: 22, Align: Center}, {Title: w.yCredited, Width: 42, Align: Right},
 			{Title: w.yCreditedPers, Width: 42, Align: Right}, {Title: w.yRate, Width: 28, Align: Center},
 			{Title: w.yInterest, Width: 40, Align: Right}, {Title: w.yInterestPers, Width: 40, Align: Right},
-			{Title: w.yBalance, Width: 48, Align: Right}, {Title: w.yBalancePers, Width: 48, Align: Right},
+			{Title: w.yBalance, Width: 46, Align: Right}, {Title: w.yBalancePers, Width: 46, Align: Right},
 		}}
 		for _, y := range s.Years {
 			period, base, emp, pers, acc := "—", "—", "—", "—", "—"
 			if y.Months > 0 {
-				period = y.First + "\n" + y.Last
+				period = compactMonth(y.First) + "-" + compactMonth(y.Last)
 				base, emp, pers, acc = yuan(y.AverageBase), percent(y.EmployerBP), percent(y.PersonalBP), percent(y.AccountBP)
 			}
 			t.Rows = append(t.Rows, []string{strconv.Itoa(y.Year), period, strconv.Itoa(y.Months), base, emp, pers, acc,
@@ -221,4 +224,12 @@ func (r *Renderer) RightsStatement(s *RightsStatement, o Options) (*pades.Prepar
 		return nil, err
 	}
 	return r.Document(d, o)
+}
+
+// compactMonth writes "2013-07" as "201307", the usual form in a period.
+func compactMonth(m string) string {
+	if len(m) == 7 && m[4] == '-' {
+		return m[:4] + m[5:]
+	}
+	return m
 }
