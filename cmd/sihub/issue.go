@@ -26,7 +26,7 @@ func runIssue(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitError
 	}
 	if *subject == "" || *out == "" || fs.NArg() != 0 {
-		fmt.Fprintln(stderr, "usage: sihub issue --kind KIND --subject ID [--alg sm2|p256|sm2,p256] [--lang zh] --out FILE")
+		fmt.Fprintln(stderr, "usage: sihub issue --kind KIND --subject ID [--alg sm2|p256|sm2,p256] [--lang zh] [--year YYYY] --out FILE")
 		return exitError
 	}
 	a, err := openApp(ctx, stderr)
