@@ -83,6 +83,9 @@ func parseSubtrees(list cryptobyte.String, dst *subtrees) bool {
 		case cbasn1.Tag(1).ContextSpecific():
 			dst.email = append(dst.email, string(body))
 		case cbasn1.Tag(2).ContextSpecific():
+			if strings.HasPrefix(string(body), ".") {
+				return false // a leading period is for URI and email constraints only
+			}
 			dst.dns = append(dst.dns, string(body))
 		case cbasn1.Tag(6).ContextSpecific():
 			dst.uri = append(dst.uri, string(body))
@@ -125,6 +128,7 @@ type certNames struct {
 	badURI     bool
 	ips        []net.IP
 	dn         [][][]attr
+	otherForms int
 }
 
 var oidEmailAddress = []int{1, 2, 840, 113549, 1, 9, 1}
@@ -142,7 +146,7 @@ func namesOf(c *smx509.Certificate) certNames {
 		}
 		n.uriHosts = append(n.uriHosts, h)
 	}
-	n.dn = sanDirNames(c)
+	n.dn, n.otherForms = sanDirNames(c)
 	if dn, ok := parseName(c.RawSubject); ok && len(dn) > 0 {
 		n.dn = append(n.dn, dn)
 		for _, rdn := range dn {
@@ -172,8 +176,11 @@ func uriHost(u *url.URL) string {
 
 // check reports whether names satisfy nc.
 func (nc *nameConstraints) check(n certNames) (string, bool) {
+	if n.otherForms > 0 && (nc.excluded.other > 0 || nc.permitted.other > 0) {
+		return "subjectAltName form this validator does not evaluate is constrained", false
+	}
 	for _, d := range n.dns {
-		if anyOf(nc.excluded.dns, func(c string) bool { return matchDNSConstraint(d, c) }) {
+		if anyOf(nc.excluded.dns, func(c string) bool { return matchDNSConstraint(d, c) || wildcardCovers(d, c) }) {
 			return "DNS name " + d + " excluded", false
 		}
 		if nc.hasPermitted[0] && !anyOf(nc.permitted.dns, func(c string) bool { return matchDNSConstraint(d, c) }) {
@@ -230,8 +237,7 @@ func anyOf[T any](list []T, f func(T) bool) bool {
 var oidSubjectAltName = []int{2, 5, 29, 17}
 
 // sanDirNames returns the directoryName entries of the subjectAltName.
-func sanDirNames(c *smx509.Certificate) [][][]attr {
-	var out [][][]attr
+func sanDirNames(c *smx509.Certificate) (out [][][]attr, other int) {
 	for _, e := range c.Extensions {
 		if !e.Id.Equal(oidSubjectAltName) {
 			continue
@@ -239,20 +245,25 @@ func sanDirNames(c *smx509.Certificate) [][][]attr {
 		in := cryptobyte.String(e.Value)
 		var seq cryptobyte.String
 		if !in.ReadASN1(&seq, cbasn1.SEQUENCE) {
-			return out
+			return out, other
 		}
 		for !seq.Empty() {
 			var body cryptobyte.String
 			var tag cbasn1.Tag
 			if !seq.ReadAnyASN1(&body, &tag) {
-				return out
+				return out, other
 			}
-			if tag == cbasn1.Tag(4).ContextSpecific().Constructed() {
+			switch tag {
+			case cbasn1.Tag(4).ContextSpecific().Constructed():
 				if n, ok := parseName(body); ok {
 					out = append(out, n)
 				}
+			case cbasn1.Tag(1).ContextSpecific(), cbasn1.Tag(2).ContextSpecific(),
+				cbasn1.Tag(6).ContextSpecific(), cbasn1.Tag(7).ContextSpecific():
+			default:
+				other++
 			}
 		}
 	}
-	return out
+	return out, other
 }

@@ -189,3 +189,14 @@ func matchHostname(pattern, host string) bool {
 	}
 	return true
 }
+
+// wildcardCovers reports whether the wildcard SAN pattern ("*.example.com")
+// could stand for a name under constraint c.
+func wildcardCovers(pattern, c string) bool {
+	base, ok := strings.CutPrefix(strings.ToLower(pattern), "*.")
+	if !ok {
+		return false
+	}
+	c = strings.ToLower(strings.TrimPrefix(c, "."))
+	return strings.HasSuffix(c, "."+base) && !strings.Contains(strings.TrimSuffix(c, "."+base), ".")
+}

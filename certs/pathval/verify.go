@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/emmansun/gmsm/smx509"
 )
@@ -158,12 +159,27 @@ func isSelfIssued(c *smx509.Certificate) bool {
 // validate runs RFC 5280 §6.1 over chain (leaf first, anchor last).
 func (v *verifier) validate(chain []*smx509.Certificate) (*Result, *Error) {
 	o := v.opts
-	now := o.now()
+	// Validity has one-second granularity (RFC 5280 §4.1.2.5).
+	now := o.now().Truncate(time.Second)
 	n := len(chain) - 1 // certificates below the anchor
 	if n > o.maxDepth() {
 		return nil, fail(ReasonTooDeep, n, "more than %d certificates above the leaf", o.maxDepth())
 	}
 	anchor := chain[n]
+	if err := wellFormed(anchor, n, true, true); err != nil {
+		return nil, err
+	}
+	if anchor.Version == 3 && (!anchor.BasicConstraintsValid || !anchor.IsCA) {
+		return nil, fail(ReasonNotCA, n, "trust anchor without basicConstraints cA")
+	}
+	if crit, ok, _ := findExt(anchor, asn1.ObjectIdentifier{2, 5, 29, 19}); ok && !crit {
+		return nil, fail(ReasonMalformed, n, "trust anchor's basicConstraints not critical")
+	}
+	for _, e := range anchor.Extensions {
+		if e.Critical && !oidIn(e.Id, handledExtensions) {
+			return nil, fail(ReasonCriticalExtension, n, "%s", e.Id)
+		}
+	}
 	if now.Before(anchor.NotBefore) || now.After(anchor.NotAfter) {
 		return nil, fail(ReasonExpired, n, "trust anchor valid %s to %s", anchor.NotBefore, anchor.NotAfter)
 	}
@@ -186,6 +202,9 @@ func (v *verifier) validate(chain []*smx509.Certificate) (*Result, *Error) {
 		last := i == n
 		if c.Version < 1 || c.Version > 3 {
 			return nil, fail(ReasonMalformed, depth, "version %d", c.Version)
+		}
+		if err := wellFormed(c, depth, !last, false); err != nil {
+			return nil, err
 		}
 		if now.Before(c.NotBefore) || now.After(c.NotAfter) {
 			return nil, fail(ReasonExpired, depth, "valid %s to %s", c.NotBefore, c.NotAfter)
