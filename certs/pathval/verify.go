@@ -33,6 +33,16 @@ func Verify(leaf *smx509.Certificate, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	for _, r := range opts.Roots {
+		if r != nil && bytes.Equal(r.Raw, leaf.Raw) {
+			// The leaf is itself a trust anchor: the path is the anchor alone.
+			now := opts.now().Truncate(time.Second)
+			if now.Before(leaf.NotBefore) || now.After(leaf.NotAfter) {
+				return nil, fail(ReasonExpired, 0, "valid %s to %s", leaf.NotBefore, leaf.NotAfter)
+			}
+			return &Result{Chain: []*smx509.Certificate{leaf}}, nil
+		}
+	}
 	res := v.build([]*smx509.Certificate{leaf})
 	if res != nil {
 		return res, nil
