@@ -48,6 +48,7 @@ func commands() []command {
 		{"reissue", "replace a document: issue it anew and mark the old one superseded", runReissue},
 		{"withdraw", "withdraw a document with a reason", runWithdraw},
 		{"seed", "add synthetic insured persons", runSeed},
+		{"x509", "validate a certificate path with the project's validator (x509 verify)", runX509},
 		{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
 			fmt.Println("sihub", version)
 			return exitOK
