@@ -67,7 +67,7 @@ func (v *verifier) status(c, issuer *smx509.Certificate, upper []*smx509.Certifi
 			if s.KeyUsage != 0 && s.KeyUsage&x509.KeyUsageCRLSign == 0 {
 				continue
 			}
-			if checkSignature(s, crl.SignatureAlgorithm, crl.RawTBSRevocationList, crl.Signature, v.opts.AllowSHA1) == nil {
+			if v.verifySig(s, crl.SignatureAlgorithm, crl.RawTBSRevocationList, crl.Signature) == nil {
 				signed = true
 				break
 			}

@@ -68,6 +68,9 @@ type Options struct {
 	// AllowSHA1 accepts SHA-1 signatures on certificates and CRLs
 	// (rejected by default).
 	AllowSHA1 bool
+	// AllowDSA accepts DSA keys and DSA-with-SHA1/SHA256 signatures
+	// (legacy; refused by default, as WebPKI verifiers do).
+	AllowDSA bool
 }
 
 // Result is a validated path.

@@ -106,6 +106,8 @@ func TestPKITS(t *testing.T) {
 			Intermediates:         certs[1 : len(certs)-1],
 			CurrentTime:           time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC),
 			CRLs:                  crls,
+			AllowDSA:              true,
+			AllowSHA1:             true, // only the DSA cases (4.1.4-4.1.6) use SHA-1
 			RequireExplicitPolicy: vec.InitialExplicitPolicy,
 			InhibitPolicyMapping:  vec.InitialPolicyMappingInhibit,
 			InhibitAnyPolicy:      vec.InitialAnyPolicyInhibit,

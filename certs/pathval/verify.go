@@ -2,6 +2,7 @@ package pathval
 
 import (
 	"bytes"
+	"crypto/dsa" //nolint:staticcheck // legacy DSA paths, only with Options.AllowDSA
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
@@ -95,9 +96,17 @@ func (v *verifier) checkSig(child, parent *smx509.Certificate) error {
 		return err
 	}
 	v.sigChecks++
-	err := checkSignature(parent, child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature, v.opts.AllowSHA1)
+	err := v.verifySig(parent, child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
 	v.sigCache[k] = err
 	return err
+}
+
+// verifySig checks a signature by parent's key under the options.
+func (v *verifier) verifySig(parent *smx509.Certificate, alg smx509.SignatureAlgorithm, signed, sig []byte) error {
+	if _, isDSA := parent.PublicKey.(*dsa.PublicKey); isDSA && v.opts.AllowDSA {
+		return checkDSA(parent, alg, signed, sig, v.opts.AllowSHA1)
+	}
+	return checkSignature(parent, alg, signed, sig, v.opts.AllowSHA1)
 }
 
 func checkSignature(parent *smx509.Certificate, alg smx509.SignatureAlgorithm, tbs, sig []byte, allowSHA1 bool) error {
@@ -176,7 +185,7 @@ func (v *verifier) validate(chain []*smx509.Certificate) (*Result, *Error) {
 		return nil, fail(ReasonTooDeep, n, "more than %d certificates above the leaf", o.maxDepth())
 	}
 	anchor := chain[n]
-	if err := wellFormed(anchor, n, true, true); err != nil {
+	if err := wellFormed(anchor, n, true, true, o.AllowDSA); err != nil {
 		return nil, err
 	}
 	if anchor.Version == 3 && (!anchor.BasicConstraintsValid || !anchor.IsCA) {
@@ -213,7 +222,7 @@ func (v *verifier) validate(chain []*smx509.Certificate) (*Result, *Error) {
 		if c.Version < 1 || c.Version > 3 {
 			return nil, fail(ReasonMalformed, depth, "version %d", c.Version)
 		}
-		if err := wellFormed(c, depth, !last, false); err != nil {
+		if err := wellFormed(c, depth, !last, false, o.AllowDSA); err != nil {
 			return nil, err
 		}
 		if now.Before(c.NotBefore) || now.After(c.NotAfter) {

@@ -2,7 +2,7 @@ package pathval
 
 import (
 	"bytes"
-	"crypto/dsa" //nolint:staticcheck // only to recognise and refuse DSA keys
+	"crypto/dsa" //nolint:staticcheck // to recognise DSA keys
 	"crypto/rsa"
 	"encoding/asn1"
 	"strings"
@@ -33,7 +33,7 @@ func findExt(c *smx509.Certificate, oid asn1.ObjectIdentifier) (critical, presen
 // subject is empty, key identifiers, acceptable keys, and subjectAltName
 // syntax. Serial number rules are not applied to trust anchors (long-lived
 // roots in use carry serial zero). ca is whether c is used as an issuer (or anchor).
-func wellFormed(c *smx509.Certificate, depth int, ca, anchor bool) *Error {
+func wellFormed(c *smx509.Certificate, depth int, ca, anchor, allowDSA bool) *Error {
 	if c.SerialNumber == nil || (c.SerialNumber.Sign() == 0 && !anchor) {
 		return fail(ReasonMalformed, depth, "serial number zero")
 	}
@@ -68,6 +68,9 @@ func wellFormed(c *smx509.Certificate, depth int, ca, anchor bool) *Error {
 	}
 	switch k := c.PublicKey.(type) {
 	case *dsa.PublicKey:
+		if allowDSA {
+			break
+		}
 		return fail(ReasonMalformed, depth, "DSA keys are not accepted")
 	case *rsa.PublicKey:
 		if bits := k.N.BitLen(); bits < 2048 || bits%8 != 0 {
