@@ -10,6 +10,7 @@
 //	sihub reissue --code CODE --out FILE
 //	sihub withdraw --code CODE --reason TEXT
 //	sihub seed --persons N [--seed S]
+//	sihub backup --out FILE
 //	sihub version
 //
 // Configuration comes from SIHUB_* environment variables (see app.Config).
@@ -48,6 +49,7 @@ func commands() []command {
 		{"reissue", "replace a document: issue it anew and mark the old one superseded", runReissue},
 		{"withdraw", "withdraw a document with a reason", runWithdraw},
 		{"seed", "add synthetic insured persons", runSeed},
+		{"backup", "copy the embedded store while the server runs", runBackup},
 		{"x509", "validate a certificate path with the project's validator (x509 verify)", runX509},
 		{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
 			fmt.Println("sihub", version)
