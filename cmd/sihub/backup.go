@@ -16,7 +16,9 @@ import (
 // runBackup copies the embedded store while the server keeps running. The
 // copy holds every record, the registry with its PDFs, the audit trail and
 // the keys — wrapped, so the key passphrase is still needed to use them.
-// Restore by placing the file as sihub.db in an empty data directory.
+// Restore by placing the file as sihub.db in an empty data directory. The
+// portal's session key (DATA/session.key) is not in the copy: after a
+// restore people log in again and consent tokens are granted anew.
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
 	fs.SetOutput(stderr)
