@@ -11,6 +11,8 @@
 //	sihub withdraw --code CODE --reason TEXT
 //	sihub seed --persons N [--seed S]
 //	sihub backup --out FILE
+//	sihub ca list [--role ROLE]
+//	sihub seal list
 //	sihub version
 //
 // Configuration comes from SIHUB_* environment variables (see app.Config).
@@ -50,6 +52,8 @@ func commands() []command {
 		{"withdraw", "withdraw a document with a reason", runWithdraw},
 		{"seed", "add synthetic insured persons", runSeed},
 		{"backup", "copy the embedded store while the server runs", runBackup},
+		{"ca", "list the CA, seal, OCSP and TSA certificates (ca list)", runCA},
+		{"seal", "list the agency's seals (seal list)", runSeal},
 		{"x509", "validate a certificate path with the project's validator (x509 verify)", runX509},
 		{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
 			fmt.Println("sihub", version)

@@ -253,3 +253,22 @@ func TestBackupRestores(t *testing.T) {
 		t.Fatalf("issue from the restored store: %s", stderr)
 	}
 }
+
+func TestCAAndSealLists(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("SIHUB_DATA", filepath.Join(dir, "data"))
+	if code, _, _ := sihub(t, "ca", "list"); code != 2 {
+		t.Errorf("ca list without an instance: exit %d, want 2", code)
+	}
+	if code, _, stderr := sihub(t, "issue", "--subject", app.DemoPersonID, "--out", filepath.Join(dir, "c.pdf")); code != 0 {
+		t.Fatalf("issue: %s", stderr)
+	}
+	code, out, stderr := sihub(t, "ca", "list", "--role", "root")
+	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "sm2") || !strings.Contains(out, "p256") {
+		t.Fatalf("ca list --role root: exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, _ = sihub(t, "seal", "list")
+	if code != 0 || strings.Count(out, "业务专用章") != 2 || strings.Count(out, "active") != 2 {
+		t.Fatalf("seal list: exit %d\n%s", code, out)
+	}
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+)
+
+// runCA lists the certificates the instance issued or trusts:
+// sihub ca list [--role root|issuing|seal|ocsp|tsa].
+func runCA(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "list" {
+		fmt.Fprintln(stderr, "usage: sihub ca list [--role ROLE]")
+		return exitError
+	}
+	fs := flag.NewFlagSet("ca list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	role := fs.String("role", "", "only this role (root, issuing, seal, ocsp, tsa)")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
+		return exitError
+	}
+	v, err := openVerification(ctx, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "sihub:", err)
+		return exitError
+	}
+	defer v.Close()
+	if v.Store == nil {
+		fmt.Fprintln(stderr, "sihub: no instance in the data directory")
+		return exitError
+	}
+	cs, err := v.Store.ListCertificates(ctx, *role)
+	if err != nil {
+		fmt.Fprintln(stderr, "sihub:", err)
+		return exitError
+	}
+	now := time.Now()
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "SERIAL\tROLE\tALG\tSTATUS\tNOT AFTER\tDAYS LEFT\tSUBJECT")
+	for _, c := range cs {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", c.Serial, c.Role, c.Alg, c.Status,
+			c.NotAfter.Format("2006-01-02"), daysLeft(now, c.NotAfter), c.Subject)
+	}
+	if err := w.Flush(); err != nil {
+		return exitError
+	}
+	return exitOK
+}
+
+// runSeal lists the agency's seals: sihub seal list.
+func runSeal(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 || args[0] != "list" {
+		fmt.Fprintln(stderr, "usage: sihub seal list")
+		return exitError
+	}
+	v, err := openVerification(ctx, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "sihub:", err)
+		return exitError
+	}
+	defer v.Close()
+	if v.Store == nil {
+		fmt.Fprintln(stderr, "sihub: no instance in the data directory")
+		return exitError
+	}
+	ss, err := v.Store.ListSeals(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "sihub:", err)
+		return exitError
+	}
+	now := time.Now()
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tALG\tSTATUS\tVALID UNTIL\tDAYS LEFT\tCERTIFICATE\tKEY")
+	for _, s := range ss {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", s.ID, s.Name, s.Alg, s.Status,
+			s.ValidUntil.Format("2006-01-02"), daysLeft(now, s.ValidUntil), s.CertSerial, s.KeyID)
+	}
+	if err := w.Flush(); err != nil {
+		return exitError
+	}
+	return exitOK
+}
+
+func daysLeft(now, until time.Time) int { return int(until.Sub(now).Hours() / 24) }
