@@ -125,7 +125,11 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Verifier = verifier.New(verifier.Options{Roots: a.PKI.Roots(), Registry: a.Store, Now: cfg.Now})
+	seals, err := NewSealRegistry(ctx, a.Store, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	a.Verifier = verifier.New(verifier.Options{Roots: a.PKI.Roots(), Registry: a.Store, Seals: seals, Now: cfg.Now})
 	a.QR = &QRChecker{Certs: a.Store, Now: cfg.Now}
 	if a.PKIServices, err = a.startPKIServices(ctx); err != nil {
 		return nil, err

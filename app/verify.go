@@ -59,6 +59,10 @@ func OpenVerification(ctx context.Context, cfg Config, extra []*smx509.Certifica
 			roots = append(roots, c)
 		}
 		opts.Registry = v.Store
+		if opts.Seals, err = NewSealRegistry(ctx, v.Store, cfg.Now); err != nil {
+			v.Store.Close()
+			return nil, err
+		}
 		v.QR.Certs = v.Store
 	}
 	opts.Roots = roots

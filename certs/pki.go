@@ -212,6 +212,9 @@ func EnsureDevelopmentPKI(ctx context.Context, keys hsm.Backend, st Store, cfg C
 		}
 		p.sealByID[h.seal.Seal.ID] = h.seal
 	}
+	if err := b.ensureSESeals(ctx, p); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -283,7 +284,7 @@ func TestEnsureIsIdempotent(t *testing.T) {
 		r1, _ := p1.Root(alg)
 		r2, _ := p2.Root(alg)
 		if !bytes.Equal(s1.Certificate.Raw, s2.Certificate.Raw) || !bytes.Equal(r1.Raw, r2.Raw) ||
-			!bytes.Equal(s1.Chain[0].Raw, s2.Chain[0].Raw) || s1.Seal != s2.Seal || s1.Key.ID() != s2.Key.ID() {
+			!bytes.Equal(s1.Chain[0].Raw, s2.Chain[0].Raw) || !reflect.DeepEqual(s1.Seal, s2.Seal) || s1.Key.ID() != s2.Key.ID() {
 			t.Fatalf("%s: second call returned other material", alg)
 		}
 	}

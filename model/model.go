@@ -126,6 +126,9 @@ type Seal struct {
 	ValidFrom  time.Time `json:"valid_from" bson:"valid_from"`
 	ValidUntil time.Time `json:"valid_until" bson:"valid_until"`
 	CreatedAt  time.Time `json:"created_at" bson:"created_at"`
+	// SESeal is the DER GB/T 38540 seal (SESeal) made for this seal; the
+	// signatures it seals name it by its SM3 digest.
+	SESeal []byte `json:"seseal,omitempty" bson:"seseal,omitempty"`
 }
 
 // Certificate roles.

@@ -69,6 +69,7 @@ type Service struct {
 	audit    Audit
 	seals    Seals
 	renderer *render.Renderer
+	refs     *sealRefs
 }
 
 // NewService returns a Service. The renderer is shared and safe for
@@ -95,7 +96,7 @@ func NewService(cfg Config, records Records, registry Registry, audit Audit, sea
 	if records == nil || registry == nil || audit == nil || seals == nil || r == nil {
 		return nil, errors.New("signer: records, registry, audit, seals and renderer are required")
 	}
-	return &Service{cfg: cfg, records: records, registry: registry, audit: audit, seals: seals, renderer: r}, nil
+	return &Service{cfg: cfg, records: records, registry: registry, audit: audit, seals: seals, renderer: r, refs: &sealRefs{}}, nil
 }
 
 // numberPrefix gives each kind's document number prefix.
@@ -200,7 +201,11 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 	for i, m := range seals {
 		info := pades.SigInfo{Name: m.Seal.Name, Reason: kindName(req.Kind, req.Lang), Location: s.cfg.Agency, Time: now}
 		opts.Signatures = append(opts.Signatures, render.Signature{Info: info})
-		sealers[i] = pades.Sealer{Key: m.Key, Certificate: m.Certificate, Chain: m.Chain, Info: info}
+		ref, err := s.refs.get(m)
+		if err != nil {
+			return nil, err
+		}
+		sealers[i] = pades.Sealer{Key: m.Key, Certificate: m.Certificate, Chain: m.Chain, Info: info, SealReference: ref}
 	}
 	prepared, err := s.renderer.Document(data, opts)
 	if err != nil {

@@ -2,7 +2,16 @@
 // PAdES / PKCS#7 signed PDF): its structure, every signature's byte range,
 // digest and CMS signature, the signer's certificate chain to the trust
 // anchors, the certificate's key usage and validity, whether the file was
-// changed after signing, and the anti-forgery code against the registry.
+// changed after signing, the anti-forgery code against the registry, and
+// the seal each signature names against the seal registry.
+//
+// Seals: a sihub signature names the GB/T 38540 seal it applies in the
+// signed attribute seal.OIDAttributeSealReference (the SESeal's SM3 digest
+// and esID), reported as SignatureReport.Seal. With Options.Seals the seal
+// must be known (else seal_unknown) and active (else seal_not_active), so
+// a document sealed with a revoked, suspended, expired or not yet approved
+// seal is not valid even though its certificate is. Signatures without the
+// attribute (other producers' PDFs) get no seal check.
 //
 // The result is data, never a bare string: a Report with one
 // SignatureReport per signature and Problems carrying stable Reason codes

@@ -62,6 +62,12 @@ const (
 	ReasonRegistryDigestMismatch Reason = "registry_digest_mismatch"
 	// ReasonRegistryUnavailable: the registry could not be asked.
 	ReasonRegistryUnavailable Reason = "registry_unavailable"
+	// ReasonSealUnknown: the signature names a seal (SESeal digest) the
+	// seal registry does not know.
+	ReasonSealUnknown Reason = "seal_unknown"
+	// ReasonSealNotActive: the seal the signature names is not active
+	// (suspended, revoked, expired, or requested and not yet approved).
+	ReasonSealNotActive Reason = "seal_not_active"
 	// ReasonUnsignedSignatureDict: a signature dictionary whose /Contents
 	// was never filled, or one that no signature field refers to.
 	ReasonUnsignedSignatureDict Reason = "unsigned_signature_dict"

@@ -106,8 +106,11 @@ type SignatureReport struct {
 	SignedAt       *time.Time `json:"signed_at"`
 	SignedAtSource string     `json:"signed_at_source"`
 	Level          string     `json:"level"`
-	Valid          bool       `json:"valid"`
-	Errors         []Problem  `json:"errors"`
+	// Seal is the seal the signature names (DESIGN.md §4); nil when it
+	// names none.
+	Seal   *SealReport `json:"seal,omitempty"`
+	Valid  bool        `json:"valid"`
+	Errors []Problem   `json:"errors"`
 }
 
 // CertificateReport describes one certificate of a signer's chain, leaf

@@ -82,6 +82,10 @@ func (d *document) checkSignature(s *sigRef) SignatureReport {
 		rep.Issuer = c.Issuer.String()
 	}
 
+	if rep.Type == TypeSignature {
+		d.checkSeal(&rep, si)
+	}
+
 	signingTime := si.SigningTime
 	if rep.Type == TypeDocTimestamp {
 		signingTime, err = d.verifyTimestamp(sd, br)

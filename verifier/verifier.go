@@ -29,6 +29,9 @@ type Options struct {
 	Roots []*smx509.Certificate
 	// Registry, if set, is asked about the document's anti-forgery code.
 	Registry Registry
+	// Seals, if set, is asked about the seal each signature names; see
+	// SealRegistry.
+	Seals SealRegistry
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// MaxSize caps the file size; 0 means 32 MiB.
@@ -49,6 +52,7 @@ type Verifier struct {
 	roots    *smx509.CertPool
 	nroots   int
 	registry Registry
+	seals    SealRegistry
 	now      func() time.Time
 	maxSize  int64
 	timeout  time.Duration
@@ -60,6 +64,7 @@ func New(o Options) *Verifier {
 	v := &Verifier{
 		roots:    smx509.NewCertPool(),
 		registry: o.Registry,
+		seals:    o.Seals,
 		now:      o.Now,
 		maxSize:  o.MaxSize,
 		timeout:  o.Timeout,

@@ -58,4 +58,11 @@
 // validity window and, given the seal certificate, that the certificate
 // list names it; each failure wraps a distinct sentinel. Certificate
 // chains, revocation and the seal's lifecycle status are the caller's.
+//
+// # Naming the seal in a PDF signature
+//
+// A PAdES signature names the seal it applies by the CMS signed attribute
+// OIDAttributeSealReference, whose value (Reference) is the SM3 digest of
+// the SESeal's DER (Seal.Digest) and its esID; ParseReference reads it
+// (DER only, capped at MaxReferenceSize).
 package seal

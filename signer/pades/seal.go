@@ -11,6 +11,7 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 
 	"sihub/certs/cms"
+	"sihub/certs/seal"
 )
 
 // Errors of Seal, usable with errors.Is.
@@ -37,6 +38,11 @@ type Sealer struct {
 	// bound its own time (capture a context); the token must fit in the
 	// reserved /Contents together with the CMS.
 	TimeStamp func(signature []byte) ([]byte, error)
+	// SealReference, if set, names the GB/T 38540 seal (SESeal) applied:
+	// the CMS carries it as the signed attribute
+	// seal.OIDAttributeSealReference, so the verifier can check the
+	// seal's status together with the certificate.
+	SealReference *seal.Reference
 }
 
 // Seal signs a prepared PDF with one or more seals and returns the sealed
@@ -245,6 +251,13 @@ func sign(out []byte, ph Placeholder, s *Sealer, index int) error {
 	// PAdES baseline (ETSI EN 319 142-1 §6.3) forbids the CMS signingTime
 	// attribute: the claimed signing time is the dictionary's /M.
 	o := cms.SignOptions{Signer: s.Key, Certificate: s.Certificate, Chain: s.Chain, SigningTime: s.Info.Time, OmitSigningTime: true}
+	if s.SealReference != nil {
+		v, err := s.SealReference.Marshal()
+		if err != nil {
+			return fmt.Errorf("pades: sealer %d: %w", index, err)
+		}
+		o.ExtraSignedAttributes = []cms.Attribute{{Type: seal.OIDAttributeSealReference, Values: [][]byte{v}}}
+	}
 	if s.TimeStamp != nil {
 		o.UnsignedAttributes = func(signature []byte) ([]cms.Attribute, error) {
 			tok, err := s.TimeStamp(signature)

@@ -26,11 +26,18 @@ func testSeals(t *testing.T, s store.Store, _ Options) {
 	_, err = s.Seal(c, "s1")
 	wantNotFound(t, "Seal of a missing id", err)
 	b, a := mk("s2", "p256"), mk("s1", "sm2")
+	// The SESeal is binary DER (every byte value, a NUL among them); b has none.
+	for i := range 300 {
+		a.SESeal = append(a.SESeal, byte(i))
+	}
 	must(t, "PutSeal", s.PutSeal(c, b))
 	must(t, "PutSeal", s.PutSeal(c, a))
 	got, err := s.Seal(c, a.ID)
 	must(t, "Seal", err)
 	wantSame(t, "Seal after PutSeal", got, a)
+	if !bytes.Equal(got.SESeal, a.SESeal) {
+		t.Errorf("Seal after PutSeal: SESeal of %d bytes, want %d", len(got.SESeal), len(a.SESeal))
+	}
 	a.Status = "revoked"
 	must(t, "PutSeal (replace)", s.PutSeal(c, a))
 	seals, err = s.ListSeals(c)
