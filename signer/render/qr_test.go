@@ -16,7 +16,7 @@ func TestQRRoundTrip(t *testing.T) {
 	pdf := filepath.Join(dir, "c.pdf")
 	os.WriteFile(pdf, p.PDF, 0o600)
 	run(t, "pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile", pdf, filepath.Join(dir, "p"))
-	out := run(t, "zbarimg", "--raw", "-q", filepath.Join(dir, "p.png"))
+	out := run(t, "zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", filepath.Join(dir, "p.png"))
 	if got := strings.TrimRight(string(out), "\n"); got != c.QRText {
 		t.Fatalf("decoded %q\nwant    %q", got, c.QRText)
 	}
