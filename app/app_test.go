@@ -336,3 +336,40 @@ func TestKeyUseIsAudited(t *testing.T) {
 		}
 	}
 }
+
+func TestExpiryWarningsAndMetrics(t *testing.T) {
+	var now time.Time = time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	a := testApp(t, t.TempDir(), func(c *Config) { c.Now = func() time.Time { return now } })
+	defer a.Close()
+	ctx := context.Background()
+	if n, err := a.WarnExpiring(ctx); err != nil || n != 0 {
+		t.Fatalf("fresh instance: %d warnings, %v", n, err)
+	}
+	seal, _ := a.PKI.Seal(hsm.SM2)
+	now = seal.Seal.ValidUntil.Add(-10 * 24 * time.Hour)
+	n, err := a.WarnExpiring(ctx)
+	// Both seals and both seal certificates end three years after creation.
+	if err != nil || n != 4 {
+		t.Fatalf("ten days before the seals end: %d warnings, %v", n, err)
+	}
+	if es, _ := a.Store.AuditEntries(ctx, time.Time{}, "pki.expiry_warning", seal.Seal.ID, 10); len(es) != 1 {
+		t.Fatalf("audit entries for the SM2 seal: %+v", es)
+	}
+	h, err := a.Handler("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`sihub_expiring_soon{kind="seal"} 2`, `sihub_expiring_soon{kind="certificate"} 2`, `sihub_seal_expiry_days{alg="sm2"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}

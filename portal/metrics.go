@@ -22,7 +22,7 @@ type metrics struct {
 	logins   *prometheus.CounterVec
 }
 
-func newMetrics(version string) *metrics {
+func newMetrics(version string, extra []prometheus.Collector) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -51,6 +51,7 @@ func newMetrics(version string) *metrics {
 	build.WithLabelValues(version).Set(1)
 	m.reg.MustRegister(m.requests, m.duration, m.verified, m.limited, m.issued, m.logins, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(extra...)
 	return m
 }
 

@@ -74,7 +74,7 @@ func newServer(cfg Config, deps Deps) (*server, error) {
 		secure:    u.Scheme == "https",
 		keys:      deriveKeys(cfg.SessionKey),
 		pages:     pages,
-		metrics:   newMetrics(cfg.Version),
+		metrics:   newMetrics(cfg.Version, cfg.Collectors),
 		loginByID: newThrottle(loginFailuresPerLogin, loginWindow, throttleCapacity),
 		loginByIP: newThrottle(loginFailuresPerIP, loginWindow, throttleCapacity),
 		limits:    newLimiters(cfg.Limits, cfg.Institutions),

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"github.com/prometheus/client_golang/prometheus"
 	"log/slog"
 	"time"
 
@@ -120,6 +121,9 @@ type Config struct {
 	Version string
 	// AgencyName is shown in the header (default "社会保险经办机构").
 	AgencyName string
+	// Collectors are further Prometheus collectors served at /metrics
+	// beside the portal's own (for example certificate expiry).
+	Collectors []prometheus.Collector
 	// Limits are the rate limits and API quotas (zero fields: defaults).
 	Limits Limits
 	// Institutions are the API key holders a citizen may grant consent

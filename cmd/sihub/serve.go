@@ -63,6 +63,7 @@ Press Ctrl-C to stop.
 		cfg.PublicURL, cfg.PublicURL, cfg.PublicURL)
 	go a.RunPKIRefresh(ctx, time.Minute) // CRLs are regenerated before their nextUpdate
 	go a.RunKeyAudit(ctx, time.Minute)   // counted key uses reach the audit trail
+	go a.RunExpiryWarnings(ctx, 24*time.Hour)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
