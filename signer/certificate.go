@@ -199,11 +199,16 @@ func (s *Service) consecutiveMonths(ctx context.Context, p model.Person, cs []mo
 		if !m.Before(first) || n >= maxLookbackMonths {
 			return min(n, maxLookbackMonths), nil
 		}
-		// The whole window was paid: look at the one before it.
+		// The whole window was paid: look at the one before it, reading
+		// the pension months only.
 		last, first = first.AddDate(0, -1, 0), first.AddDate(0, -certificateMonths, 0)
-		var err error
-		if cs, err = s.records.ContributionsBetween(ctx, p.ID, first.Format("2006-01"), last.Format("2006-01")); err != nil {
-			return 0, fmt.Errorf("signer: contributions: %w", err)
+		cs = nil
+		for _, typ := range []string{model.InsPensionEnterprise, model.InsPensionPublic} {
+			more, err := s.records.ContributionsOfType(ctx, p.ID, typ, first.Format("2006-01"), last.Format("2006-01"))
+			if err != nil {
+				return 0, fmt.Errorf("signer: contributions: %w", err)
+			}
+			cs = append(cs, more...)
 		}
 	}
 }

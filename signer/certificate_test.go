@@ -26,6 +26,17 @@ func (m *monthsRecords) ContributionsBetween(_ context.Context, _, from, to stri
 	return out, nil
 }
 
+func (m *monthsRecords) ContributionsOfType(ctx context.Context, id, typ, from, to string) ([]model.Contribution, error) {
+	all, _ := m.ContributionsBetween(ctx, id, from, to)
+	var out []model.Contribution
+	for _, c := range all {
+		if c.Type == typ {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 func TestConsecutiveMonths(t *testing.T) {
 	month := func(s string) time.Time { tm, _ := time.Parse("2006-01", s); return tm }
 	paid := func(from, to, unit string, gaps ...string) []model.Contribution {
@@ -48,12 +59,12 @@ func TestConsecutiveMonths(t *testing.T) {
 		name  string
 		cs    []model.Contribution
 		want  int
-		reads int
+		reads int // two per earlier window: enterprise and public pension
 	}{
 		{"gap inside the table", paid("2020-01", "2026-10", "U", "2026-01"), 9, 0},
-		{"longer than the table", append(paid("2015-01", "2021-02", "V"), paid("2021-03", "2026-10", "U")...), 68, 2},
+		{"longer than the table", append(paid("2015-01", "2021-02", "V"), paid("2021-03", "2026-10", "U")...), 68, 4},
 		{"other unit last month", append(paid("2020-01", "2026-09", "U"), paid("2026-10", "2026-10", "V")...), 0, 0},
-		{"capped at thirty years", paid("1980-01", "2026-10", "U"), maxLookbackMonths, 14},
+		{"capped at thirty years", paid("1980-01", "2026-10", "U"), maxLookbackMonths, 28},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &monthsRecords{cs: tc.cs}

@@ -26,6 +26,7 @@ type Records interface {
 	Unit(ctx context.Context, creditCode string) (model.Unit, error)
 	Insurances(ctx context.Context, personID string) ([]model.Insurance, error)
 	ContributionsBetween(ctx context.Context, personID, from, to string) ([]model.Contribution, error)
+	ContributionsOfType(ctx context.Context, personID, typ, from, to string) ([]model.Contribution, error)
 }
 
 // Registry stores issued documents.

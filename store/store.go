@@ -59,6 +59,9 @@ type Contributions interface {
 	// ContributionsBetween lists a person's contributions with from <= Month <= to
 	// ("YYYY-MM"), ordered by month then type.
 	ContributionsBetween(ctx context.Context, personID, from, to string) ([]model.Contribution, error)
+	// ContributionsOfType is ContributionsBetween for one insurance type,
+	// ordered by month.
+	ContributionsOfType(ctx context.Context, personID, typ, from, to string) ([]model.Contribution, error)
 }
 
 // Documents is the registry of issued documents and their PDFs.

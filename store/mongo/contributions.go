@@ -64,3 +64,16 @@ func (s *Store) ContributionsBetween(ctx context.Context, personID, from, to str
 		options.Find().SetSort(bson.D{{Key: "month", Value: 1}, {Key: "type", Value: 1}}),
 		"contributions of "+personID)
 }
+
+// ContributionsOfType lists a person's contributions of one insurance type
+// with from <= Month <= to, ordered by month.
+func (s *Store) ContributionsOfType(ctx context.Context, personID, typ, from, to string) ([]model.Contribution, error) {
+	filter := bson.D{
+		{Key: "person_id", Value: personID},
+		{Key: "type", Value: typ},
+		{Key: "month", Value: bson.D{{Key: "$gte", Value: from}, {Key: "$lte", Value: to}}},
+	}
+	return findAll[model.Contribution](ctx, s.contributions, filter,
+		options.Find().SetSort(bson.D{{Key: "month", Value: 1}}),
+		"contributions of "+personID+"/"+typ)
+}

@@ -13,8 +13,8 @@ type statements struct {
 	putPerson, person, countPersons, personIDs *sql.Stmt
 	putUnit, unit                              *sql.Stmt
 
-	putInsurance, insurances            *sql.Stmt
-	putContribution, contributionsRange *sql.Stmt
+	putInsurance, insurances                                 *sql.Stmt
+	putContribution, contributionsRange, contributionsOfType *sql.Stmt
 
 	insertDocument, insertPDF                                  *sql.Stmt
 	documentByCode, documentByNumber, documentByIdempotencyKey *sql.Stmt
@@ -54,6 +54,8 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			ON CONFLICT (person_id, month, type) DO UPDATE SET data = excluded.data`},
 		{&st.contributionsRange, r, `SELECT data FROM contributions
 			WHERE person_id = ? AND month >= ? AND month <= ? ORDER BY month, type`},
+		{&st.contributionsOfType, r, `SELECT data FROM contributions
+			WHERE person_id = ? AND month >= ? AND month <= ? AND type = ? ORDER BY month`},
 
 		{&st.insertDocument, w, `INSERT INTO documents (code, number, idempotency_key, subject, issued_at, data)
 			VALUES (?, ?, ?, ?, ?, ?)`},

@@ -197,4 +197,15 @@ func testContributions(t *testing.T, s store.Store, _ Options) {
 	if len(got) != 5 {
 		t.Errorf("ContributionsBetween of the other person = %d months, want 5", len(got))
 	}
+
+	got, err = s.ContributionsOfType(c, a, model.InsPensionEnterprise, "2025-01", "2025-03")
+	must(t, "ContributionsOfType", err)
+	wantSame(t, "ContributionsOfType pension 2025-01 to 2025-03 (one type, by month)", got, []model.Contribution{
+		mk(a, "2025-01", model.InsPensionEnterprise, 800000), fix, mk(a, "2025-03", model.InsPensionEnterprise, 800000),
+	})
+	got, err = s.ContributionsOfType(c, a, model.InsMedical, "2000-01", "2099-12")
+	must(t, "ContributionsOfType", err)
+	if len(got) != 0 {
+		t.Errorf("ContributionsOfType of a type never paid = %+v, want none", got)
+	}
 }
