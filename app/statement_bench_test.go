@@ -1,10 +1,8 @@
 package app
 
 import (
-	"context"
 	"testing"
 
-	"sihub/internal/testutil"
 	"sihub/signer"
 )
 
@@ -12,30 +10,8 @@ import (
 // four-page yearly rights statement: read the records, compute the
 // account, render, seal, store and audit — per document, on all cores.
 func BenchmarkIssueStatement(b *testing.B) {
-	for _, alg := range []string{"sm2", "p256"} {
-		b.Run(alg, func(b *testing.B) {
-			a := benchApp(b)
-			ctx := context.Background()
-			year := a.Config.Now().Year() - 1
-			req := signer.IssueRequest{Kind: signer.KindRightsRecord, Subject: DemoPersonID, Year: year, Algorithms: []string{alg}, Actor: "bench"}
-			if _, err := a.Issuer.Issue(ctx, req); err != nil { // warm up: font, keys
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu := testutil.StartCPU()
-			b.SetParallelism(4)
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					if _, err := a.Issuer.Issue(ctx, req); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-			b.StopTimer()
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
-			cpu.Report(b, 2)
-		})
-	}
+	benchIssue(b, func(a *App, alg string) signer.IssueRequest {
+		return signer.IssueRequest{Kind: signer.KindRightsRecord, Subject: DemoPersonID, Year: a.Config.Now().Year() - 1,
+			Algorithms: []string{alg}, Actor: "bench"}
+	})
 }
