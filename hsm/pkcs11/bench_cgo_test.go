@@ -10,37 +10,14 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/miekg/pkcs11"
 
 	"sihub/hsm"
+	"sihub/internal/testutil"
 )
-
-// cpuTime is the process's user+system CPU time (all threads: SoftHSM2
-// runs in process), so the numbers hold on a machine shared with others.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// loop runs sign b.N times and reports signatures per wall second and per
-// CPU second.
-func loop(b *testing.B, sign func() error) {
-	start := cpuTime()
-	for b.Loop() {
-		if err := sign(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cpu := cpuTime() - start
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sig/s")
-	b.ReportMetric(float64(b.N)/cpu.Seconds(), "sig/cpu-s")
-}
 
 // BenchmarkSign compares, in one process: software SM2 (gmsm) and ECDSA
 // P-256 (crypto/ecdsa); SoftHSM2's own C_SignInit+C_Sign on one session
@@ -51,11 +28,11 @@ func BenchmarkSign(b *testing.B) {
 	b.Run("gmsm-sm2", func(b *testing.B) {
 		priv, _ := sm2.GenerateKey(rand.Reader)
 		e, _ := sm2.CalculateSM2Hash(&priv.PublicKey, digest[:], nil)
-		loop(b, func() error { _, err := priv.Sign(rand.Reader, e, nil); return err })
+		testutil.Loop(b, "sig", func() error { _, err := priv.Sign(rand.Reader, e, nil); return err })
 	})
 	b.Run("go-ecdsa-p256", func(b *testing.B) {
 		priv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		loop(b, func() error { _, err := ecdsa.SignASN1(rand.Reader, priv, digest[:]); return err })
+		testutil.Loop(b, "sig", func() error { _, err := ecdsa.SignASN1(rand.Reader, priv, digest[:]); return err })
 	})
 
 	st := newSoftToken(b, "sihub-bench")
@@ -81,7 +58,7 @@ func BenchmarkSign(b *testing.B) {
 				if err != nil {
 					return err
 				}
-				loop(b, func() error {
+				testutil.Loop(b, "sig", func() error {
 					if err := be.mod.ctx.SignInit(s, []*pkcs11.Mechanism{mech}, h); err != nil {
 						return err
 					}
@@ -95,16 +72,16 @@ func BenchmarkSign(b *testing.B) {
 			}
 		})
 		b.Run("softhsm-"+string(alg)+"-adapter", func(b *testing.B) {
-			loop(b, func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
+			testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
 		b.Run("softhsm-"+string(alg)+"-adapter-inline", func(b *testing.B) {
 			pooled := be.pool
 			be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{Inline: true})
 			defer func() { be.pool.Close(); be.pool = pooled }()
-			loop(b, func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
+			testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
 		b.Run("softhsm-"+string(alg)+"-verified", func(b *testing.B) {
-			loop(b, func() error { _, err := verified.Sign(nil, digest[:], crypto.SHA256); return err })
+			testutil.Loop(b, "sig", func() error { _, err := verified.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
 	}
 }

@@ -6,34 +6,13 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/rand"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/emmansun/gmsm/sm2"
 
 	"sihub/hsm"
+	"sihub/internal/testutil"
 )
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// loop runs sign b.N times and reports signatures per wall second and per
-// CPU second (the test device runs in process).
-func loop(b *testing.B, sign func() error) {
-	start := cpuTime()
-	for b.Loop() {
-		if err := sign(); err != nil {
-			b.Fatal(err)
-		}
-	}
-	cpu := cpuTime() - start
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sig/s")
-	b.ReportMetric(float64(b.N)/cpu.Seconds(), "sig/cpu-s")
-}
 
 // BenchmarkSign: gmsm in software; the test device's own
 // SDF_InternalSign_ECC on one session ("raw"; it reads its PEM key and
@@ -43,7 +22,7 @@ func BenchmarkSign(b *testing.B) {
 	msg := []byte("benchmark")
 	b.Run("gmsm-sm2", func(b *testing.B) {
 		priv, _ := sm2.GenerateKey(rand.Reader)
-		loop(b, func() error { _, err := priv.Sign(rand.Reader, msg, sm2.DefaultSM2SignerOpts); return err })
+		testutil.Loop(b, "sig", func() error { _, err := priv.Sign(rand.Reader, msg, sm2.DefaultSM2SignerOpts); return err })
 	})
 	d := newTestDevice(b, 64, 1)
 	be, err := Open(context.Background(), d.config(1))
@@ -62,7 +41,7 @@ func BenchmarkSign(b *testing.B) {
 			if err := be.grant(s, 1); err != nil {
 				return err
 			}
-			loop(b, func() error { _, err := be.lib.internalSign(s.h, 1, e, 64); return err })
+			testutil.Loop(b, "sig", func() error { _, err := be.lib.internalSign(s.h, 1, e, 64); return err })
 			return nil
 		})
 		if err != nil {
@@ -70,9 +49,9 @@ func BenchmarkSign(b *testing.B) {
 		}
 	})
 	b.Run("sdf-testdevice-adapter", func(b *testing.B) {
-		loop(b, func() error { _, err := inner.Sign(nil, msg, sm2.DefaultSM2SignerOpts); return err })
+		testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, msg, sm2.DefaultSM2SignerOpts); return err })
 	})
 	b.Run("sdf-testdevice-verified", func(b *testing.B) {
-		loop(b, func() error { _, err := verified.Sign(nil, msg, sm2.DefaultSM2SignerOpts); return err })
+		testutil.Loop(b, "sig", func() error { _, err := verified.Sign(nil, msg, sm2.DefaultSM2SignerOpts); return err })
 	})
 }

@@ -26,3 +26,22 @@ func (m CPUMeter) Report(b *testing.B, cores int) {
 		b.ReportMetric(float64(cores)*1e6/per, "ops/s-at-full-cores")
 	}
 }
+
+// Loop runs op until the benchmark is done and reports, besides ns/op,
+// unit per wall second and per CPU second ("sig" gives sig/s and
+// sig/cpu-s): CPU time counts all threads, so work a C library does in
+// process is included.
+func Loop(b *testing.B, unit string, op func() error) {
+	b.Helper()
+	start := ProcessCPU()
+	for b.Loop() {
+		if err := op(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu := ProcessCPU() - start
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit+"/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), unit+"/cpu-s")
+	}
+}
