@@ -99,6 +99,9 @@ type observedKey struct {
 	obs Observer
 }
 
+// VerifiesSignatures passes on whether the observed key checks its signatures.
+func (k observedKey) VerifiesSignatures() bool { return Verified(k.Key) }
+
 func (k observedKey) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
 	sig, err := k.Key.Sign(r, digest, opts)
 	k.obs(k.ctx, k.Key.ID(), OpSign, err)

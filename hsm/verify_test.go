@@ -163,3 +163,38 @@ func TestVerifyingKeyRSA(t *testing.T) {
 		}
 	}
 }
+
+// Verified tells the layers above whether a key's signatures were already
+// checked; it must stay true through the observing wrapper and never be
+// true for a key nobody checks.
+func TestVerifiedSurvivesWrappersAndCatchesNothingUnchecked(t *testing.T) {
+	priv, err := sm2.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := testKey{priv, SM2}
+	nop := func(context.Context, string, string, error) {}
+	for name, tc := range map[string]struct {
+		b    Backend
+		want bool
+	}{
+		"plain":               {fixedBackend{plain}, false},
+		"observed":            {ObservedBackend(fixedBackend{plain}, nop), false},
+		"verifying":           {VerifyingBackend(fixedBackend{plain}), true},
+		"observed(verifying)": {ObservedBackend(VerifyingBackend(fixedBackend{plain}), nop), true},
+	} {
+		k, err := tc.b.Find(context.Background(), "k-test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Verified(k); got != tc.want {
+			t.Errorf("%s: Verified = %v, want %v", name, got, tc.want)
+		}
+	}
+	// A faulty device behind both wrappers is still caught.
+	bad := ObservedBackend(VerifyingBackend(fixedBackend{testKey{ecdsaOnSM2Curve{priv}, SM2}}), nop)
+	k, _ := bad.Find(context.Background(), "k-test")
+	if _, err := k.Sign(rand.Reader, []byte("x"), sm2.DefaultSM2SignerOpts); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("faulty key behind the wrappers: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sihub/hsm"
 	"time"
 
 	"github.com/emmansun/gmsm/sm2"
@@ -100,8 +101,12 @@ func signedData(contentDigest []byte, contentType asn1.ObjectIdentifier, eConten
 	if err != nil {
 		return nil, fmt.Errorf("cms: signing: %w", err)
 	}
-	if err := verifySignature(pub, kind, d.id, nil, signedAttrs, sig, false); err != nil {
-		return nil, fmt.Errorf("cms: the key returned a signature that does not verify: %w", err)
+	// A faulty device is caught here, unless hsm already checked this
+	// signature (a VerifyingKey): one software check per signature is enough.
+	if !hsm.Verified(o.Signer) {
+		if err := verifySignature(pub, kind, d.id, nil, signedAttrs, sig, false); err != nil {
+			return nil, fmt.Errorf("cms: the key returned a signature that does not verify: %w", err)
+		}
 	}
 
 	var unsigned []byte
