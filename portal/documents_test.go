@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"sihub/hsm"
 	"sihub/model"
 	"sihub/signer"
 )
@@ -139,6 +140,7 @@ func TestIssueFailuresAreExplained(t *testing.T) {
 	}{
 		{fmt.Errorf("wrap: %w", signer.ErrBadRequest), 400, "没有找到开具所需的参保记录"},
 		{signer.ErrUnsupportedKind, 503, "暂不支持在线开具"},
+		{fmt.Errorf("signer: sealing: %w", hsm.ErrCircuitOpen), 503, "电子印章设备暂时无法使用"},
 		{errors.New("disk on fire"), 500, "系统暂时无法完成"},
 	} {
 		e := newEnv(t, func(cfg *Config, d *Deps) { d.Issuer = failingIssuer{c.err} })

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"sihub/hsm"
 	"sihub/model"
 	"sihub/signer"
 )
@@ -129,6 +130,8 @@ func (s *server) handleIssue(w http.ResponseWriter, r *http.Request) error {
 		switch {
 		case errors.Is(err, signer.ErrUnsupportedKind):
 			return userErr(ErrUnavailable, "暂不支持在线开具此类文书，请到经办机构窗口办理。", err)
+		case errors.Is(err, hsm.ErrDeviceUnavailable):
+			return userErr(ErrUnavailable, "电子印章设备暂时无法使用，文书未开具，请稍后再试。", err)
 		case errors.Is(err, signer.ErrBadRequest), errors.Is(err, model.ErrNotFound):
 			return userErr(ErrBadRequest, "未能开具：没有找到开具所需的参保记录，或记录不完整。请联系经办机构核实。", err)
 		}
