@@ -260,7 +260,6 @@ func TestPKIServicesAnswerOverHTTP(t *testing.T) {
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	ctx := context.Background()
 	for _, alg := range []hsm.Algorithm{hsm.SM2, hsm.P256} {
 		seal, err := a.PKI.Seal(alg)
 		if err != nil {
@@ -303,9 +302,6 @@ func TestPKIServicesAnswerOverHTTP(t *testing.T) {
 			t.Fatalf("%s OCSP: %v %+v", alg, err, or)
 		}
 	}
-	if _, err := a.Store.AuditEntries(ctx, time.Time{}, "", "", 1); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestKeyUseIsAudited(t *testing.T) {
@@ -326,7 +322,7 @@ func TestKeyUseIsAudited(t *testing.T) {
 	b := testApp(t, dir, nil)
 	defer b.Close()
 	signs, err := b.Store.AuditEntries(ctx, time.Time{}, "key.sign", seal.Key.ID(), 10)
-	if err != nil || len(signs) != 1 || signs[0].Detail[:8] != "count=2 " {
+	if err != nil || len(signs) != 1 || !strings.HasPrefix(signs[0].Detail, "count=2 ") {
 		// One issuance signs twice with the seal key: the QR token and the CMS.
 		t.Fatalf("key.sign entries for the seal key: %+v %v", signs, err)
 	}
