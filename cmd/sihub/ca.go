@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sihub/app"
 	"text/tabwriter"
 	"time"
 )
@@ -22,16 +23,11 @@ func runCA(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
 		return exitError
 	}
-	v, err := openVerification(ctx, nil)
-	if err != nil {
-		fmt.Fprintln(stderr, "sihub:", err)
+	v, ok := openInstance(ctx, stderr)
+	if !ok {
 		return exitError
 	}
 	defer v.Close()
-	if v.Store == nil {
-		fmt.Fprintln(stderr, "sihub: no instance in the data directory")
-		return exitError
-	}
 	cs, err := v.Store.ListCertificates(ctx, *role)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
@@ -56,16 +52,11 @@ func runSeal(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: sihub seal list")
 		return exitError
 	}
-	v, err := openVerification(ctx, nil)
-	if err != nil {
-		fmt.Fprintln(stderr, "sihub:", err)
+	v, ok := openInstance(ctx, stderr)
+	if !ok {
 		return exitError
 	}
 	defer v.Close()
-	if v.Store == nil {
-		fmt.Fprintln(stderr, "sihub: no instance in the data directory")
-		return exitError
-	}
 	ss, err := v.Store.ListSeals(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
@@ -82,6 +73,21 @@ func runSeal(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	return exitOK
+}
+
+// openInstance opens the data directory's store read-side, or says why not.
+func openInstance(ctx context.Context, stderr io.Writer) (*app.Verification, bool) {
+	v, err := openVerification(ctx, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "sihub:", err)
+		return nil, false
+	}
+	if v.Store == nil {
+		v.Close()
+		fmt.Fprintln(stderr, "sihub: no instance in the data directory")
+		return nil, false
+	}
+	return v, true
 }
 
 func daysLeft(now, until time.Time) int { return int(until.Sub(now).Hours() / 24) }
