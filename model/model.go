@@ -16,8 +16,16 @@ import (
 var (
 	// ErrNotFound: the record does not exist.
 	ErrNotFound = errors.New("not found")
-	// ErrConflict: a unique key (code, number, id, idempotency key) is taken.
+	// ErrConflict: a unique key (code, number, id, idempotency key) is taken,
+	// or a record is not in the state a change requires (a seal approved
+	// twice, a revoked seal resumed).
 	ErrConflict = errors.New("conflict")
+	// ErrForbidden: the actor may not make this change (e.g. approving
+	// their own seal request).
+	ErrForbidden = errors.New("forbidden")
+	// ErrInvalid: a request is malformed (bad name, unknown algorithm,
+	// unknown revocation reason).
+	ErrInvalid = errors.New("invalid")
 )
 
 // Person is an insured person (参保人).
@@ -113,8 +121,24 @@ type Document struct {
 	IdempotencyKey string         `json:"idempotency_key,omitempty" bson:"idempotency_key,omitempty"`
 }
 
+// Seal statuses (Seal.Status). The lifecycle (LD/T 01-2020 6.2.7, issue
+// of the seal authority): requested → (a second administrator) approved
+// and active, or rejected; active ⇄ suspended; active or suspended →
+// revoked; active → expired (validity over) or replaced (its successor
+// approved). Only an active seal seals.
+const (
+	SealRequested = "requested"
+	SealRejected  = "rejected"
+	SealActive    = "active"
+	SealSuspended = "suspended"
+	SealRevoked   = "revoked"
+	SealExpired   = "expired"
+	SealReplaced  = "replaced"
+)
+
 // Seal is an electronic seal (电子印章) of the agency: a key behind hsm and
-// the seal certificate that names it.
+// the seal certificate that names it. A requested (not yet approved) seal
+// has no key, certificate or SESeal.
 type Seal struct {
 	ID         string    `json:"id" bson:"_id"`
 	Name       string    `json:"name" bson:"name"`     // e.g. "业务专用章"
@@ -122,13 +146,31 @@ type Seal struct {
 	Alg        string    `json:"alg" bson:"alg"`       // "sm2" or "p256"
 	KeyID      string    `json:"key_id" bson:"key_id"`
 	CertSerial string    `json:"cert_serial" bson:"cert_serial"` // hex serial of the seal certificate
-	Status     string    `json:"status" bson:"status"`           // "active", "suspended", "revoked", "expired"
+	Status     string    `json:"status" bson:"status"`           // Seal* constants
 	ValidFrom  time.Time `json:"valid_from" bson:"valid_from"`
 	ValidUntil time.Time `json:"valid_until" bson:"valid_until"`
 	CreatedAt  time.Time `json:"created_at" bson:"created_at"`
 	// SESeal is the DER GB/T 38540 seal (SESeal) made for this seal; the
 	// signatures it seals name it by its SM3 digest.
 	SESeal []byte `json:"seseal,omitempty" bson:"seseal,omitempty"`
+
+	// Lifecycle. RequestedBy and ApprovedBy are administrator logins and
+	// never the same; StatusReason says why the last change was made
+	// (rejection, suspension, revocation: an RFC 5280 reason name).
+	RequestedBy     string     `json:"requested_by,omitempty" bson:"requested_by,omitempty"`
+	RequestNote     string     `json:"request_note,omitempty" bson:"request_note,omitempty"`
+	ApprovedBy      string     `json:"approved_by,omitempty" bson:"approved_by,omitempty"`
+	ApprovedAt      *time.Time `json:"approved_at,omitempty" bson:"approved_at,omitempty"`
+	StatusReason    string     `json:"status_reason,omitempty" bson:"status_reason,omitempty"`
+	StatusChangedAt *time.Time `json:"status_changed_at,omitempty" bson:"status_changed_at,omitempty"`
+	StatusChangedBy string     `json:"status_changed_by,omitempty" bson:"status_changed_by,omitempty"`
+	// Replaces is the ID of the seal this one takes over from (its status
+	// becomes replaced when this one is approved); ReplacedBy the reverse.
+	Replaces   string `json:"replaces,omitempty" bson:"replaces,omitempty"`
+	ReplacedBy string `json:"replaced_by,omitempty" bson:"replaced_by,omitempty"`
+	// KeyURI names the backend the key lives on ("soft:" or an hsm URI
+	// without its PIN); empty is the instance's default backend.
+	KeyURI string `json:"key_uri,omitempty" bson:"key_uri,omitempty"`
 }
 
 // Certificate roles.
@@ -151,6 +193,11 @@ type Certificate struct {
 	NotAfter     time.Time  `json:"not_after" bson:"not_after"`
 	Status       string     `json:"status" bson:"status"` // "good", "revoked"
 	RevokedAt    *time.Time `json:"revoked_at,omitempty" bson:"revoked_at,omitempty"`
+	// RevocationReason is the RFC 5280 CRLReason code (0 unspecified, 1
+	// keyCompromise, 2 cACompromise, 3 affiliationChanged, 4 superseded,
+	// 5 cessationOfOperation, 6 certificateHold, 9 privilegeWithdrawn) of
+	// a revoked certificate.
+	RevocationReason int `json:"revocation_reason,omitempty" bson:"revocation_reason,omitempty"`
 }
 
 // KeyBlob is a private key wrapped under a key-encryption key. Wrapped is a
@@ -205,3 +252,29 @@ type AuditEntry struct {
 	Remote  string    `json:"remote,omitempty" bson:"remote,omitempty"`
 	Detail  string    `json:"detail,omitempty" bson:"detail,omitempty"`
 }
+
+// Message is an in-platform message (站内消息) to an account or to every
+// account of a role: seal expiry warnings to the seal administrators, a
+// document's download link to its holder.
+type Message struct {
+	ID string `json:"id" bson:"_id"`
+	// Recipient is an account login, or "role:" and an account role
+	// (e.g. "role:ca-admin") for every account of that role.
+	Recipient string `json:"recipient" bson:"recipient"`
+	// Kind says what the message is about, e.g. "seal.expiry",
+	// "document.issued".
+	Kind    string `json:"kind" bson:"kind"`
+	Subject string `json:"subject" bson:"subject"`
+	Body    string `json:"body" bson:"body"`
+	// Link is a path in the portal the message points to, e.g. "/ca/seals/x".
+	Link string `json:"link,omitempty" bson:"link,omitempty"`
+	// DedupKey, if set, is unique: a second message with the same key is
+	// ErrConflict (one expiry warning per seal and day, however many
+	// processes check).
+	DedupKey  string     `json:"dedup_key,omitempty" bson:"dedup_key,omitempty"`
+	CreatedAt time.Time  `json:"created_at" bson:"created_at"`
+	ReadAt    *time.Time `json:"read_at,omitempty" bson:"read_at,omitempty"`
+}
+
+// RoleRecipient is the Message.Recipient that reaches every account of role.
+func RoleRecipient(role string) string { return "role:" + role }

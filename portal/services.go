@@ -97,6 +97,9 @@ type Deps struct {
 	Audit      Audit
 	APIKeys    APIKeys
 	AuditTrail AuditTrail
+	// CAAdmin serves the CA administrator pages and API; without it they
+	// answer "service unavailable".
+	CAAdmin CAAdmin
 }
 
 // Config configures the portal. Zero values take the documented defaults.
