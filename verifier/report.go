@@ -66,11 +66,6 @@ type ChangeReport struct {
 	Reason  string `json:"reason"`
 }
 
-// Revocation states.
-const (
-	RevocationNotChecked = "not_checked"
-)
-
 // SignatureReport describes one signature.
 type SignatureReport struct {
 	// Field is the fully qualified name of the signature field; empty for a

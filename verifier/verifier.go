@@ -38,6 +38,10 @@ type Options struct {
 	MaxSize int64
 	// Timeout bounds the structural work on one file; 0 means 10 s.
 	Timeout time.Duration
+	// Revocation, if set, is asked about a signer certificate's
+	// revocation when the document's DSS data does not answer. nil: only
+	// DSS data is used; without DSS data the revocation is "not_checked".
+	Revocation RevocationSource
 	// ChainCacheSize bounds the chain cache; 0 means 4096 entries,
 	// negative disables it.
 	ChainCacheSize int
@@ -53,6 +57,7 @@ type Verifier struct {
 	nroots   int
 	registry Registry
 	seals    SealRegistry
+	revsrc   RevocationSource
 	now      func() time.Time
 	maxSize  int64
 	timeout  time.Duration
@@ -65,6 +70,7 @@ func New(o Options) *Verifier {
 		roots:    smx509.NewCertPool(),
 		registry: o.Registry,
 		seals:    o.Seals,
+		revsrc:   o.Revocation,
 		now:      o.Now,
 		maxSize:  o.MaxSize,
 		timeout:  o.Timeout,
