@@ -103,18 +103,21 @@ const (
 // stored beside it; a code never resolves to a document whose PDF is not
 // stored.
 type Document struct {
-	Code           string         `json:"code" bson:"_id"`        // anti-forgery code, canonical form (no separators, upper case)
-	Number         string         `json:"number" bson:"number"`   // 文书编号, unique
-	Kind           string         `json:"kind" bson:"kind"`       // e.g. "insurance-certificate"
-	Subject        string         `json:"subject" bson:"subject"` // person ID or unit credit code
-	SubjectName    string         `json:"subject_name" bson:"subject_name"`
-	Lang           string         `json:"lang" bson:"lang"`
-	Algorithms     []string       `json:"algorithms" bson:"algorithms"`
-	SealIDs        []string       `json:"seal_ids" bson:"seal_ids"`
-	SHA256         string         `json:"sha256" bson:"sha256"` // hex digest of the stored PDF
-	Size           int64          `json:"size" bson:"size"`
-	IssuedAt       time.Time      `json:"issued_at" bson:"issued_at"`
-	ValidUntil     time.Time      `json:"valid_until" bson:"valid_until"`
+	Code        string    `json:"code" bson:"_id"`        // anti-forgery code, canonical form (no separators, upper case)
+	Number      string    `json:"number" bson:"number"`   // 文书编号, unique
+	Kind        string    `json:"kind" bson:"kind"`       // e.g. "insurance-certificate"
+	Subject     string    `json:"subject" bson:"subject"` // person ID or unit credit code
+	SubjectName string    `json:"subject_name" bson:"subject_name"`
+	Lang        string    `json:"lang" bson:"lang"`
+	Algorithms  []string  `json:"algorithms" bson:"algorithms"`
+	SealIDs     []string  `json:"seal_ids" bson:"seal_ids"`
+	SHA256      string    `json:"sha256" bson:"sha256"` // hex digest of the stored PDF
+	Size        int64     `json:"size" bson:"size"`
+	IssuedAt    time.Time `json:"issued_at" bson:"issued_at"`
+	ValidUntil  time.Time `json:"valid_until" bson:"valid_until"`
+	// VerifyUntil ends the window in which the registry answers for the
+	// document online (zero: no window of its own, ValidUntil applies).
+	VerifyUntil    time.Time      `json:"verify_until,omitzero" bson:"verify_until,omitempty"`
 	Status         DocumentStatus `json:"status" bson:"status"`
 	StatusReason   string         `json:"status_reason,omitempty" bson:"status_reason,omitempty"`
 	SupersededBy   string         `json:"superseded_by,omitempty" bson:"superseded_by,omitempty"`
