@@ -201,6 +201,9 @@ type Certificate struct {
 	// 5 cessationOfOperation, 6 certificateHold, 9 privilegeWithdrawn) of
 	// a revoked certificate.
 	RevocationReason int `json:"revocation_reason,omitempty" bson:"revocation_reason,omitempty"`
+	// KeyURI names the backend the certificate's key lives on ("soft:" or
+	// an hsm URI without its PIN); empty is the instance's default backend.
+	KeyURI string `json:"key_uri,omitempty" bson:"key_uri,omitempty"`
 }
 
 // KeyBlob is a private key wrapped under a key-encryption key. Wrapped is a
