@@ -27,6 +27,7 @@ type Store interface {
 	Accounts
 	Counters
 	Audit
+	Messages
 	// Close releases the backend's resources.
 	Close() error
 }
@@ -85,6 +86,11 @@ type Seals interface {
 	PutSeal(ctx context.Context, s model.Seal) error
 	Seal(ctx context.Context, id string) (model.Seal, error)
 	ListSeals(ctx context.Context) ([]model.Seal, error)
+	// UpdateSeal replaces the stored seal s.ID only if its stored status is
+	// fromStatus, atomically (compare-and-set on the status): a missing
+	// seal is ErrNotFound, another status ErrConflict. Of several callers
+	// moving a seal out of one status, one succeeds.
+	UpdateSeal(ctx context.Context, s model.Seal, fromStatus string) error
 }
 
 // Certificates holds issued and trusted certificates.
@@ -118,6 +124,20 @@ type Counters interface {
 	// calls never return the same number for the same series, also under
 	// concurrent callers in several processes.
 	AllocateNumber(ctx context.Context, series string) (int64, error)
+}
+
+// Messages holds in-platform messages (model.Message).
+type Messages interface {
+	// PutMessage stores a new message. An empty ID gets a random one. A
+	// taken ID or DedupKey is ErrConflict (the first message stays).
+	PutMessage(ctx context.Context, m model.Message) error
+	// MessagesFor lists the messages to any of recipients (logins and
+	// model.RoleRecipient values), newest (CreatedAt) first, at most limit
+	// (<= 0: no limit).
+	MessagesFor(ctx context.Context, recipients []string, limit int) ([]model.Message, error)
+	// MarkMessageRead sets ReadAt of a message that has none (a message
+	// already read keeps its first time). A missing ID is ErrNotFound.
+	MarkMessageRead(ctx context.Context, id string, at time.Time) error
 }
 
 // Audit is the append-only audit trail.

@@ -16,6 +16,12 @@
 //     unique; a duplicate (a lost update on the counter, as FerretDB v1.24
 //     loses concurrent $inc) makes it try the next number. Two callers never
 //     get the same number, in any process.
+//   - UpdateSeal (a compare-and-set on the seal's status) claims the
+//     transition by inserting seal id and the stored revision into
+//     collection seal_claims (unique _id), then replaces the seal with a
+//     new revision, filtered on the old one: of several callers moving a
+//     seal out of one revision, exactly one claims it, even on servers that
+//     lose concurrent updates.
 //   - The optional idempotency key is unique through a field that every
 //     entry has ("k:"+key, or "c:"+code when there is no key), so no sparse
 //     or partial index is needed.
@@ -67,6 +73,8 @@ const (
 	colCounters      = "counters"
 	colNumbers       = "numbers"
 	colAudit         = "audit"
+	colSealClaims    = "seal_claims"
+	colMessages      = "messages"
 )
 
 // Store is the MongoDB backend. It is safe for concurrent use.
@@ -79,6 +87,7 @@ type Store struct {
 	seals, certificates, keys                 *mongodrv.Collection
 	accounts, apikeys                         *mongodrv.Collection
 	counters, numbers, audit                  *mongodrv.Collection
+	sealClaims, messages                      *mongodrv.Collection
 
 	closeOnce sync.Once
 	closeErr  error
@@ -116,6 +125,8 @@ func Open(ctx context.Context, uri, dbName string) (*Store, error) {
 		counters:      db.Collection(colCounters),
 		numbers:       db.Collection(colNumbers),
 		audit:         db.Collection(colAudit),
+		sealClaims:    db.Collection(colSealClaims),
+		messages:      db.Collection(colMessages),
 	}
 	if err := s.createIndexes(ctx); err != nil {
 		s.Close()
@@ -144,6 +155,8 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		{s.audit, "time", bson.D{{Key: "time", Value: 1}}, false},
 		{s.audit, "action_time", bson.D{{Key: "action", Value: 1}, {Key: "time", Value: 1}}, false},
 		{s.audit, "object_time", bson.D{{Key: "object", Value: 1}, {Key: "time", Value: 1}}, false},
+		{s.messages, "dedup", bson.D{{Key: "dedup", Value: 1}}, true},
+		{s.messages, "recipient_created", bson.D{{Key: "recipient", Value: 1}, {Key: "created_at", Value: -1}}, false},
 	} {
 		_, err := ix.col.Indexes().CreateOne(ctx, mongodrv.IndexModel{
 			Keys:    ix.keys,

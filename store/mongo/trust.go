@@ -9,12 +9,12 @@ import (
 	"sihub/model"
 )
 
-// PutSeal inserts or replaces a seal by ID.
+// PutSeal inserts or replaces a seal by ID (with a new revision).
 func (s *Store) PutSeal(ctx context.Context, se model.Seal) error {
 	if se.ID == "" {
 		return invalid("seal without id")
 	}
-	return upsert(ctx, s.seals, byID(se.ID), se, "put seal "+se.ID)
+	return upsert(ctx, s.seals, byID(se.ID), sealRecord{Seal: se, Rev: newID()}, "put seal "+se.ID)
 }
 
 // Seal returns the seal with the given ID.

@@ -99,6 +99,18 @@ CREATE INDEX audit_time ON audit (time, seq);
 CREATE INDEX audit_action ON audit (action, time, seq);
 CREATE INDEX audit_object ON audit (object, time, seq);
 `,
+	// 2: in-platform messages.
+	`
+CREATE TABLE messages (
+	seq        INTEGER PRIMARY KEY, -- insertion order, breaks ties of created_at
+	id         TEXT NOT NULL UNIQUE,
+	recipient  TEXT NOT NULL,
+	dedup_key  TEXT UNIQUE, -- NULL when the message has none
+	created_at INTEGER NOT NULL, -- Unix nanoseconds
+	data       TEXT NOT NULL
+);
+CREATE INDEX messages_recipient ON messages (recipient, created_at, seq);
+`,
 }
 
 // SchemaVersion is the schema version this package writes.

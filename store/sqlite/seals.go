@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"sihub/model"
 )
@@ -45,4 +47,32 @@ func (s *Store) ListCertificates(ctx context.Context, role string) ([]model.Cert
 		return listJSON[model.Certificate](ctx, s.st.listCertificates, "list certificates")
 	}
 	return listJSON[model.Certificate](ctx, s.st.listCertificatesByRole, "list "+role+" certificates", role)
+}
+
+// UpdateSeal replaces the seal only if its stored status is fromStatus: one
+// UPDATE on the single writer connection, so the check and the write are
+// atomic. A missing seal is model.ErrNotFound, another status
+// model.ErrConflict.
+func (s *Store) UpdateSeal(ctx context.Context, se model.Seal, fromStatus string) error {
+	if se.ID == "" {
+		return invalid("seal without id")
+	}
+	data, err := json.Marshal(se)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: update seal %s: encode: %w", se.ID, err)
+	}
+	res, err := s.st.updateSealIf.ExecContext(ctx, se.ID, fromStatus, string(data))
+	if err != nil {
+		return wrap(err, "update seal %s", se.ID)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return wrap(err, "update seal %s", se.ID)
+	} else if n == 1 {
+		return nil
+	}
+	cur, err := s.Seal(ctx, se.ID)
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("store/sqlite: update seal %s: status is %q, not %q: %w", se.ID, cur.Status, fromStatus, model.ErrConflict)
 }

@@ -20,7 +20,8 @@ type statements struct {
 	documentByCode, documentByNumber, documentByIdempotencyKey *sql.Stmt
 	documentPDF, documentsBySubject, setDocumentStatus         *sql.Stmt
 
-	putSeal, seal, listSeals                          *sql.Stmt
+	putSeal, seal, listSeals, updateSealIf            *sql.Stmt
+	putMessage, messagesFor, markMessageRead          *sql.Stmt
 	putCertificate, certificate, listCertificates     *sql.Stmt
 	listCertificatesByRole                            *sql.Stmt
 	insertKey, key, listKeys, deleteKey               *sql.Stmt
@@ -73,6 +74,16 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			ON CONFLICT (id) DO UPDATE SET data = excluded.data`},
 		{&st.seal, r, `SELECT data FROM seals WHERE id = ?`},
 		{&st.listSeals, r, `SELECT data FROM seals ORDER BY id`},
+		{&st.updateSealIf, w, `UPDATE seals SET data = ?3
+			WHERE id = ?1 AND json_extract(data, '$.status') = ?2`},
+		{&st.putMessage, w, `INSERT INTO messages (id, recipient, dedup_key, created_at, data)
+			VALUES (?, ?, ?, ?, ?)`},
+		{&st.messagesFor, r, `SELECT data FROM messages
+			WHERE recipient IN (SELECT value FROM json_each(?))
+			ORDER BY created_at DESC, seq DESC LIMIT ?`},
+		{&st.markMessageRead, w, `UPDATE messages SET data = CASE
+			WHEN json_extract(data, '$.read_at') IS NULL THEN json_set(data, '$.read_at', ?2)
+			ELSE data END WHERE id = ?1`},
 		{&st.putCertificate, w, `INSERT INTO certificates (serial, role, not_before, data) VALUES (?, ?, ?, ?)
 			ON CONFLICT (serial) DO UPDATE SET role = excluded.role,
 				not_before = excluded.not_before, data = excluded.data`},

@@ -2,7 +2,8 @@
 // passes: round-trips of every record, ordering, not-found and conflict
 // errors, the atomic visibility of a document and its PDF, status changes,
 // audit filtering, paging, and the uniqueness of numbers and documents under
-// concurrent writers.
+// concurrent writers, the seal's compare-and-set on its status, and
+// in-platform messages.
 //
 // A backend's test calls Run (or RunWith) with a function that opens a
 // fresh, empty store for one subtest. The suite closes each store it opens;
@@ -64,6 +65,8 @@ var tests = []test{
 	{"DocumentVisibility", testDocumentVisibility},
 	{"PutDocumentConcurrent", testPutDocumentConcurrent},
 	{"Seals", testSeals},
+	{"UpdateSeal", testUpdateSeal},
+	{"UpdateSealConcurrent", testUpdateSealConcurrent},
 	{"Certificates", testCertificates},
 	{"Keys", testKeys},
 	{"Accounts", testAccounts},
@@ -72,6 +75,8 @@ var tests = []test{
 	{"AllocateNumberConcurrent", testAllocateNumberConcurrent},
 	{"Audit", testAudit},
 	{"AuditConflict", testAuditConflict},
+	{"Messages", testMessages},
+	{"MessageDedup", testMessageDedup},
 }
 
 // TestNames lists the names Options.Skip may use.
