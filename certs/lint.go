@@ -168,6 +168,9 @@ func Lint(cert, issuer *x509.Certificate, p Profile) error {
 		if cert.IsCA && pathLen(issuer) == 0 {
 			add("the issuer's pathLenConstraint 0 forbids a subordinate CA")
 		}
+		if isRoot(issuer) && (!cert.IsCA || p.Role != model.RoleIssuing) {
+			add("a root CA signs only issuing-CA certificates (and CRLs)")
+		}
 	}
 
 	// Key identifiers.
@@ -231,4 +234,11 @@ func pathLen(c *x509.Certificate) int {
 		return c.MaxPathLen
 	}
 	return -1
+}
+
+// isRoot reports whether c is a self-signed CA certificate: issued by its
+// own subject, under its own key identifier.
+func isRoot(c *x509.Certificate) bool {
+	return c.IsCA && bytes.Equal(c.RawIssuer, c.RawSubject) &&
+		(len(c.AuthorityKeyId) == 0 || bytes.Equal(c.AuthorityKeyId, c.SubjectKeyId))
 }

@@ -41,6 +41,10 @@ type Config struct {
 	// PublicURL is the base of CRL and caIssuers URLs; empty is
 	// http://127.0.0.1:8080.
 	PublicURL string
+	// OpenBackend opens the backend a certificate's or seal's KeyURI
+	// names (a CA key on another token than the instance's); nil is
+	// hsm.Open.
+	OpenBackend hsm.Opener
 }
 
 // BusinessSealName is the name of the agency's business seal.
@@ -79,6 +83,8 @@ type PKI struct {
 	bySerial map[string]*smx509.Certificate
 	bySKI    map[string]*smx509.Certificate
 	sealByID map[string]*SealMaterial
+	// ring reaches keys on the backends their records name.
+	ring *Keyring
 }
 
 // Roots returns the root CA certificates, one per algorithm, in the order
@@ -199,10 +205,12 @@ func EnsureDevelopmentPKI(ctx context.Context, keys hsm.Backend, st Store, cfg C
 		bySKI:    map[string]*smx509.Certificate{},
 		sealByID: map[string]*SealMaterial{},
 	}
-	b := &builder{keys: keys, st: st, cfg: cfg, now: cfg.Now()}
+	p.ring = NewKeyring(keys, cfg.OpenBackend)
+	b := &builder{keys: keys, ring: p.ring, st: st, cfg: cfg, now: cfg.Now()}
 	for _, alg := range p.algs {
 		h, err := b.ensure(ctx, alg)
 		if err != nil {
+			p.ring.Close()
 			return nil, err
 		}
 		p.byAlg[alg] = h
@@ -213,6 +221,11 @@ func EnsureDevelopmentPKI(ctx context.Context, keys hsm.Backend, st Store, cfg C
 		p.sealByID[h.seal.Seal.ID] = h.seal
 	}
 	if err := b.ensureSESeals(ctx, p); err != nil {
+		p.ring.Close()
+		return nil, err
+	}
+	if err := b.indexCAs(ctx, p); err != nil {
+		p.ring.Close()
 		return nil, err
 	}
 	return p, nil
@@ -222,23 +235,20 @@ var algNames = map[hsm.Algorithm]string{hsm.SM2: "SM2", hsm.P256: "P-256"}
 
 type builder struct {
 	keys hsm.Backend
+	ring *Keyring
 	st   Store
 	cfg  Config
 	now  time.Time
 }
 
 func (b *builder) ensure(ctx context.Context, alg hsm.Algorithm) (*hierarchy, error) {
-	root, rootKeyID, err := b.ensureCA(ctx, alg, RootProfile, nil, "")
+	root, rootKey, err := b.ensureCA(ctx, alg, RootProfile, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	issuing, issuingKeyID, err := b.ensureCA(ctx, alg, IssuingProfile, root, rootKeyID)
+	issuing, issuingKey, err := b.ensureCA(ctx, alg, IssuingProfile, root, rootKey)
 	if err != nil {
 		return nil, err
-	}
-	issuingKey, err := b.keys.Find(ctx, issuingKeyID)
-	if err != nil {
-		return nil, fmt.Errorf("certs: the %s issuing CA key %s: %w", alg, issuingKeyID, err)
 	}
 	seal, err := b.ensureSeal(ctx, alg, issuing)
 	if err != nil {
@@ -248,19 +258,27 @@ func (b *builder) ensure(ctx context.Context, alg hsm.Algorithm) (*hierarchy, er
 }
 
 // ensureCA loads or creates the CA certificate of a profile under parent
-// (nil for the root) and returns it with its key id.
-func (b *builder) ensureCA(ctx context.Context, alg hsm.Algorithm, prof Profile, parent *smx509.Certificate, parentKeyID string) (*smx509.Certificate, string, error) {
+// (nil for the root) and returns it with its key: the oldest usable root,
+// the newest usable issuing CA (so a rotated one takes over).
+func (b *builder) ensureCA(ctx context.Context, alg hsm.Algorithm, prof Profile, parent *smx509.Certificate, parentKey hsm.Key) (*smx509.Certificate, hsm.Key, error) {
 	recs, err := b.st.ListCertificates(ctx, prof.Role)
 	if err != nil {
-		return nil, "", fmt.Errorf("certs: list %s certificates: %w", prof.Role, err)
+		return nil, nil, fmt.Errorf("certs: list %s certificates: %w", prof.Role, err)
+	}
+	if prof.Role == model.RoleIssuing {
+		slices.Reverse(recs)
 	}
 	for _, rec := range recs {
 		cert, ok, err := b.usable(ctx, rec, alg, parent)
 		if err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 		if ok {
-			return cert, rec.KeyID, nil
+			key, err := b.ring.Find(ctx, rec.KeyURI, rec.KeyID)
+			if err != nil {
+				return nil, nil, fmt.Errorf("certs: the %s %s CA key %s: %w", alg, prof.Role, rec.KeyID, err)
+			}
+			return cert, key, nil
 		}
 	}
 	subject := pkix.Name{Organization: []string{b.cfg.Agency}, Country: []string{"CN"}}
@@ -271,23 +289,21 @@ func (b *builder) ensureCA(ctx context.Context, alg hsm.Algorithm, prof Profile,
 	}
 	key, err := b.keys.Generate(ctx, alg, fmt.Sprintf("%s CA %s", prof.Role, alg))
 	if err != nil {
-		return nil, "", fmt.Errorf("certs: generate %s %s CA key: %w", alg, prof.Role, err)
+		return nil, nil, fmt.Errorf("certs: generate %s %s CA key: %w", alg, prof.Role, err)
 	}
 	signer := hsm.Key(key)
 	if parent != nil {
-		if signer, err = b.keys.Find(ctx, parentKeyID); err != nil {
-			return nil, "", fmt.Errorf("certs: the %s root CA key %s: %w", alg, parentKeyID, err)
-		}
+		signer = parentKey
 	}
 	cert, err := Issue(Request{Profile: prof, Subject: subject, PublicKey: key.Public(), Issuer: parent,
 		IssuerKey: signer, Now: b.now, PublicURL: b.cfg.PublicURL})
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	if err := b.st.PutCertificate(ctx, record(cert, alg, prof.Role, key.ID(), parent)); err != nil {
-		return nil, "", fmt.Errorf("certs: store %s %s certificate: %w", alg, prof.Role, err)
+		return nil, nil, fmt.Errorf("certs: store %s %s certificate: %w", alg, prof.Role, err)
 	}
-	return cert, key.ID(), nil
+	return cert, key, nil
 }
 
 // usable parses rec and reports whether it serves as alg's certificate
@@ -311,7 +327,7 @@ func (b *builder) usable(ctx context.Context, rec model.Certificate, alg hsm.Alg
 			return nil, false, fmt.Errorf("certs: stored certificate %s is not signed by its issuer %s: %w", rec.Serial, rec.IssuerSerial, err)
 		}
 	}
-	if _, err := b.keys.Find(ctx, rec.KeyID); err != nil {
+	if _, err := b.ring.Find(ctx, rec.KeyURI, rec.KeyID); err != nil {
 		return nil, false, fmt.Errorf("certs: key %s of stored %s certificate %s: %w", rec.KeyID, rec.Role, rec.Serial, err)
 	}
 	return cert, true, nil
@@ -340,7 +356,7 @@ func (b *builder) ensureSeal(ctx context.Context, alg hsm.Algorithm, issuing *sm
 		if !ok {
 			continue
 		}
-		key, err := b.keys.Find(ctx, s.KeyID)
+		key, err := b.ring.Find(ctx, s.KeyURI, s.KeyID)
 		if err != nil {
 			return nil, fmt.Errorf("certs: key %s of seal %s: %w", s.KeyID, s.ID, err)
 		}
@@ -351,7 +367,7 @@ func (b *builder) ensureSeal(ctx context.Context, alg hsm.Algorithm, issuing *sm
 	if err != nil {
 		return nil, fmt.Errorf("certs: the %s issuing CA record: %w", alg, err)
 	}
-	issuerKey, err := b.keys.Find(ctx, issuingRec.KeyID)
+	issuerKey, err := b.ring.Find(ctx, issuingRec.KeyURI, issuingRec.KeyID)
 	if err != nil {
 		return nil, fmt.Errorf("certs: the %s issuing CA key %s: %w", alg, issuingRec.KeyID, err)
 	}

@@ -44,7 +44,7 @@ func EnsureServices(ctx context.Context, keys hsm.Backend, st Store, p *PKI, cfg
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = DefaultPublicURL
 	}
-	b := &builder{keys: keys, st: st, cfg: cfg, now: cfg.Now()}
+	b := &builder{keys: keys, ring: p.keyring(keys), st: st, cfg: cfg, now: cfg.Now()}
 	out := &Services{OCSP: map[hsm.Algorithm]*ServiceMaterial{}, TSA: map[hsm.Algorithm]*ServiceMaterial{}}
 	for _, alg := range p.algs {
 		h := p.byAlg[alg]
@@ -80,7 +80,7 @@ func (b *builder) ensureService(ctx context.Context, alg hsm.Algorithm, prof Pro
 		if cert.NotAfter.Sub(b.now) <= cert.NotAfter.Sub(cert.NotBefore)/3 {
 			continue // due for renewal
 		}
-		key, err := b.keys.Find(ctx, rec.KeyID)
+		key, err := b.ring.Find(ctx, rec.KeyURI, rec.KeyID)
 		if err != nil {
 			return nil, fmt.Errorf("certs: key %s of %s certificate %s: %w", rec.KeyID, prof.Role, rec.Serial, err)
 		}
@@ -110,9 +110,12 @@ type CASigner struct {
 }
 
 // CRLSigners returns the root and issuing CA of each algorithm of p with
-// their keys, found through the stored certificate records: the CAs that
-// sign CRLs (the root signs the one listing issuing CAs).
+// their keys, found through the stored certificate records (on the
+// backend each names): the CAs that sign CRLs (the root signs the one
+// listing issuing CAs). Issuing CAs a rotation retired follow, when their
+// key is still reachable, so the certificates they issued keep a CRL.
 func CRLSigners(ctx context.Context, keys hsm.Backend, st Store, p *PKI) ([]CASigner, error) {
+	ring := p.keyring(keys)
 	var out []CASigner
 	for _, alg := range p.algs {
 		h := p.byAlg[alg]
@@ -121,12 +124,16 @@ func CRLSigners(ctx context.Context, keys hsm.Backend, st Store, p *PKI) ([]CASi
 			if err != nil {
 				return nil, fmt.Errorf("certs: the record of CA %s: %w", SerialHex(c.SerialNumber), err)
 			}
-			key, err := keys.Find(ctx, rec.KeyID)
+			key, err := ring.Find(ctx, rec.KeyURI, rec.KeyID)
 			if err != nil {
 				return nil, fmt.Errorf("certs: the key %s of CA %s: %w", rec.KeyID, rec.Serial, err)
 			}
 			out = append(out, CASigner{Certificate: c, Key: key})
 		}
 	}
-	return out, nil
+	retired, err := p.retiredSigners(ctx, ring, st)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, retired...), nil
 }
