@@ -122,6 +122,10 @@ type Document struct {
 	StatusReason   string         `json:"status_reason,omitempty" bson:"status_reason,omitempty"`
 	SupersededBy   string         `json:"superseded_by,omitempty" bson:"superseded_by,omitempty"`
 	IdempotencyKey string         `json:"idempotency_key,omitempty" bson:"idempotency_key,omitempty"`
+	// Params are the kind-specific inputs the document was issued from
+	// (an application ID, a country, a posting period, a year), so that
+	// a reissue repeats them.
+	Params map[string]string `json:"params,omitempty" bson:"params,omitempty"`
 }
 
 // Seal statuses (Seal.Status). The lifecycle (LD/T 01-2020 6.2.7, issue
