@@ -17,7 +17,8 @@ var templateFS embed.FS
 
 // pageNames are the pages; each is templates/<name>.html defining
 // "content", rendered inside templates/layout.html.
-var pageNames = []string{"home", "login", "documents", "code_form", "verify_code", "upload_form", "upload_result", "error", "document"}
+var pageNames = []string{"home", "login", "documents", "code_form", "verify_code", "upload_form", "upload_result", "error", "document",
+	"ca_overview", "ca_seals", "ca_seal", "ca_seal_new", "ca_certificates", "ca_messages"}
 
 type templates struct {
 	byName map[string]*template.Template
