@@ -319,7 +319,7 @@ func TestCheckKeyURI(t *testing.T) {
 	for uri, ok := range map[string]bool{
 		"soft:": true,
 		"pkcs11:token=ca;slot-id=1?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=file:/run/pin": true,
-		"sdf:?module-path=/opt/sdf.so&key-index=1&pin-source=/run/pin":                                  true,
+		"sdf:?module-path=/opt/sdf.so&key-index=1&pin-source=/run/pin":                                   true,
 		"pkcs11:token=ca;pin-value=1234?module-path=/x.so":                                               false,
 		"pkcs11:token=ca?module-path=/x.so&PIN-VALUE=1234":                                               false,
 		"sdf:?module-path=/x.so&key-index=1&pin-value=1234":                                              false,
