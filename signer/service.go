@@ -60,6 +60,12 @@ type Config struct {
 	// InterestRates are the personal pension account's credited rates
 	// for the rights statement; zero takes DefaultInterestRates.
 	InterestRates InterestRates
+	// Levels sets the PAdES level per document kind; kinds it does not
+	// name take DefaultLevels (LevelBT for the rest), or LevelBB without
+	// LTV.
+	Levels map[string]Level
+	// LTV are the trust services the levels above B-B use.
+	LTV LTVServices
 }
 
 // Service issues documents.
@@ -212,7 +218,7 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 	if err != nil {
 		return nil, fmt.Errorf("signer: rendering %s: %w", req.Kind, err)
 	}
-	pdf, err := pades.Seal(prepared, sealers)
+	pdf, err := s.seal(ctx, req.Kind, prepared, sealers)
 	if err != nil {
 		return nil, fmt.Errorf("signer: sealing %s: %w", req.Kind, err)
 	}
