@@ -28,6 +28,9 @@ type Store interface {
 	Counters
 	Audit
 	Messages
+	Applications
+	Benefits
+	UnitRecords
 	// Close releases the backend's resources.
 	Close() error
 }
@@ -146,4 +149,31 @@ type Audit interface {
 	// AuditEntries lists entries with Time >= since, filtered by action
 	// ("" for all) and object ("" for all), oldest first, at most limit.
 	AuditEntries(ctx context.Context, since time.Time, action, object string, limit int) ([]model.AuditEntry, error)
+}
+
+// Applications holds service applications, from receipt to result.
+type Applications interface {
+	// PutApplication inserts or replaces an application by ID.
+	PutApplication(ctx context.Context, a model.Application) error
+	Application(ctx context.Context, id string) (model.Application, error)
+}
+
+// Benefits holds the benefits paid to persons.
+type Benefits interface {
+	// PutBenefitPayments inserts or replaces payments keyed by (PersonID,
+	// Month, Item).
+	PutBenefitPayments(ctx context.Context, ps []model.BenefitPayment) error
+	// BenefitPayments lists a person's payments with from <= Month <= to,
+	// ordered by month then item.
+	BenefitPayments(ctx context.Context, personID, from, to string) ([]model.BenefitPayment, error)
+}
+
+// UnitRecords answers for a unit's staff as a whole.
+type UnitRecords interface {
+	// InsurancesOfUnit lists the enrolments whose UnitCode is the unit,
+	// ordered by person then type.
+	InsurancesOfUnit(ctx context.Context, unitCode string) ([]model.Insurance, error)
+	// UnpaidContributionsOfUnit lists the unit's unpaid contributions with
+	// from <= Month <= to, ordered by month, person, type.
+	UnpaidContributionsOfUnit(ctx context.Context, unitCode, from, to string) ([]model.Contribution, error)
 }

@@ -144,7 +144,7 @@ type index struct {
 }
 
 func (s *Store) createIndexes(ctx context.Context) error {
-	for _, ix := range []index{
+	for _, ix := range append([]index{
 		{s.insurances, "person_type", bson.D{{Key: "person_id", Value: 1}, {Key: "type", Value: 1}}, true},
 		{s.contributions, "person_month_type", bson.D{{Key: "person_id", Value: 1}, {Key: "month", Value: 1}, {Key: "type", Value: 1}}, true},
 		{s.documents, "number", bson.D{{Key: "number", Value: 1}}, true},
@@ -157,7 +157,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		{s.audit, "object_time", bson.D{{Key: "object", Value: 1}, {Key: "time", Value: 1}}, false},
 		{s.messages, "dedup", bson.D{{Key: "dedup", Value: 1}}, true},
 		{s.messages, "recipient_created", bson.D{{Key: "recipient", Value: 1}, {Key: "created_at", Value: -1}}, false},
-	} {
+	}, s.issuanceIndexes()...) {
 		_, err := ix.col.Indexes().CreateOne(ctx, mongodrv.IndexModel{
 			Keys:    ix.keys,
 			Options: options.Index().SetName(ix.name).SetUnique(ix.unique),

@@ -111,6 +111,25 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_recipient ON messages (recipient, created_at, seq);
 `,
+	// 3: applications, benefit payments, and a unit's staff and arrears.
+	`
+CREATE TABLE applications (
+	id   TEXT PRIMARY KEY,
+	data TEXT NOT NULL
+);
+
+CREATE TABLE benefit_payments (
+	person_id TEXT NOT NULL,
+	month     TEXT NOT NULL,
+	item      TEXT NOT NULL,
+	data      TEXT NOT NULL,
+	PRIMARY KEY (person_id, month, item)
+) WITHOUT ROWID;
+
+CREATE INDEX insurances_unit ON insurances (json_extract(data, '$.unit_code'), person_id, type);
+CREATE INDEX contributions_unpaid_unit ON contributions (json_extract(data, '$.unit_code'), month, person_id, type)
+	WHERE json_extract(data, '$.paid') = 0;
+`,
 }
 
 // SchemaVersion is the schema version this package writes.

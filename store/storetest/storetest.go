@@ -77,6 +77,9 @@ var tests = []test{
 	{"AuditConflict", testAuditConflict},
 	{"Messages", testMessages},
 	{"MessageDedup", testMessageDedup},
+	{"Applications", testApplications},
+	{"BenefitPayments", testBenefitPayments},
+	{"UnitRecords", testUnitRecords},
 }
 
 // TestNames lists the names Options.Skip may use.
