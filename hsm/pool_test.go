@@ -358,3 +358,41 @@ func TestPoolDrain(t *testing.T) {
 		t.Fatalf("%d sessions open after the hung call returned to a closed pool", open)
 	}
 }
+
+func TestPoolHungCallLeavesOtherSessions(t *testing.T) {
+	src := &fakeSessions{}
+	fire := make(chan time.Time)
+	p := NewPool[int](src, PoolOptions{MaxSessions: 2, FailureThreshold: 5,
+		After: func(time.Duration) <-chan time.Time { return fire }})
+	release := make(chan struct{})
+	inCall := make(chan int)
+	res := make(chan error)
+	go func() {
+		res <- p.Do(context.Background(), func(s int) error { inCall <- s; <-release; return nil })
+	}()
+	hung := <-inCall
+	fire <- time.Time{}
+	if err := <-res; !errors.Is(err, ErrTimeout) {
+		t.Fatalf("hung call: %v, want ErrTimeout", err)
+	}
+	// The other slot serves call after call on one session of its own,
+	// while the hung call still holds its session.
+	var used []int
+	for range 3 {
+		if err := p.Do(context.Background(), func(s int) error { used = append(used, s); return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range used {
+		if s == hung || s != used[0] {
+			t.Fatalf("sessions used %v while session %d hung", used, hung)
+		}
+	}
+	close(release)
+	if !p.Drain(nil) {
+		t.Fatal("not drained after the hung call returned")
+	}
+	if _, _, closed := src.counts(); !slices.Equal(closed, []int{hung}) {
+		t.Fatalf("closed %v, want only the hung session %d", closed, hung)
+	}
+}
