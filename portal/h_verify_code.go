@@ -2,6 +2,7 @@ package portal
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -14,19 +15,11 @@ type codeFormPage struct {
 	Error string
 }
 
-type verifyCodePage struct {
-	Verdict verdict
-	Explain string
-	Found   bool
-	Doc     model.Document
-	Token   *tokenCheck
-}
-
 // tokenCheck is the outcome of comparing a QR token with the registry.
 type tokenCheck struct {
 	OK       bool
 	Message  string
-	Mismatch []string // Chinese names of the fields that differ
+	Mismatch []string // sentences naming the fields that differ
 }
 
 // maxTokenLen bounds the ?t= value read from the query (qrtoken.MaxLen).
@@ -57,76 +50,6 @@ func (s *server) lookup(r *http.Request, raw string) (model.Document, error) {
 		return model.Document{}, model.ErrNotFound
 	}
 	return s.deps.Documents.DocumentByCode(r.Context(), c)
-}
-
-var verdictExplain = map[string]string{
-	"valid":      "该文书由本机构开具，登记状态有效。",
-	"expired":    "该文书由本机构开具，但已超过有效期，请要求持有人重新开具。",
-	"superseded": "该文书已被重新开具的文书替代，请要求持有人提供最新文书。",
-	"withdrawn":  "该文书已被本机构撤回，不能再作为证明使用。",
-	"notfound":   "未找到与该防伪码对应的文书。",
-	"unknown":    "该文书的登记状态无法确认，请联系经办机构。",
-}
-
-func (s *server) handleVerifyCode(w http.ResponseWriter, r *http.Request) error {
-	raw := pathParam(r, "code")
-	if err := s.limitLookup(r, raw); err != nil {
-		return err
-	}
-	doc, err := s.lookup(r, raw)
-	if errors.Is(err, model.ErrNotFound) {
-		s.metrics.verified.WithLabelValues("code", "not_found").Inc()
-		s.audit(r, s.actor(r), actionVerify, NormalizeCode(raw), "invalid", "code lookup: not found")
-		s.render(w, r, http.StatusNotFound, "verify_code", "验证结果",
-			verifyCodePage{Verdict: notFoundVerdict, Explain: verdictExplain["notfound"]})
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	v := documentVerdict(doc, s.cfg.Now())
-	page := verifyCodePage{Verdict: v, Explain: verdictExplain[v.Key], Found: true, Doc: doc}
-	if t := r.URL.Query().Get("t"); t != "" {
-		page.Token = s.checkToken(r, t, doc)
-	}
-	s.metrics.verified.WithLabelValues("code", v.Key).Inc()
-	s.audit(r, s.actor(r), actionVerify, doc.Code, "ok", "code lookup: "+v.Key)
-	s.render(w, r, http.StatusOK, "verify_code", "验证结果", page)
-	return nil
-}
-
-// checkToken verifies a QR token and compares what it vouches for with the
-// registry entry. Without a QRChecker it says the token was not checked.
-func (s *server) checkToken(r *http.Request, token string, doc model.Document) *tokenCheck {
-	if s.deps.QRChecker == nil {
-		return &tokenCheck{OK: false, Message: "本站未启用二维码签名核对，请以上方登记信息为准。"}
-	}
-	if len(token) > maxTokenLen {
-		return &tokenCheck{Message: "二维码内容无法识别，可能已被篡改。"}
-	}
-	c, err := s.deps.QRChecker.CheckToken(r.Context(), token)
-	if err != nil {
-		return &tokenCheck{Message: "二维码签名无效：该二维码不是本机构签发的，或已被篡改。"}
-	}
-	if mismatch := compareClaims(c, doc); len(mismatch) > 0 {
-		names := make([]string, len(mismatch))
-		for i, f := range mismatch {
-			names[i] = claimFieldNames[f]
-		}
-		return &tokenCheck{Message: "二维码签名有效，但其中的信息与登记信息不一致，文书可能被篡改。", Mismatch: names}
-	}
-	return &tokenCheck{OK: true, Message: "二维码签名有效，印制的信息与登记信息一致。"}
-}
-
-// Fields a QR token is compared on, with their Chinese names.
-var claimFieldNames = map[string]string{
-	"code":        "防伪码",
-	"number":      "文书编号",
-	"kind":        "文书类型",
-	"holder_name": "持有人姓名",
-	"holder_id":   "证件号码",
-	"issued_at":   "开具时间",
-	"valid_until": "有效期",
 }
 
 // compareClaims lists the fields (keys of claimFieldNames) where the token
@@ -183,4 +106,129 @@ func (s *server) actor(r *http.Request) string {
 		return se.Login
 	}
 	return "anonymous"
+}
+
+// codeReport looks a code up and builds its report page: the registry
+// entry and, with a Verifier, the check of the stored file. Malformed and
+// unknown codes give the same not-found page (status 404).
+func (s *server) codeReport(r *http.Request, raw, lang string) (reportPage, *model.Document, int, error) {
+	in := reportInput{lang: lang, agency: s.cfg.AgencyName, now: s.cfg.Now()}
+	doc, err := s.lookup(r, raw)
+	if errors.Is(err, model.ErrNotFound) {
+		in.notFound = true
+		return buildReport(in), nil, http.StatusNotFound, nil
+	}
+	if err != nil {
+		return reportPage{}, nil, 0, err
+	}
+	in.doc = &doc
+	if doc.Status == model.DocSuperseded && doc.SupersededBy != "" {
+		if nd, err := s.deps.Documents.DocumentByCode(r.Context(), doc.SupersededBy); err == nil {
+			in.replacement = &nd
+		}
+	}
+	if s.deps.Verifier != nil {
+		pdf, err := s.deps.Documents.DocumentPDF(r.Context(), doc.Code)
+		if err != nil {
+			// The registry answered; the page says what it knows.
+			s.log.ErrorContext(r.Context(), "stored document unreadable", "request_id", requestID(r.Context()), "code", doc.Code, "err", err)
+		} else {
+			in.rep = s.deps.Verifier.Verify(r.Context(), pdf)
+		}
+	}
+	return buildReport(in), &doc, http.StatusOK, nil
+}
+
+func (s *server) handleVerifyCode(w http.ResponseWriter, r *http.Request) error {
+	raw := pathParam(r, "code")
+	if err := s.limitLookup(r, raw); err != nil {
+		return err
+	}
+	lang := s.pageLang(w, r)
+	page, doc, status, err := s.codeReport(r, raw, lang)
+	if err != nil {
+		return err
+	}
+	page.Toggle, page.ToggleLabel = toggleLink(lang, r.URL.Query().Get("t"))
+	if status == http.StatusNotFound {
+		s.metrics.verified.WithLabelValues("code", "not_found").Inc()
+		s.audit(r, s.actor(r), actionVerify, NormalizeCode(raw), "invalid", "code lookup: not found")
+		s.render(w, r, status, "verify_code", page.W.TitleCode, page)
+		return nil
+	}
+	code := doc.Code
+	if t := r.URL.Query().Get("t"); t != "" {
+		page.Token = s.checkToken(r, t, *doc, page.W)
+	}
+	page.ReportURL = "/v/" + url.PathEscape(code) + "/report.pdf?lang=" + lang
+	// Metrics and audit keep the registry's view (valid, expired,
+	// superseded, withdrawn); the page's verdict also weighs the file.
+	reg := documentVerdict(*doc, s.cfg.Now()).Key
+	s.metrics.verified.WithLabelValues("code", reg).Inc()
+	s.audit(r, s.actor(r), actionVerify, code, "ok", "code lookup: "+reg+", verdict: "+page.Verdict.Key)
+	s.render(w, r, status, "verify_code", page.W.TitleCode, page)
+	return nil
+}
+
+// handleVerifyCodeReport sends the sealed verification report of a code,
+// in the language of ?lang= (else the page's).
+func (s *server) handleVerifyCodeReport(w http.ResponseWriter, r *http.Request) error {
+	raw := pathParam(r, "code")
+	if err := s.limitLookup(r, raw); err != nil {
+		return err
+	}
+	page, _, status, err := s.codeReport(r, raw, s.pageLang(w, r))
+	if err != nil {
+		return err
+	}
+	if status == http.StatusNotFound {
+		return model.ErrNotFound
+	}
+	return s.sendReportPDF(w, r, &page)
+}
+
+// toggleLink is the relative link to the same page in the other language.
+// It names no code, so the not-found page stays the same for every code;
+// a QR token is kept.
+func toggleLink(lang, token string) (string, string) {
+	other, label := otherLang(lang)
+	q := url.Values{"lang": {other}}
+	if token != "" && len(token) <= maxTokenLen {
+		q.Set("t", token)
+	}
+	return "?" + q.Encode(), label
+}
+
+// checkToken verifies a QR token and compares what it vouches for with the
+// registry entry. Without a QRChecker it says the token was not checked.
+func (s *server) checkToken(r *http.Request, token string, doc model.Document, w *words) *tokenCheck {
+	if s.deps.QRChecker == nil {
+		return &tokenCheck{OK: false, Message: w.TokenOff}
+	}
+	if len(token) > maxTokenLen {
+		return &tokenCheck{Message: w.TokenUnreadable}
+	}
+	c, err := s.deps.QRChecker.CheckToken(r.Context(), token)
+	if err != nil {
+		return &tokenCheck{Message: w.TokenForged}
+	}
+	if mismatch := compareClaims(c, doc); len(mismatch) > 0 {
+		names := make([]string, len(mismatch))
+		for i, f := range mismatch {
+			names[i] = fmt.Sprintf(w.TokenFieldMismatchF, named(claimFieldNames, f, w.lang()))
+		}
+		return &tokenCheck{Message: w.TokenMismatch, Mismatch: names}
+	}
+	return &tokenCheck{OK: true, Message: w.TokenOK}
+}
+
+// Fields a QR token is compared on, with their names.
+var claimFieldNames = map[string][2]string{
+	"code":        {"防伪码", "The code"},
+	"number":      {"文书编号", "The document number"},
+	"kind":        {"文书类型", "The document type"},
+	"holder_name": {"持有人姓名", "The holder's name"},
+	"holder_id":   {"证件号码", "The ID number"},
+	"issued_at":   {"开具时间", "The issue date"},
+	"valid_until": {"有效期", "The validity"},
 }

@@ -5,7 +5,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
+	"sihub/model"
 	"sihub/verifier"
 )
 
@@ -81,8 +83,66 @@ func (s *server) handleVerifyUpload(w http.ResponseWriter, r *http.Request) erro
 	}
 	rep := s.deps.Verifier.Verify(r.Context(), pdf)
 	s.recordVerification(r, "upload", nil, rep)
-	s.render(w, r, http.StatusOK, "upload_result", "文件验证结果", newUploadResult(rep, s.cfg.Now()))
+	id := s.results.put(rep)
+	page := s.uploadReport(r, rep, s.cfg.Now(), s.pageLang(w, r), id)
+	s.render(w, r, http.StatusOK, "upload_result", page.W.TitleUpload, page)
 	return nil
+}
+
+// uploadReport builds the result page of a verified file; the registry
+// entry of the code it carries adds the withdrawal reason or the
+// replacement's date.
+func (s *server) uploadReport(r *http.Request, rep *verifier.Report, at time.Time, lang, id string) reportPage {
+	in := reportInput{lang: lang, agency: s.cfg.AgencyName, now: at, rep: rep}
+	if c := rep.Document.Code; c != "" && rep.Document.RegistryStatus != verifier.RegistryUnknown {
+		if d, err := s.deps.Documents.DocumentByCode(r.Context(), c); err == nil {
+			in.doc = &d
+			if d.Status == model.DocSuperseded && d.SupersededBy != "" {
+				if nd, err := s.deps.Documents.DocumentByCode(r.Context(), d.SupersededBy); err == nil {
+					in.replacement = &nd
+				}
+			}
+		}
+	}
+	page := buildReport(in)
+	page.Upload = true
+	page.checked = "sha256:" + rep.Document.SHA256 // the report is about this file
+	page.Toggle, page.ToggleLabel = "/verify/result/"+id+"?lang="+otherLangCode(lang), otherLangLabel(lang)
+	page.ReportURL = "/verify/result/" + id + "/report.pdf?lang=" + lang
+	return page
+}
+
+// cachedUpload finds a recent upload's result by the id in the path.
+func (s *server) cachedUpload(r *http.Request) (cachedResult, error) {
+	res, ok := s.results.get(pathParam(r, "id"))
+	if !ok {
+		return cachedResult{}, userErr(model.ErrNotFound, "验证结果已过期（保留 30 分钟），请重新上传文件。", nil)
+	}
+	return res, nil
+}
+
+// handleUploadResult shows a recent upload's result again, e.g. in the
+// other language.
+func (s *server) handleUploadResult(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.cachedUpload(r)
+	if err != nil {
+		return err
+	}
+	page := s.uploadReport(r, res.rep, res.at, s.pageLang(w, r), pathParam(r, "id"))
+	s.render(w, r, http.StatusOK, "upload_result", page.W.TitleUpload, page)
+	return nil
+}
+
+// handleUploadReport sends the sealed verification report of a recent
+// upload. The file itself was not kept; the report says what the
+// verification found.
+func (s *server) handleUploadReport(w http.ResponseWriter, r *http.Request) error {
+	res, err := s.cachedUpload(r)
+	if err != nil {
+		return err
+	}
+	page := s.uploadReport(r, res.rep, res.at, s.pageLang(w, r), pathParam(r, "id"))
+	return s.sendReportPDF(w, r, &page)
 }
 
 // handleAPIVerifyUpload answers with the verifier's report, the same object

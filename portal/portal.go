@@ -43,6 +43,7 @@ type server struct {
 	loginByIP *throttle
 	limits    *limiters
 	trail     AuditTrail
+	results   *resultCache // recent uploads' reports (report_cache.go)
 }
 
 // New validates cfg and deps and returns the portal's handler with every
@@ -79,6 +80,7 @@ func newServer(cfg Config, deps Deps) (*server, error) {
 		loginByIP: newThrottle(loginFailuresPerIP, loginWindow, throttleCapacity),
 		limits:    newLimiters(cfg.Limits, cfg.Institutions),
 		trail:     deps.AuditTrail,
+		results:   newResultCache(cfg.Now),
 	}
 	if s.trail == nil {
 		s.trail, _ = deps.Audit.(AuditTrail)

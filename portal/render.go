@@ -37,7 +37,7 @@ func parseTemplates() (*templates, error) {
 	t := &templates{byName: make(map[string]*template.Template)}
 	for _, name := range pageNames {
 		tpl, err := template.New("layout.html").Funcs(templateFuncs).
-			ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+			ParseFS(templateFS, "templates/layout.html", "templates/report_*.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("portal: parsing template %s: %w", name, err)
 		}

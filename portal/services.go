@@ -100,6 +100,9 @@ type Deps struct {
 	// CAAdmin serves the CA administrator pages and API; without it they
 	// answer "service unavailable".
 	CAAdmin CAAdmin
+	// Reports seals verification reports (the PDF a verifier downloads);
+	// without it the download answers "service unavailable".
+	Reports ReportIssuer
 }
 
 // Config configures the portal. Zero values take the documented defaults.

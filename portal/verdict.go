@@ -1,179 +1,200 @@
 package portal
 
 import (
-	"time"
+	"strings"
 
+	"sihub/model"
 	"sihub/verifier"
 )
 
-// reasonText says in plain Chinese what each verifier reason means for the
-// person holding the file.
-var reasonText = map[verifier.Reason]string{
-	verifier.ReasonMalformedPDF:           "文件不是有效的 PDF，或文件结构已损坏。",
-	verifier.ReasonTooLarge:               "文件过大或结构过于复杂，无法完成检查。",
-	verifier.ReasonNoSignatures:           "文件中没有电子印章（数字签名）。",
-	verifier.ReasonByteRangeInvalid:       "签名覆盖的范围异常，文件可能被篡改。",
-	verifier.ReasonContentsInvalid:        "签名数据的格式不正确。",
-	verifier.ReasonDigestMismatch:         "盖章后文件内容被修改过（摘要不一致）。",
-	verifier.ReasonSignatureInvalid:       "签名值验证失败，印章可能是伪造的。",
-	verifier.ReasonUnsupportedAlgorithm:   "签名使用了不被接受的算法。",
-	verifier.ReasonSignerNotFound:         "签名中缺少签章人的证书。",
-	verifier.ReasonChainUntrusted:         "签章证书不是由受信任的机构签发的。",
-	verifier.ReasonCertExpired:            "签章证书在签章时已过期。",
-	verifier.ReasonCertNotYetValid:        "签章证书在签章时尚未生效。",
-	verifier.ReasonKeyUsageInvalid:        "签章证书不允许用于签章。",
-	verifier.ReasonModifiedAfterSigning:   "盖章后文件又被修改过。",
-	verifier.ReasonNotWholeDocument:       "文件末尾有未被印章覆盖的内容。",
-	verifier.ReasonCodeUnknown:            "登记系统中没有该文书的防伪码。",
-	verifier.ReasonDocumentSuperseded:     "该文书已被重新开具的文书替代。",
-	verifier.ReasonDocumentWithdrawn:      "该文书已被经办机构撤回。",
-	verifier.ReasonRegistryDigestMismatch: "文件与登记的原始文件不一致。",
-	verifier.ReasonRegistryUnavailable:    "暂时无法查询登记系统，请稍后再试。",
-	verifier.ReasonUnsignedSignatureDict:  "文件中有未完成或无归属的签名域。",
+// reasonSentences say in plain words, Chinese then English, what each
+// verifier reason means for the person holding the file. A test checks
+// that every Reason constant of package verifier is here, in both
+// languages.
+var reasonSentences = map[verifier.Reason][2]string{
+	verifier.ReasonMalformedPDF: {"文件不是有效的 PDF，或文件结构已损坏。", "The file is not a valid PDF, or its structure is damaged."},
+	verifier.ReasonTooLarge:     {"文件过大或结构过于复杂，无法完成检查。", "The file is too large or too complex to be checked."},
+	verifier.ReasonNoSignatures: {"文件中没有电子印章（数字签名）。", "The file has no electronic seal (digital signature)."},
+	verifier.ReasonByteRangeInvalid: {"签名覆盖的范围异常，文件可能被篡改。",
+		"The range the signature covers is irregular; the file may have been tampered with."},
+	verifier.ReasonContentsInvalid:      {"签名数据的格式不正确。", "The signature data are malformed."},
+	verifier.ReasonDigestMismatch:       {"盖章后文件内容被修改过（摘要不一致）。", "The content was changed after sealing (the digest differs)."},
+	verifier.ReasonSignatureInvalid:     {"签名值验证失败，印章可能是伪造的。", "The signature value does not verify; the seal may be forged."},
+	verifier.ReasonUnsupportedAlgorithm: {"签名使用了不被接受的算法。", "The signature uses an algorithm that is not accepted."},
+	verifier.ReasonSignerNotFound:       {"签名中缺少签章人的证书。", "The signer's certificate is missing from the signature."},
+	verifier.ReasonChainUntrusted:       {"签章证书不是由受信任的机构签发的。", "The seal certificate was not issued by a trusted authority."},
+	verifier.ReasonCertExpired:          {"签章证书在签章时已过期。", "The seal certificate had expired when the file was sealed."},
+	verifier.ReasonCertNotYetValid:      {"签章证书在签章时尚未生效。", "The seal certificate was not yet valid when the file was sealed."},
+	verifier.ReasonKeyUsageInvalid:      {"签章证书不允许用于签章。", "The seal certificate may not be used for sealing."},
+	verifier.ReasonModifiedAfterSigning: {"盖章后文件又被修改过。", "The file was changed after it was sealed."},
+	verifier.ReasonNotWholeDocument:     {"文件末尾有未被印章覆盖的内容。", "The end of the file holds content no seal covers."},
+	verifier.ReasonCodeUnknown:          {"登记系统中没有该文书的防伪码。", "The registry does not know the document's code."},
+	verifier.ReasonDocumentSuperseded:   {"该文书已被重新开具的文书替代。", "The document was replaced by a newly issued one."},
+	verifier.ReasonDocumentWithdrawn:    {"该文书已被经办机构撤回。", "The agency withdrew the document."},
+	verifier.ReasonRegistryDigestMismatch: {"文件与登记的原始文件不一致。",
+		"The file differs from the original the registry holds."},
+	verifier.ReasonRegistryUnavailable: {"暂时无法查询登记系统，请稍后再试。", "The registry cannot be reached now; try again later."},
+	verifier.ReasonSealUnknown:         {"印章不在本机构的印章登记中。", "The seal is not in the agency's seal register."},
+	verifier.ReasonSealNotActive: {"印章已被暂停、吊销或过期，不能再用于盖章。",
+		"The seal was suspended, revoked or has expired, and may no longer be used."},
+	verifier.ReasonUnsignedSignatureDict: {"文件中有未完成或无归属的签名域。", "The file holds an unfinished or orphaned signature field."},
+	verifier.ReasonByteRangeOverlap: {"签名覆盖的范围相互重叠或顺序错乱，文件可能被篡改。",
+		"The signed ranges overlap or are out of order; the file may have been tampered with."},
+	verifier.ReasonByteRangeContentsMismatch: {"签名数据被挪动了位置（签名包装攻击）。",
+		"The signed data were moved within the file (signature wrapping)."},
+	verifier.ReasonSignatureOutsideRange: {"签名信息本身不在签名保护的范围内。",
+		"The signature's own data lie outside what the signature protects."},
+	verifier.ReasonDuplicateContents: {"签名中有重复的数据项，不同软件会读出不同结果。",
+		"A signature holds duplicate entries that different programs read differently."},
+	verifier.ReasonDuplicateObject: {"文件中同一对象被定义了两次，不同软件会显示不同内容。",
+		"The file defines one object twice, so different programs may show different content."},
+	verifier.ReasonXrefIntoGap: {"文件的索引指向签名数据内部，可能藏有未受保护的内容。",
+		"The file's index points into the signature data, where unprotected content can hide."},
+	verifier.ReasonXrefInconsistent: {"文件的修订链条不连续，后来的修订替换了已盖章的部分。",
+		"The file's revision chain is broken: a later revision replaces sealed parts."},
+	verifier.ReasonObjStmShadow: {"盖章后的修订悄悄替换了已盖章的内容。",
+		"A revision after sealing quietly replaces sealed content."},
+	verifier.ReasonCertificationNotFirst: {"认证签名不是文件的第一个签名，用法不正确。",
+		"A certification signature is not the file's first signature."},
+	verifier.ReasonDocMDPViolation: {"盖章后的改动超出了认证签名允许的范围。",
+		"Changes after sealing go beyond what the certification signature permits."},
+}
+
+// modifiedReasons mean the file is not what was sealed: the verdict is
+// "modified" rather than "invalid".
+var modifiedReasons = map[verifier.Reason]bool{
+	verifier.ReasonDigestMismatch: true, verifier.ReasonModifiedAfterSigning: true,
+	verifier.ReasonNotWholeDocument: true, verifier.ReasonByteRangeInvalid: true,
+	verifier.ReasonRegistryDigestMismatch: true, verifier.ReasonByteRangeOverlap: true,
+	verifier.ReasonByteRangeContentsMismatch: true, verifier.ReasonSignatureOutsideRange: true,
+	verifier.ReasonDuplicateContents: true, verifier.ReasonDuplicateObject: true,
+	verifier.ReasonXrefIntoGap: true, verifier.ReasonXrefInconsistent: true,
+	verifier.ReasonObjStmShadow: true, verifier.ReasonDocMDPViolation: true,
+	verifier.ReasonCertificationNotFirst: true,
+}
+
+// cannotCheckReasons mean no conclusion was reached: the verdict is
+// "unknown".
+var cannotCheckReasons = map[verifier.Reason]bool{
+	verifier.ReasonMalformedPDF: true, verifier.ReasonTooLarge: true, verifier.ReasonRegistryUnavailable: true,
 }
 
 // ReasonText returns the Chinese explanation of a verifier reason, or ""
 // for a reason this portal does not know.
 func ReasonText(code verifier.Reason) string {
-	return reasonText[code]
+	return reasonSentences[code][0]
 }
 
-type reasonView struct {
-	Code string
-	Text string
+// reasonSentence returns the sentence for code in lang, or a generic one
+// naming the code.
+func reasonSentence(code verifier.Reason, lang string) string {
+	i := 0
+	if lang == langEN {
+		i = 1
+	}
+	if s := reasonSentences[code][i]; s != "" {
+		return s
+	}
+	if lang == langEN {
+		return "Check failed: " + string(code)
+	}
+	return "检查未通过：" + string(code)
 }
 
-func reasonViews(ps []verifier.Problem) []reasonView {
-	var out []reasonView
+// reasonSentencesOf returns the sentences of ps, each reason once.
+func reasonSentencesOf(ps []verifier.Problem, lang string) []string {
+	var out []string
 	seen := map[verifier.Reason]bool{}
 	for _, p := range ps {
-		if seen[p.Code] {
-			continue
+		if !seen[p.Code] {
+			seen[p.Code] = true
+			out = append(out, reasonSentence(p.Code, lang))
 		}
-		seen[p.Code] = true
-		t := reasonText[p.Code]
-		if t == "" {
-			t = "检查未通过：" + string(p.Code)
-		}
-		out = append(out, reasonView{Code: string(p.Code), Text: t})
 	}
 	return out
 }
 
-type check struct {
-	Class string // pass, fail, info
-	Text  string
+// clause turns a sentence into a clause that can follow "不要信任：".
+func clause(s string) string {
+	return strings.TrimRight(s, "。.")
 }
 
-type signatureView struct {
-	Index     int
-	Valid     bool
-	Algorithm string
-	Signer    string
-	Issuer    string
-	SignedAt  string
-	Level     string
-	Checks    []check
-	Reasons   []reasonView
+// changeKindNames name what a revision changed (verifier Change*
+// constants), Chinese then English. A test checks every constant is here.
+var changeKindNames = map[string][2]string{
+	verifier.ChangeSignature:      {"签名", "signature"},
+	verifier.ChangeDocTimestamp:   {"文档时间戳", "document timestamp"},
+	verifier.ChangeSignatureField: {"签名域", "signature field"},
+	verifier.ChangeAppearance:     {"签名外观", "signature appearance"},
+	verifier.ChangeDSS:            {"长期验证数据（DSS）", "long-term validation data (DSS)"},
+	verifier.ChangeXrefStream:     {"索引流", "cross-reference stream"},
+	verifier.ChangeObjectStream:   {"对象流", "object stream"},
+	verifier.ChangeCatalog:        {"文档目录", "document catalog"},
+	verifier.ChangeAcroForm:       {"表单", "form"},
+	verifier.ChangePages:          {"页面树", "page tree"},
+	verifier.ChangePage:           {"页面", "page"},
+	verifier.ChangePageContent:    {"页面内容", "page content"},
+	verifier.ChangeAnnotation:     {"批注", "annotation"},
+	verifier.ChangeFormField:      {"表单字段", "form field"},
+	verifier.ChangeFont:           {"字体", "font"},
+	verifier.ChangeXObject:        {"图像或图形", "image or graphic"},
+	verifier.ChangeInfo:           {"文档属性", "document properties"},
+	verifier.ChangeMetadata:       {"元数据", "metadata"},
+	verifier.ChangeTrailer:        {"文件尾", "trailer"},
+	verifier.ChangeObject:         {"其他对象", "other object"},
 }
 
-type uploadResult struct {
-	Trusted    bool
-	Verdict    verdict
-	Headline   string
-	Reasons    []reasonView
-	Signatures []signatureView
-	Code       string
-	Number     string
-	Kind       string
-	Registry   string
-	Subject    string
-	ValidUntil string
-	SHA256     string
+// changeActionNames name what happened to an object.
+var changeActionNames = map[string][2]string{
+	"added":     {"新增", "added"},
+	"modified":  {"修改", "modified"},
+	"freed":     {"删除", "deleted"},
+	"unchanged": {"原样重写", "rewritten unchanged"},
 }
 
-var algorithmNames = map[string]string{
-	"SM2-SM3":           "SM2 / SM3（国密算法）",
-	"ECDSA-P256-SHA256": "ECDSA P-256 / SHA-256",
+// registryStatusNames name registry statuses (verifier Registry*).
+var registryStatusNames = map[string][2]string{
+	verifier.RegistryValid:      {"有效", "Valid"},
+	verifier.RegistrySuperseded: {"已被替代", "Superseded"},
+	verifier.RegistryWithdrawn:  {"已撤回", "Withdrawn"},
+	verifier.RegistryUnknown:    {"未登记", "Not registered"},
+	verifier.RegistryNotChecked: {"未核对", "Not checked"},
 }
 
-var registryNames = map[string]string{
-	verifier.RegistryValid:      "有效",
-	verifier.RegistrySuperseded: "已被替代",
-	verifier.RegistryWithdrawn:  "已撤回",
-	verifier.RegistryUnknown:    "未登记",
-	verifier.RegistryNotChecked: "未核对",
+// sealStatusNames name the seal lifecycle statuses (model.Seal*).
+var sealStatusNames = map[string][2]string{
+	model.SealRequested: {"待审批", "Requested"},
+	model.SealRejected:  {"已驳回", "Rejected"},
+	model.SealActive:    {"有效", "Active"},
+	model.SealSuspended: {"已暂停", "Suspended"},
+	model.SealRevoked:   {"已吊销", "Revoked"},
+	model.SealExpired:   {"已过期", "Expired"},
+	model.SealReplaced:  {"已更换", "Replaced"},
 }
 
-func pass(ok bool, yes, no string) check {
-	if ok {
-		return check{"pass", yes}
-	}
-	return check{"fail", no}
+// algorithmNames name the signature algorithms the verifier reports.
+var algorithmNames = map[string][2]string{
+	"SM2-SM3":           {"SM2 / SM3（国密算法）", "SM2 / SM3 (Chinese national algorithms)"},
+	"ECDSA-P256-SHA256": {"ECDSA P-256 / SHA-256", "ECDSA P-256 / SHA-256"},
 }
 
-// newUploadResult turns a report into the verdict page: one line, the
-// document's registry data, then each signature's checks.
-func newUploadResult(rep *verifier.Report, now time.Time) uploadResult {
-	res := uploadResult{
-		Trusted:  rep.Valid,
-		Reasons:  reasonViews(rep.Errors),
-		Code:     rep.Document.Code,
-		Number:   rep.Document.Number,
-		Kind:     rep.Document.Kind,
-		Subject:  rep.Document.SubjectMasked,
-		Registry: registryNames[rep.Document.RegistryStatus],
-		SHA256:   rep.Document.SHA256,
+// levelNames explain the PAdES levels.
+var levelNames = map[string][2]string{
+	"B-B":   {"PAdES B-B（基础签名）", "PAdES B-B (basic signature)"},
+	"B-T":   {"PAdES B-T（带可信时间戳）", "PAdES B-T (with a trusted timestamp)"},
+	"B-LT":  {"PAdES B-LT（含长期验证数据）", "PAdES B-LT (with long-term validation data)"},
+	"B-LTA": {"PAdES B-LTA（长期归档）", "PAdES B-LTA (long-term archive)"},
+}
+
+// named returns the name of key in lang from a two-language table, or
+// key itself when the table lacks it.
+func named(table map[string][2]string, key, lang string) string {
+	n, ok := table[key]
+	if !ok {
+		return key
 	}
-	if res.Registry == "" {
-		res.Registry = rep.Document.RegistryStatus
+	if lang == langEN {
+		return n[1]
 	}
-	if rep.Document.ValidUntil != nil {
-		res.ValidUntil = fmtDate(*rep.Document.ValidUntil)
-		if rep.Valid && now.After(*rep.Document.ValidUntil) {
-			res.Headline = "印章与文件完好，但该文书已超过有效期。"
-		}
-	}
-	if rep.Valid {
-		res.Verdict = verdict{"trusted", "可以信任", true}
-		if res.Headline == "" {
-			res.Headline = "电子印章完好，文件自盖章后未被修改，签章证书可信，登记状态有效。"
-		}
-	} else {
-		res.Verdict = verdict{"untrusted", "不可信任", false}
-		all := reasonViews(allProblems(rep))
-		if len(all) > 0 {
-			res.Headline = all[0].Text
-		} else {
-			res.Headline = "文件未通过验证。"
-		}
-	}
-	for i, s := range rep.Signatures {
-		sv := signatureView{
-			Index: i + 1, Valid: s.Valid, Signer: s.Signer, Issuer: s.Issuer, Level: s.Level,
-			Algorithm: algorithmNames[s.Algorithm], Reasons: reasonViews(s.Errors),
-		}
-		if sv.Algorithm == "" {
-			sv.Algorithm = s.Algorithm
-		}
-		if s.SignedAt != nil {
-			sv.SignedAt = fmtDateTime(*s.SignedAt)
-		}
-		sv.Checks = []check{
-			pass(s.IntegrityValid, "签名值正确，签名覆盖的内容未被改动", "签名值或内容摘要验证失败"),
-			pass(s.CoversWholeDocument, "签名覆盖整个文件", "签名未覆盖整个文件"),
-			pass(!s.ModifiedAfterSigning, "盖章后文件未被修改", "盖章后文件被修改过"),
-			pass(s.ChainTrusted, "签章证书由受信任的机构签发", "签章证书不受信任"),
-		}
-		switch s.Revocation {
-		case "", verifier.RevocationNotChecked:
-			sv.Checks = append(sv.Checks, check{"info", "证书吊销状态：未在线查询"})
-		case "good":
-			sv.Checks = append(sv.Checks, check{"pass", "证书未被吊销"})
-		default:
-			sv.Checks = append(sv.Checks, check{"fail", "证书吊销状态：" + s.Revocation})
-		}
-		res.Signatures = append(res.Signatures, sv)
-	}
-	return res
+	return n[0]
 }

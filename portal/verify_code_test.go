@@ -14,14 +14,15 @@ import (
 func TestVerifyCodePage(t *testing.T) {
 	e := newEnv(t)
 	b := e.browser()
+	trusted := "可以信任：这份参保证明由社会保险经办机构签发，登记状态有效"
 	cases := []struct {
 		path, want, explain string
 		status              int
 	}{
-		{"/v/" + validCode, "有效", "登记状态有效", 200},
-		{"/v/" + url.PathEscape(strings.ToLower(groupCode(validCode))), "有效", "登记状态有效", 200},
-		{"/v/" + url.PathEscape("7kq4 m2xw-9pta hc3r8f"), "有效", "登记状态有效", 200},
-		{"/v/" + oldCode, "已被替代", "最新文书", 200},
+		{"/v/" + validCode, trusted, "本页只核对了登记信息", 200},
+		{"/v/" + url.PathEscape(strings.ToLower(groupCode(validCode))), trusted, "本页只核对了登记信息", 200},
+		{"/v/" + url.PathEscape("7kq4 m2xw-9pta hc3r8f"), trusted, "本页只核对了登记信息", 200},
+		{"/v/" + oldCode, "已被新证明取代（新证明于 2026-11-27 开具）", "旧文书不再有效", 200},
 		{"/v/" + pulledCode, "已撤回", "撤回", 200},
 	}
 	for _, c := range cases {
@@ -50,7 +51,7 @@ func TestVerifyCodeExpired(t *testing.T) {
 	e := newEnv(t)
 	e.clock.Advance(90 * 24 * time.Hour)
 	r := e.browser().get("/v/" + validCode)
-	if !strings.Contains(r.Body, `<p class="verdict-line">已过有效期</p>`) {
+	if !strings.Contains(r.Body, `<p class="verdict-line">已过有效期：这份参保证明的有效期至 2027-02-25</p>`) {
 		t.Fatalf("expired document:\n%s", r.Body)
 	}
 	api := e.browser().get("/api/v1/verify/" + validCode)
@@ -66,7 +67,7 @@ func TestVerifyCodeNotFoundIsUniform(t *testing.T) {
 	var bodies []string
 	for _, code := range []string{"Z9Z9Z9Z9Z9Z9Z9Z9Z9", "nonsense!!", strings.Repeat("A", 200), "7KQ4M2XW9PTAHC3R8G"} {
 		r := b.get("/v/" + url.PathEscape(code))
-		if r.StatusCode != http.StatusNotFound || !strings.Contains(r.Body, `<p class="verdict-line">未找到</p>`) {
+		if r.StatusCode != http.StatusNotFound || !strings.Contains(r.Body, `<p class="verdict-line">无法核验：没有找到这个防伪码</p>`) {
 			t.Fatalf("%q: %d\n%s", code, r.StatusCode, r.Body)
 		}
 		bodies = append(bodies, stripRequestID(r.Body))
