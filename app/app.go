@@ -153,6 +153,7 @@ func (a *App) Handler(version string) (http.Handler, error) {
 	}, portal.Deps{
 		Accounts: a.Store, Documents: a.Store, Persons: a.Store, Issuer: a.Issuer,
 		Verifier: a.Verifier, QRChecker: a.QR, Audit: a.Store, APIKeys: a.Store, AuditTrail: a.Store,
+		Reports: a.Issuer,
 	})
 	if err != nil || a.PKIServices == nil {
 		return h, err
