@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/emmansun/gmsm/smx509"
@@ -75,9 +76,12 @@ type hierarchy struct {
 	seal          *SealMaterial
 }
 
-// PKI is the loaded development hierarchy. It is read-only after
-// EnsureDevelopmentPKI and safe for concurrent use.
+// PKI is the loaded development hierarchy. It is safe for concurrent use;
+// after EnsureDevelopmentPKI only the seal of each algorithm changes, when
+// the seal lifecycle activates or stops one (pki_seals.go).
 type PKI struct {
+	// mu guards sealByID and each hierarchy's seal.
+	mu       sync.RWMutex
 	algs     []hsm.Algorithm
 	byAlg    map[hsm.Algorithm]*hierarchy
 	bySerial map[string]*smx509.Certificate
@@ -125,17 +129,23 @@ func (p *PKI) IssuingKey(alg hsm.Algorithm) (hsm.Key, error) {
 	return h.issuingKey, nil
 }
 
-// Seal returns the business seal of alg.
+// Seal returns the seal alg seals with: the active seal, or, once the
+// lifecycle stopped it (suspended, revoked …) and none took over, that
+// seal with its status — which the signer refuses, naming it.
 func (p *PKI) Seal(alg hsm.Algorithm) (*SealMaterial, error) {
 	h, err := p.hierarchy(alg)
 	if err != nil {
 		return nil, err
 	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
 	return h.seal, nil
 }
 
 // SealByID returns the seal with the given model.Seal.ID.
 func (p *PKI) SealByID(id string) (*SealMaterial, error) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
 	if m, ok := p.sealByID[id]; ok {
 		return m, nil
 	}
@@ -334,6 +344,9 @@ func (b *builder) usable(ctx context.Context, rec model.Certificate, alg hsm.Alg
 }
 
 func (b *builder) ensureSeal(ctx context.Context, alg hsm.Algorithm, issuing *smx509.Certificate) (*SealMaterial, error) {
+	if m, ok, err := b.lifecycleSeal(ctx, alg, issuing); ok || err != nil {
+		return m, err
+	}
 	seals, err := b.st.ListSeals(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("certs: list seals: %w", err)

@@ -20,8 +20,8 @@ const (
 )
 
 // StoreSource is a Source over the stored certificate records: every
-// record issued by the issuer whose status is "revoked" (reason
-// unspecified, since the record has no reason) or "suspended" (reason
+// record issued by the issuer whose status is "revoked" (with the
+// record's RevocationReason; 0 is unspecified) or "suspended" (reason
 // certificateHold). A revoked record without a revocation time is listed
 // as revoked from its notBefore, the conservative choice. It reads every
 // record of every role on each call; the Publisher's cache keeps that to
@@ -60,8 +60,11 @@ func entryOf(r model.Certificate) (Entry, error) {
 		at = *r.RevokedAt
 	}
 	e := Entry{Serial: serial, RevokedAt: at.UTC().Truncate(time.Second)}
-	if r.Status == StatusSuspended {
+	switch {
+	case r.Status == StatusSuspended:
 		e.Reason = CertificateHold
+	case Reason(r.RevocationReason).Valid():
+		e.Reason = Reason(r.RevocationReason)
 	}
 	return e, nil
 }

@@ -33,6 +33,8 @@ func TestStoreSource(t *testing.T) {
 		{Serial: "a2", IssuerSerial: "c0", Status: "revoked", RevokedAt: &at, NotBefore: nb},
 		{Serial: "a3", IssuerSerial: "c0", Status: "suspended", RevokedAt: &at, NotBefore: nb},
 		{Serial: "a4", IssuerSerial: "c0", Status: "revoked", NotBefore: nb},
+		{Serial: "a5", IssuerSerial: "c0", Status: "revoked", RevokedAt: &at, NotBefore: nb, RevocationReason: 9},
+		{Serial: "a6", IssuerSerial: "c0", Status: "revoked", RevokedAt: &at, NotBefore: nb, RevocationReason: 7},
 		{Serial: "b1", IssuerSerial: "c1", Status: "revoked", RevokedAt: &at, NotBefore: nb},
 	}
 	got, err := StoreSource{recs}.Revoked(context.Background(), "c0")
@@ -43,6 +45,8 @@ func TestStoreSource(t *testing.T) {
 		{Serial: big.NewInt(0xa2), RevokedAt: at},
 		{Serial: big.NewInt(0xa3), RevokedAt: at, Reason: CertificateHold},
 		{Serial: big.NewInt(0xa4), RevokedAt: nb},
+		{Serial: big.NewInt(0xa5), RevokedAt: at, Reason: PrivilegeWithdrawn},
+		{Serial: big.NewInt(0xa6), RevokedAt: at}, // 7 is no reason: unspecified
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d entries, want %d: %+v", len(got), len(want), got)

@@ -18,9 +18,9 @@ type CertificateGetter interface {
 
 // StoreSource is a Source over the stored certificate records: a serial
 // with no record, or whose record names another issuer, is Unknown; status
-// "good" is Good; "revoked" is Revoked (reason unspecified: the record has
-// none; a missing revocation time reads as notBefore, the conservative
-// choice); "suspended" is Revoked with certificateHold. Any other status
+// "good" is Good; "revoked" is Revoked with the record's RevocationReason
+// (0, unspecified, is left out of the response; a missing revocation time
+// reads as notBefore, the conservative choice); "suspended" is Revoked with certificateHold. Any other status
 // is an error (answered internalError), never a guess.
 type StoreSource struct {
 	Certs CertificateGetter
@@ -49,7 +49,11 @@ func (s StoreSource) Status(ctx context.Context, issuerSerial string, serial *bi
 	case "good":
 		return Status{State: Good}, nil
 	case crl.StatusRevoked:
-		return Status{State: Revoked, RevokedAt: at}, nil
+		reason := crl.Reason(r.RevocationReason)
+		if !reason.Valid() {
+			reason = crl.Unspecified
+		}
+		return Status{State: Revoked, RevokedAt: at, Reason: reason}, nil
 	case crl.StatusSuspended:
 		return Status{State: Revoked, RevokedAt: at, Reason: crl.CertificateHold}, nil
 	}

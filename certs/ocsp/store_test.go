@@ -32,6 +32,8 @@ func TestStoreSource(t *testing.T) {
 		"a2": {Serial: "a2", IssuerSerial: "c0", Status: "revoked", RevokedAt: &at, NotBefore: nb},
 		"a3": {Serial: "a3", IssuerSerial: "c0", Status: "suspended", RevokedAt: &at, NotBefore: nb},
 		"a4": {Serial: "a4", IssuerSerial: "c0", Status: "revoked", NotBefore: nb},
+		"a5": {Serial: "a5", IssuerSerial: "c0", Status: "revoked", RevokedAt: &at, NotBefore: nb, RevocationReason: 1},
+		"a6": {Serial: "a6", IssuerSerial: "c0", Status: "revoked", RevokedAt: &at, NotBefore: nb, RevocationReason: 7},
 		"b1": {Serial: "b1", IssuerSerial: "c1", Status: "good", NotBefore: nb},
 		"e1": {Serial: "e1", IssuerSerial: "c0", Status: "frozen", NotBefore: nb},
 	}}
@@ -40,6 +42,8 @@ func TestStoreSource(t *testing.T) {
 		0xa2: {State: Revoked, RevokedAt: at},
 		0xa3: {State: Revoked, RevokedAt: at, Reason: crl.CertificateHold},
 		0xa4: {State: Revoked, RevokedAt: nb},
+		0xa5: {State: Revoked, RevokedAt: at, Reason: crl.KeyCompromise},
+		0xa6: {State: Revoked, RevokedAt: at}, // 7 is no reason: unspecified
 		0xb1: {State: Unknown},
 		0xff: {State: Unknown},
 		0:    {State: Unknown},
