@@ -313,6 +313,12 @@ func RotateIssuing(ctx context.Context, ring *Keyring, st Store, cfg Config, alg
 		return Rotation{}, err
 	}
 	prev := before[alg].Issuing
+	if prev != nil && !cfg.Now().UTC().Truncate(time.Second).After(prev.NotBefore) {
+		// Certificates start on a whole second: one made now could not be
+		// told apart from (or would precede) the current one.
+		return Rotation{}, fmt.Errorf("%w: the current %s issuing CA %s starts %s; rotate after that second",
+			ErrConfig, alg, prev.Serial, prev.NotBefore.UTC().Format(time.RFC3339))
+	}
 	rec, err := CreateCA(ctx, ring, st, cfg, CARequest{Alg: alg, Role: model.RoleIssuing, KeyURI: keyURI, KeyID: keyID, Label: label})
 	if err != nil {
 		return Rotation{}, err
@@ -322,9 +328,8 @@ func RotateIssuing(ctx context.Context, ring *Keyring, st Store, cfg Config, alg
 		return Rotation{}, err
 	}
 	if got := after[alg].Issuing; got == nil || got.Serial != rec.Serial {
-		// Same second as the previous one and ordered before it by serial:
-		// the store cannot tell which is newer.
-		return Rotation{}, fmt.Errorf("certs: the new %s issuing CA %s is not the newest; rotate again later", alg, rec.Serial)
+		// Another issuing CA made in the same second by someone else.
+		return Rotation{}, fmt.Errorf("certs: the new %s issuing CA %s is not the newest under the root", alg, rec.Serial)
 	}
 	return Rotation{Previous: prev, Next: rec}, nil
 }

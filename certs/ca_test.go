@@ -158,6 +158,13 @@ func TestRotateIssuing(t *testing.T) {
 	oldP256, _ := p.Issuing(hsm.P256)
 	p.Close()
 
+	// In the second the current CA starts, a new one could not be told
+	// apart from it: refused before anything is made.
+	n := len(st.certs)
+	if _, err := RotateIssuing(ctx, NewKeyring(keys, nil), st, cfgAt(testNow.Add(500*time.Millisecond)), hsm.SM2, "", "", ""); !errors.Is(err, ErrConfig) || len(st.certs) != n {
+		t.Fatalf("rotation within the current CA's first second: %v (%d certificates, was %d)", err, len(st.certs), n)
+	}
+
 	later := testNow.Add(24 * time.Hour)
 	rot, err := RotateIssuing(ctx, NewKeyring(keys, nil), st, cfgAt(later), hsm.SM2, "", "", "")
 	if err != nil {
