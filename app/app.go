@@ -122,6 +122,7 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	}
 	a.Issuer, err = signer.NewService(signer.Config{
 		Agency: cfg.Agency, Region: cfg.Region, RegionName: cfg.RegionName, PublicURL: cfg.PublicURL, Validity: cfg.Validity, Now: cfg.Now,
+		LTV: &levelServices{a: a},
 	}, a.Store, a.Store, a.Store, a.PKI, render.New(font))
 	if err != nil {
 		return nil, err
