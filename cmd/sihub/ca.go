@@ -5,16 +5,28 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sihub/app"
 	"text/tabwriter"
 	"time"
+
+	"sihub/app"
+	"sihub/certs"
 )
 
-// runCA lists the certificates the instance issued or trusts:
-// sihub ca list [--role root|issuing|seal|ocsp|tsa].
+// runCA manages the CA hierarchy: sihub ca list [--role
+// root|issuing|seal|ocsp|tsa] lists the certificates the instance issued
+// or trusts and marks the current root and issuing CA of each algorithm;
+// ca create and ca rotate are in ca_create.go.
 func runCA(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "create":
+			return runCACreate(ctx, args[1:], stdout, stderr)
+		case "rotate":
+			return runCARotate(ctx, args[1:], stdout, stderr)
+		}
+	}
 	if len(args) == 0 || args[0] != "list" {
-		fmt.Fprintln(stderr, "usage: sihub ca list [--role ROLE]")
+		fmt.Fprintln(stderr, "usage: sihub ca list [--role ROLE]\n       sihub ca create --alg sm2|p256 --role root|issuing [flags]\n       sihub ca rotate --alg sm2|p256 [flags]")
 		return exitError
 	}
 	fs := flag.NewFlagSet("ca list", flag.ContinueOnError)
@@ -34,11 +46,16 @@ func runCA(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	now := time.Now()
+	current, err := certs.CurrentCAs(ctx, v.Store, now)
+	if err != nil {
+		fmt.Fprintln(stderr, "sihub:", err)
+		return exitError
+	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "SERIAL\tROLE\tALG\tSTATUS\tNOT AFTER\tDAYS LEFT\tSUBJECT")
+	fmt.Fprintln(w, "SERIAL\tROLE\tALG\tSTATUS\tCURRENT\tNOT AFTER\tDAYS LEFT\tKEY BACKEND\tSUBJECT")
 	for _, c := range cs {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", c.Serial, c.Role, c.Alg, c.Status,
-			c.NotAfter.Format("2006-01-02"), daysLeft(now, c.NotAfter), c.Subject)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", c.Serial, c.Role, c.Alg, c.Status, currentMark(current, c),
+			c.NotAfter.Format("2006-01-02"), daysLeft(now, c.NotAfter), keyBackend(c.KeyURI), c.Subject)
 	}
 	if err := w.Flush(); err != nil {
 		return exitError
