@@ -18,6 +18,7 @@ import (
 	_ "sihub/hsm/pkcs11" // registers pkcs11: for SIHUB_HSM_URI
 	_ "sihub/hsm/sdf"    // registers sdf:
 	"sihub/hsm/soft"
+	"sihub/internal/netguard"
 	"sihub/portal"
 	"sihub/signer"
 	"sihub/signer/render"
@@ -36,7 +37,13 @@ type App struct {
 	QR       *QRChecker
 	// PKIServices are the CRL, OCSP and TSA services under /pki/.
 	PKIServices *PKIServices
-	Logger      *slog.Logger
+	// Fetch is the guarded client of every outbound fetch (OCSP, CRL,
+	// time-stamps): only SIHUB_FETCH_ALLOW hosts.
+	Fetch *netguard.Client
+	// Revocation answers the verifier's revocation questions: the
+	// registry for our certificates, online OCSP and CRLs through Fetch.
+	Revocation *Revocation
+	Logger     *slog.Logger
 
 	keys     *soft.Backend // the software keystore, when it is the backend
 	device   hsm.Backend   // a hardware backend opened from SIHUB_HSM_URI
@@ -131,7 +138,11 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Verifier = verifier.New(verifier.Options{Roots: a.PKI.Roots(), Registry: a.Store, Seals: seals, Now: cfg.Now})
+	if a.Fetch, err = cfg.fetchClient(log); err != nil {
+		return nil, err
+	}
+	a.Revocation = NewRevocation(RevocationOptions{Certs: a.Store, Fetch: a.Fetch, Now: cfg.Now, Logger: log})
+	a.Verifier = verifier.New(verifier.Options{Roots: a.PKI.Roots(), Registry: a.Store, Seals: seals, Now: cfg.Now, Revocation: a.Revocation})
 	a.QR = &QRChecker{Certs: a.Store, Now: cfg.Now}
 	if a.PKIServices, err = a.startPKIServices(ctx); err != nil {
 		return nil, err
@@ -150,7 +161,7 @@ func (a *App) Handler(version string) (http.Handler, error) {
 		PublicURL: a.Config.PublicURL, ThemeColor: a.Config.ThemeColor, SessionKey: key,
 		MaxUploadBytes: a.Config.MaxUpload, Now: a.Config.Now, Logger: a.Logger, Version: version,
 		AgencyName: a.Config.Agency, Institutions: a.institutions(),
-		Collectors: []prometheus.Collector{newExpiryCollector(a.Store, a.Config.Now)},
+		Collectors: []prometheus.Collector{newExpiryCollector(a.Store, a.Config.Now), a.Fetch.Collector()},
 	}, portal.Deps{
 		Accounts: a.Store, Documents: a.Store, Persons: a.Store, Issuer: a.Issuer,
 		Verifier: a.Verifier, QRChecker: a.QR, Audit: a.Store, APIKeys: a.Store, AuditTrail: a.Store,
@@ -207,7 +218,6 @@ func (a *App) Close() error {
 	if a.keyAudit != nil && a.Store != nil {
 		errs = append(errs, a.keyAudit.flush(context.Background()))
 	}
-	errs = append(errs, a.PKI.Close()) // backends of CA keys off the instance's own
 	if a.keys != nil {
 		errs = append(errs, a.keys.Close())
 	}

@@ -7,6 +7,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"sihub/hsm/soft"
+	"sihub/internal/netguard"
 	"sihub/store"
 )
 
@@ -38,6 +40,15 @@ type Config struct {
 	Validity      time.Duration // SIHUB_CERT_VALIDITY (Go duration), default 2160h (90 days)
 	Demo          bool          // SIHUB_DEMO, default true: seed the demo accounts and records on first start
 	MaxUpload     int64         // SIHUB_MAX_UPLOAD bytes, default 16 MiB
+	// FetchAllow lists the hosts OCSP, CRL and time-stamp fetches may
+	// reach (SIHUB_FETCH_ALLOW): comma-separated patterns
+	// [http://|https://]host[:port|:*], host a DNS name, *.suffix or an IP
+	// literal (see netguard.ParsePattern). Default "": the host of
+	// PublicURL only; "none": no outbound fetch at all.
+	FetchAllow string
+	// FetchTimeout bounds one outbound fetch, redirects and body included
+	// (SIHUB_FETCH_TIMEOUT, Go duration), default 10s (also when zero).
+	FetchTimeout time.Duration
 
 	Now func() time.Time // injected clock; default time.Now
 }
@@ -57,6 +68,7 @@ func Defaults() Config {
 		Validity:      90 * 24 * time.Hour,
 		Demo:          true,
 		MaxUpload:     16 << 20,
+		FetchTimeout:  10 * time.Second,
 		Now:           time.Now,
 	}
 }
@@ -102,6 +114,14 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		}
 		c.MaxUpload = n
 	}
+	set("SIHUB_FETCH_ALLOW", &c.FetchAllow)
+	if v := getenv("SIHUB_FETCH_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("app: SIHUB_FETCH_TIMEOUT: %w", err)
+		}
+		c.FetchTimeout = d
+	}
 	return c, c.Validate()
 }
 
@@ -129,6 +149,12 @@ func (c Config) Validate() error {
 	if c.Validity < 24*time.Hour {
 		errs = append(errs, fmt.Errorf("SIHUB_CERT_VALIDITY %s is shorter than a day", c.Validity))
 	}
+	if _, err := c.FetchAllowList(); err != nil {
+		errs = append(errs, fmt.Errorf("SIHUB_FETCH_ALLOW: %w", err))
+	}
+	if c.FetchTimeout != 0 && (c.FetchTimeout < 100*time.Millisecond || c.FetchTimeout > 2*time.Minute) {
+		errs = append(errs, fmt.Errorf("SIHUB_FETCH_TIMEOUT %s is outside 100ms…2m", c.FetchTimeout))
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("app: configuration: %w", errors.Join(errs...))
 	}
@@ -137,6 +163,43 @@ func (c Config) Validate() error {
 
 func (c Config) storeConfig() store.Config {
 	return store.Config{DataDir: c.DataDir, MongoURI: c.MongoURI, MongoDatabase: c.MongoDB}
+}
+
+// FetchAllowList is the allow list of outbound fetches: FetchAllow
+// parsed, or the scheme, host and port of PublicURL when it is empty.
+func (c Config) FetchAllowList() (netguard.AllowList, error) {
+	switch strings.TrimSpace(c.FetchAllow) {
+	case "none":
+		return nil, nil
+	case "":
+		u, err := url.Parse(c.PublicURL)
+		if err != nil {
+			return nil, err
+		}
+		p, err := netguard.ParsePattern(u.Scheme + "://" + u.Host)
+		if err != nil {
+			return nil, err
+		}
+		return netguard.AllowList{p}, nil
+	}
+	return netguard.ParseAllowList(c.FetchAllow)
+}
+
+// fetchClient is the guarded client every outbound fetch goes through.
+func (c Config) fetchClient(log *slog.Logger) (*netguard.Client, error) {
+	allow, err := c.FetchAllowList()
+	if err != nil {
+		return nil, fmt.Errorf("app: SIHUB_FETCH_ALLOW: %w", err)
+	}
+	timeout := c.FetchTimeout
+	if timeout == 0 {
+		timeout = Defaults().FetchTimeout
+	}
+	connect := timeout / 2
+	if connect > 5*time.Second {
+		connect = 5 * time.Second
+	}
+	return netguard.New(netguard.Config{Allow: allow, Timeout: timeout, ConnectTimeout: connect, Logger: log, Now: c.Now})
 }
 
 // DevelopmentKeys reports whether keys are protected by the development passphrase.

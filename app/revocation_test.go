@@ -1,0 +1,240 @@
+package app
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emmansun/gmsm/smx509"
+
+	"sihub/certs/crl"
+	"sihub/certs/ocsp"
+	"sihub/hsm"
+	"sihub/internal/netguard"
+	"sihub/signer"
+	"sihub/verifier"
+)
+
+func TestRevocationOfOurDocumentFromTheRegistry(t *testing.T) {
+	now := time.Now().UTC().Truncate(time.Second)
+	a := testApp(t, t.TempDir(), func(c *Config) { c.Now = func() time.Time { return now } })
+	defer a.Close()
+	ctx := context.Background()
+	res, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, IdempotencyKey: "rev-1", Actor: DemoPersonID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := a.Verifier.Verify(ctx, res.PDF)
+	if len(rep.Signatures) == 0 {
+		t.Fatalf("no signature in the issued document: %+v", rep.Errors)
+	}
+	// The seal certificate that signed the document, and its CA.
+	var cert, issuer *smx509.Certificate
+	for _, alg := range []hsm.Algorithm{hsm.SM2, hsm.P256} {
+		m, err := a.PKI.Seal(alg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hex.EncodeToString(m.Certificate.SerialNumber.Bytes()) == rep.Signatures[0].SignerSerial {
+			cert, issuer = m.Certificate, m.Chain[0]
+		}
+	}
+	if cert == nil {
+		t.Fatalf("signer %s is none of the instance's seals", rep.Signatures[0].SignerSerial)
+	}
+
+	st, err := a.Revocation.Status(ctx, cert, issuer, now)
+	if err != nil || st.State != verifier.RevocationGood || st.Source != verifier.RevocationSourceRegistry {
+		t.Fatalf("before revocation: %+v %v", st, err)
+	}
+
+	rec, err := a.Store.Certificate(ctx, cert.SerialNumber.Text(16))
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked := now.Add(-time.Hour)
+	rec.Status, rec.RevokedAt, rec.RevocationReason = crl.StatusRevoked, &revoked, int(crl.KeyCompromise)
+	if err := a.Store.PutCertificate(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	st, err = a.Revocation.Status(ctx, cert, issuer, now)
+	if err != nil || st.State != verifier.RevocationRevoked || !st.RevokedAt.Equal(revoked) ||
+		st.Reason != int(crl.KeyCompromise) || st.Source != verifier.RevocationSourceRegistry {
+		t.Fatalf("after revocation: %+v %v", st, err)
+	}
+	// Asked about a time before the revocation, the certificate was good.
+	if st, err = a.Revocation.Status(ctx, cert, issuer, revoked.Add(-time.Minute)); err != nil || st.State != verifier.RevocationGood {
+		t.Fatalf("before the revocation time: %+v %v", st, err)
+	}
+	rec.Status, rec.RevokedAt = crl.StatusSuspended, nil
+	if err := a.Store.PutCertificate(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = a.Revocation.Status(ctx, cert, issuer, now); err != nil || st.State != verifier.RevocationRevoked || st.Reason != int(crl.CertificateHold) {
+		t.Fatalf("suspended: %+v %v", st, err)
+	}
+	// Our own certificates never cost a fetch, though their AIA names the
+	// instance, which the default allow list admits.
+	if s := a.Fetch.Stats(); s.Bytes != 0 || sum(s.Fetches) != 0 {
+		t.Fatalf("registry answers made fetches: %+v", s)
+	}
+}
+
+// onlineRevocation is a Revocation with no registry, fetching only from
+// allow, at the fixed time now.
+func onlineRevocation(t *testing.T, allow string, now time.Time) *Revocation {
+	t.Helper()
+	l, err := netguard.ParseAllowList(allow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := netguard.New(netguard.Config{Allow: l, Timeout: 5 * time.Second, Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewRevocation(RevocationOptions{Fetch: c, Now: func() time.Time { return now }, Logger: discardLogger()})
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func sum(m map[string]uint64) (n uint64) {
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func TestRevocationOnlineOCSP(t *testing.T) {
+	for _, alg := range []string{"sm2", "p256"} {
+		t.Run(alg, func(t *testing.T) {
+			ctx := context.Background()
+			now := time.Now().UTC().Truncate(time.Second)
+			srv := newPKIServer(t)
+			f := newForeignCA(t, alg, srv.URL, "foreign "+alg, now)
+			good, bad := f.seal(t, "good seal"), f.seal(t, "revoked seal")
+			src := ocsp.NewMemorySource()
+			is := f.issuing.SerialNumber.Text(16)
+			src.Set(is, good.SerialNumber, ocsp.Status{State: ocsp.Good})
+			revokedAt := now.Add(-30 * time.Minute)
+			src.Set(is, bad.SerialNumber, ocsp.Status{State: ocsp.Revoked, RevokedAt: revokedAt, Reason: crl.Superseded})
+			srv.set(f.responder(t, src), nil)
+
+			a := testApp(t, t.TempDir(), func(c *Config) { c.FetchAllow = srv.hostPort() })
+			defer a.Close()
+
+			st, err := a.Revocation.Status(ctx, good, f.issuing, now)
+			if err != nil || st.State != verifier.RevocationGood || st.Source != verifier.RevocationSourceOnlineOCSP || st.NextUpdate.IsZero() {
+				t.Fatalf("good certificate: %+v %v", st, err)
+			}
+			st, err = a.Revocation.Status(ctx, bad, f.issuing, now)
+			if err != nil || st.State != verifier.RevocationRevoked || !st.RevokedAt.Equal(revokedAt) || st.Reason != int(crl.Superseded) {
+				t.Fatalf("revoked certificate: %+v %v", st, err)
+			}
+			// Both answers are cached until their nextUpdate: asking again
+			// costs no request.
+			hits := srv.ocspHits.Load()
+			for _, c := range []*smx509.Certificate{good, bad} {
+				if _, err := a.Revocation.Status(ctx, c, f.issuing, now); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if srv.ocspHits.Load() != hits || hits != 2 {
+				t.Fatalf("%d OCSP requests for two certificates asked twice, want 2", srv.ocspHits.Load())
+			}
+		})
+	}
+}
+
+func TestRevocationFallsBackToTheCRL(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	srv := newPKIServer(t)
+	f := newForeignCA(t, "sm2", srv.URL, "foreign crl", now)
+	good, bad := f.seal(t, "good seal"), f.seal(t, "revoked seal")
+	src := crl.NewMemorySource()
+	revokedAt := now.Add(-2 * time.Hour)
+	src.Revoke(f.issuing.SerialNumber.Text(16), crl.Entry{Serial: bad.SerialNumber, RevokedAt: revokedAt, Reason: crl.KeyCompromise})
+	srv.set(nil, f.crlHandler(t, src)) // the OCSP responder is down
+
+	rev := onlineRevocation(t, srv.hostPort(), now)
+	st, err := rev.Status(ctx, bad, f.issuing, now)
+	if err != nil || st.State != verifier.RevocationRevoked || !st.RevokedAt.Equal(revokedAt) ||
+		st.Reason != int(crl.KeyCompromise) || st.Source != verifier.RevocationSourceOnlineCRL {
+		t.Fatalf("revoked certificate: %+v %v", st, err)
+	}
+	st, err = rev.Status(ctx, good, f.issuing, now)
+	if err != nil || st.State != verifier.RevocationGood || st.Source != verifier.RevocationSourceOnlineCRL {
+		t.Fatalf("good certificate: %+v %v", st, err)
+	}
+	if srv.crlHits.Load() != 1 || srv.ocspHits.Load() != 1 {
+		t.Fatalf("%d CRL and %d OCSP requests; want the CRL fetched once and cached, the dead responder tried once", srv.crlHits.Load(), srv.ocspHits.Load())
+	}
+}
+
+func TestRevocationRejectsBadCRLs(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	srv := newPKIServer(t)
+	f := newForeignCA(t, "p256", srv.URL, "foreign", now)
+	// Another CA with the very same names: its CRLs carry the right issuer
+	// name and the wrong signature.
+	impostor := newForeignCA(t, "p256", srv.URL, "foreign", now)
+	cert := f.seal(t, "seal")
+	build := func(iss *foreignCA, this, next time.Time) []byte {
+		der, err := crl.Build(crl.Issuer{Certificate: iss.issuing, Key: iss.issuingKey}, nil, crl.Template{Number: big.NewInt(1), ThisUpdate: this, NextUpdate: next})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return der
+	}
+	for name, tc := range map[string]struct {
+		der  []byte
+		want string
+	}{
+		"signed by another CA": {build(impostor, now, now.Add(time.Hour)), "signature"},
+		"stale":                {build(f, now.Add(-2*time.Hour), now.Add(-time.Hour)), "stale"},
+		"from the future":      {build(f, now.Add(time.Hour), now.Add(2*time.Hour)), "future"},
+		"not a CRL":            {[]byte("<html>captive portal</html>"), "does not parse"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv.set(nil, fixedCRL(tc.der))
+			st, err := onlineRevocation(t, srv.hostPort(), now).Status(ctx, cert, f.issuing, now)
+			if st.State != verifier.RevocationUnknown || !errors.Is(err, ErrRevocationUnknown) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %+v, %v; want unknown naming %q", st, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRevocationNeverFetchesFromUnlistedHosts(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	srv := newPKIServer(t)
+	f := newForeignCA(t, "p256", srv.URL, "foreign", now)
+	cert := f.seal(t, "seal")
+	srv.set(f.responder(t, ocsp.NewMemorySource()), f.crlHandler(t, crl.NewMemorySource()))
+
+	// The default allow list: only the instance's own public URL
+	// (http://127.0.0.1:8080), not the foreign CA's port.
+	a := testApp(t, t.TempDir(), nil)
+	defer a.Close()
+	st, err := a.Revocation.Status(ctx, cert, f.issuing, now)
+	if st.State != verifier.RevocationUnknown || !errors.Is(err, ErrRevocationUnknown) || !errors.Is(err, netguard.ErrNotAllowed) {
+		t.Fatalf("got %+v, %v; want unknown, not allowed", st, err)
+	}
+	if !strings.Contains(err.Error(), srv.hostPort()) {
+		t.Errorf("the error %q does not name the refused host", err)
+	}
+	if srv.ocspHits.Load()+srv.crlHits.Load() != 0 {
+		t.Fatalf("the unlisted server saw %d OCSP and %d CRL requests", srv.ocspHits.Load(), srv.crlHits.Load())
+	}
+	if s := a.Fetch.Stats(); s.Fetches[netguard.OutcomeRefused] != 2 {
+		t.Fatalf("stats %+v; want the OCSP and the CRL fetch refused", s)
+	}
+}
