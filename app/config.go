@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -46,6 +47,11 @@ type Config struct {
 	// literal (see netguard.ParsePattern). Default "": the host of
 	// PublicURL only; "none": no outbound fetch at all.
 	FetchAllow string
+	// FetchAllowNets are address ranges outbound fetches may dial although
+	// they are loopback, private or otherwise special
+	// (SIHUB_FETCH_ALLOW_NETS, comma-separated CIDR prefixes such as
+	// 10.8.0.0/16), for responders on an internal network. Default none.
+	FetchAllowNets string
 	// FetchTimeout bounds one outbound fetch, redirects and body included
 	// (SIHUB_FETCH_TIMEOUT, Go duration), default 10s (also when zero).
 	FetchTimeout time.Duration
@@ -115,6 +121,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		c.MaxUpload = n
 	}
 	set("SIHUB_FETCH_ALLOW", &c.FetchAllow)
+	set("SIHUB_FETCH_ALLOW_NETS", &c.FetchAllowNets)
 	if v := getenv("SIHUB_FETCH_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -152,6 +159,9 @@ func (c Config) Validate() error {
 	if _, err := c.FetchAllowList(); err != nil {
 		errs = append(errs, fmt.Errorf("SIHUB_FETCH_ALLOW: %w", err))
 	}
+	if _, err := c.fetchAllowNets(); err != nil {
+		errs = append(errs, err)
+	}
 	if c.FetchTimeout != 0 && (c.FetchTimeout < 100*time.Millisecond || c.FetchTimeout > 2*time.Minute) {
 		errs = append(errs, fmt.Errorf("SIHUB_FETCH_TIMEOUT %s is outside 100ms…2m", c.FetchTimeout))
 	}
@@ -185,11 +195,31 @@ func (c Config) FetchAllowList() (netguard.AllowList, error) {
 	return netguard.ParseAllowList(c.FetchAllow)
 }
 
+// fetchAllowNets parses FetchAllowNets.
+func (c Config) fetchAllowNets() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(c.FetchAllowNets, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			return nil, fmt.Errorf("SIHUB_FETCH_ALLOW_NETS: %q is not a CIDR prefix", item)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
 // fetchClient is the guarded client every outbound fetch goes through.
 func (c Config) fetchClient(log *slog.Logger) (*netguard.Client, error) {
 	allow, err := c.FetchAllowList()
 	if err != nil {
 		return nil, fmt.Errorf("app: SIHUB_FETCH_ALLOW: %w", err)
+	}
+	nets, err := c.fetchAllowNets()
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
 	}
 	timeout := c.FetchTimeout
 	if timeout == 0 {
@@ -199,7 +229,7 @@ func (c Config) fetchClient(log *slog.Logger) (*netguard.Client, error) {
 	if connect > 5*time.Second {
 		connect = 5 * time.Second
 	}
-	return netguard.New(netguard.Config{Allow: allow, Timeout: timeout, ConnectTimeout: connect, Logger: log, Now: c.Now})
+	return netguard.New(netguard.Config{Allow: allow, AllowPrefixes: nets, Timeout: timeout, ConnectTimeout: connect, Logger: log, Now: c.Now})
 }
 
 // DevelopmentKeys reports whether keys are protected by the development passphrase.
