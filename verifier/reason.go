@@ -68,6 +68,15 @@ const (
 	// ReasonSealNotActive: the seal the signature names is not active
 	// (suspended, revoked, expired, or requested and not yet approved).
 	ReasonSealNotActive Reason = "seal_not_active"
+	// ReasonTimestampInvalid: the signature timestamp (or a document
+	// timestamp's token) does not verify: its imprint is not over the
+	// signature value (the byte ranges), its signature is bad, or the TSA
+	// certificate is not a trusted, critical id-kp-timeStamping one valid
+	// at the token's time.
+	ReasonTimestampInvalid Reason = "timestamp_invalid"
+	// ReasonCertRevoked: the signer certificate was revoked at or before
+	// the proven signing time.
+	ReasonCertRevoked Reason = "certificate_revoked"
 	// ReasonUnsignedSignatureDict: a signature dictionary whose /Contents
 	// was never filled, or one that no signature field refers to.
 	ReasonUnsignedSignatureDict Reason = "unsigned_signature_dict"

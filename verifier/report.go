@@ -89,7 +89,16 @@ type SignatureReport struct {
 	IntegrityValid bool                `json:"integrity_valid"`
 	ChainTrusted   bool                `json:"chain_trusted"`
 	Chain          []CertificateReport `json:"chain"`
-	Revocation     string              `json:"revocation"`
+	// Revocation is the signer certificate's state at the proven signing
+	// time (Revocation* constants); RevocationSource says where the answer
+	// came from (RevocationSource* constants, "" when not checked) and
+	// RevokedAt when it was revoked.
+	Revocation       string     `json:"revocation"`
+	RevocationSource string     `json:"revocation_source"`
+	RevokedAt        *time.Time `json:"revoked_at,omitempty"`
+	// Timestamp is the signature timestamp (for a signature) or the token
+	// itself (for a document timestamp); nil when there is none.
+	Timestamp *TimestampReport `json:"timestamp,omitempty"`
 	// ModifiedAfterSigning: later revisions changed the document; the
 	// objects later revisions define or free are in ChangedObjects (object
 	// numbers), whether or not they are allowed changes.
@@ -106,6 +115,37 @@ type SignatureReport struct {
 	Seal   *SealReport `json:"seal,omitempty"`
 	Valid  bool        `json:"valid"`
 	Errors []Problem   `json:"errors"`
+	// Notes are facts that do not make the signature invalid, e.g. a
+	// revocation after the proven signing time.
+	Notes []string `json:"notes,omitempty"`
+
+	// expiredSince: the only certificate problem is that the chain has
+	// expired since the signing time (a later document timestamp may
+	// still prove the signature's existence before that).
+	expiredSince bool
+}
+
+// PAdES levels in SignatureReport.Level (signatures only; empty for a
+// document timestamp).
+const (
+	LevelBB   = "B-B"
+	LevelBT   = "B-T"
+	LevelBLT  = "B-LT"
+	LevelBLTA = "B-LTA"
+)
+
+// TimestampReport describes an RFC 3161 time-stamp token.
+type TimestampReport struct {
+	// GenTime is the token's time (zero when it could not be read).
+	GenTime time.Time `json:"gen_time"`
+	// TSA is the subject of the time-stamping authority's certificate.
+	TSA string `json:"tsa"`
+	// Valid: the token's signature, its imprint, the TSA certificate
+	// (critical id-kp-timeStamping, valid at GenTime) and its chain to a
+	// trust anchor all check out.
+	Valid bool `json:"valid"`
+	// Error says why it is not valid.
+	Error string `json:"error,omitempty"`
 }
 
 // CertificateReport describes one certificate of a signer's chain, leaf

@@ -32,7 +32,7 @@ func (d *document) checkSignature(s *sigRef) SignatureReport {
 		Field:      s.field,
 		Type:       TypeSignature,
 		Revocation: RevocationNotChecked,
-		Level:      "B-B",
+		Level:      LevelBB,
 	}
 	sub, _ := s.dict.Name("SubFilter")
 	rep.SubFilter = string(sub)
@@ -97,17 +97,48 @@ func (d *document) checkSignature(s *sigRef) SignatureReport {
 	} else {
 		rep.IntegrityValid = true
 	}
+	// proven is the time a valid signature timestamp proves the signature
+	// existed at (zero without one)
+	var proven time.Time
+	if rep.Type == TypeDocTimestamp {
+		rep.Timestamp = &TimestampReport{GenTime: signingTime}
+		if c := si.Certificate; c != nil {
+			rep.Timestamp.TSA = c.Subject.String()
+			if err := checkTSACertificate(c); err != nil {
+				rep.addError(ReasonTimestampInvalid, err.Error())
+			}
+		}
+	} else if ts := d.signatureTimestamp(si); ts != nil {
+		rep.Timestamp = ts
+		if ts.Valid {
+			proven = ts.GenTime
+		} else {
+			rep.addError(ReasonTimestampInvalid, "signature timestamp: "+ts.Error)
+		}
+	}
 	if si.Certificate == nil {
 		return rep
 	}
 	claimed := !signingTime.IsZero()
+	if !proven.IsZero() {
+		signingTime, claimed = proven, true
+	}
 	if claimed {
 		t := signingTime
 		rep.SignedAt, rep.SignedAtSource = &t, "signing_time"
+		if !proven.IsZero() {
+			rep.SignedAtSource = "timestamp"
+		}
 	} else {
 		signingTime = d.now
 	}
-	d.checkCertificates(&rep, si.Certificate, sd.Certificates, signingTime, claimed)
+	d.checkCertificates(&rep, si.Certificate, d.withDSSCerts(sd.Certificates), signingTime, claimed, proven)
+	if rep.Type == TypeDocTimestamp {
+		rep.Timestamp.Valid = rep.IntegrityValid && len(rep.Errors) == 0
+		if !rep.Timestamp.Valid && len(rep.Errors) > 0 {
+			rep.Timestamp.Error = rep.Errors[0].Message
+		}
+	}
 	return rep
 }
 
@@ -137,10 +168,13 @@ func cmsReason(err error) Reason {
 	return ReasonSignatureInvalid
 }
 
-// checkCertificates checks the signer's key usage, chain and validity.
-// claimed says whether signingTime comes from the signature; otherwise it
-// is the verification time.
-func (d *document) checkCertificates(rep *SignatureReport, leaf *smx509.Certificate, embedded []*smx509.Certificate, signingTime time.Time, claimed bool) {
+// checkCertificates checks the signer's key usage, chain, revocation and
+// validity. claimed says whether signingTime comes from the signature (or
+// its timestamp); otherwise it is the verification time. proven is the
+// signature timestamp's time (zero without one): with it, and revocation
+// data showing the certificate good then, a certificate that has expired
+// since does not make the signature invalid (long-term validation).
+func (d *document) checkCertificates(rep *SignatureReport, leaf *smx509.Certificate, embedded []*smx509.Certificate, signingTime time.Time, claimed bool, proven time.Time) {
 	at := "at the signing time " + signingTime.UTC().Format(time.RFC3339)
 	if !claimed {
 		at = "at the verification time (the signature states no signing time)"
@@ -159,6 +193,10 @@ func (d *document) checkCertificates(rep *SignatureReport, leaf *smx509.Certific
 	for _, c := range chain {
 		rep.Chain = append(rep.Chain, certReport(c))
 	}
+	if rep.Type == TypeSignature && len(chain) > 1 {
+		d.checkRevocation(rep, chain[0], chain[1], signingTime)
+	}
+	longTerm := !proven.IsZero() && rep.Revocation == RevocationGood
 	var expired, early bool
 	for _, c := range chain {
 		name := certName(c)
@@ -169,8 +207,12 @@ func (d *document) checkCertificates(rep *SignatureReport, leaf *smx509.Certific
 		case !expired && signingTime.After(c.NotAfter):
 			expired = true
 			rep.addError(ReasonCertExpired, fmt.Sprintf("%q had expired %s", name, at))
+		case !expired && d.now.After(c.NotAfter) && longTerm:
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%q expired on %s; the signature timestamp proves the signature was made on %s, when it was valid and not revoked",
+				name, c.NotAfter.UTC().Format(time.RFC3339), proven.UTC().Format(time.RFC3339)))
 		case !expired && d.now.After(c.NotAfter):
 			expired = true
+			rep.expiredSince = true
 			rep.addError(ReasonCertExpired, fmt.Sprintf("%q expired on %s and no timestamp proves the signing time", name, c.NotAfter.UTC().Format(time.RFC3339)))
 		case !early && d.now.Before(c.NotBefore):
 			early = true

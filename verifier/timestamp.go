@@ -42,6 +42,20 @@ func imprintHash(oid asn1.ObjectIdentifier) (hash.Hash, bool) {
 // CMS signature over its TSTInfo, and the TSTInfo's message imprint
 // against the byte ranges. It returns the token's genTime.
 func (d *document) verifyTimestamp(sd *cms.SignedData, br [4]int64) (time.Time, error) {
+	return verifyToken(sd, func(h hash.Hash) {
+		h.Write(d.data[br[0] : br[0]+br[1]])
+		h.Write(d.data[br[2] : br[2]+br[3]])
+	})
+}
+
+// verifyToken checks an RFC 3161 token: a TSTInfo content, the CMS
+// signature over it, and its message imprint against what stamped writes
+// into the imprint's hash. It returns the token's genTime (also with an
+// error, when the TSTInfo could be read).
+func verifyToken(sd *cms.SignedData, stamped func(hash.Hash)) (time.Time, error) {
+	if len(sd.Signers) != 1 {
+		return time.Time{}, fmt.Errorf("%w: %d signers", errTSTInfo, len(sd.Signers))
+	}
 	si := sd.Signers[0]
 	if !sd.ContentType.Equal(oidTSTInfo) || len(sd.Content) == 0 {
 		return time.Time{}, fmt.Errorf("%w: content is not a TSTInfo", errTSTInfo)
@@ -62,8 +76,7 @@ func (d *document) verifyTimestamp(sd *cms.SignedData, br [4]int64) (time.Time, 
 	if !ok {
 		return gen, fmt.Errorf("%w: timestamp imprint algorithm %s", cms.ErrUnsupportedAlgorithm, alg)
 	}
-	ih.Write(d.data[br[0] : br[0]+br[1]])
-	ih.Write(d.data[br[2] : br[2]+br[3]])
+	stamped(ih)
 	if !bytes.Equal(ih.Sum(nil), imprint) {
 		return gen, errImprintMismatch
 	}

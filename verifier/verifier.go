@@ -10,6 +10,7 @@ import (
 
 	"github.com/emmansun/gmsm/smx509"
 
+	"sihub/certs/ocsp"
 	"sihub/model"
 	"sihub/verifier/pdfstruct"
 )
@@ -62,6 +63,11 @@ type Verifier struct {
 	maxSize  int64
 	timeout  time.Duration
 	chains   *chainCache
+	// parsed DSS evidence, by the SHA-256 of its DER (and of the issuer
+	// it was checked against); nil values remember failures
+	certCache *boundedCache[[32]byte, *smx509.Certificate]
+	crlCache  *boundedCache[[64]byte, *parsedCRL]
+	ocspCache *boundedCache[[64]byte, *ocsp.Response]
 }
 
 // New returns a Verifier with o's settings and secure defaults.
@@ -95,6 +101,9 @@ func New(o Options) *Verifier {
 		size = 4096
 	}
 	v.chains = newChainCache(size)
+	v.certCache = newBoundedCache[[32]byte, *smx509.Certificate](size)
+	v.crlCache = newBoundedCache[[64]byte, *parsedCRL](64)
+	v.ocspCache = newBoundedCache[[64]byte, *ocsp.Response](size)
 	return v
 }
 
@@ -155,6 +164,7 @@ func (v *Verifier) Verify(ctx context.Context, pdf []byte) *Report {
 	}
 	doc.checkStructure(sigs, r)
 	doc.checkModifications(sigs, r)
+	finishLevels(r)
 	v.checkRegistry(ctx, doc, sigs, r)
 	if !repaired && f.Repaired() {
 		r.addError(ReasonXrefInconsistent, "an object is not where the cross-reference information says; it was found by scanning the file")
@@ -203,4 +213,7 @@ type document struct {
 	data []byte
 	now  time.Time
 	ctx  context.Context
+	// dss is the document security store, read on first use (dssRead)
+	dss     *dssData
+	dssRead bool
 }
