@@ -12,6 +12,9 @@
 //	sihub seed --persons N [--seed S]
 //	sihub backup --out FILE
 //	sihub ca list [--role ROLE]
+//	sihub ca create --alg sm2|p256 --role root|issuing [--parent SERIAL] [--hsm URI] [--key ID] [--label L] [--years N]
+//	sihub ca rotate --alg sm2|p256 [--hsm URI] [--key ID] [--label L]
+//	sihub key transport|export|import …
 //	sihub seal list
 //	sihub version
 //
@@ -52,7 +55,8 @@ func commands() []command {
 		{"withdraw", "withdraw a document with a reason", runWithdraw},
 		{"seed", "add synthetic insured persons", runSeed},
 		{"backup", "copy the embedded store while the server runs", runBackup},
-		{"ca", "list the CA, seal, OCSP and TSA certificates (ca list)", runCA},
+		{"ca", "list, create and rotate CAs (ca list|create|rotate)", runCA},
+		{"key", "move a software key into a token (key transport|export|import)", runKey},
 		{"seal", "list the agency's seals (seal list)", runSeal},
 		{"x509", "validate a certificate path with the project's validator (x509 verify)", runX509},
 		{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
