@@ -76,7 +76,7 @@ func TestIssueRejectsBadRequests(t *testing.T) {
 		"bad check digit": {signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: "110105199003071238"}, signer.ErrBadRequest},
 		"unknown person":  {signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: "440306200002290033"}, signer.ErrBadRequest},
 		"unknown kind":    {signer.IssueRequest{Kind: "diploma", Subject: DemoPersonID}, signer.ErrBadRequest},
-		"not yet":         {signer.IssueRequest{Kind: signer.KindTransferVoucher, Subject: DemoPersonID}, signer.ErrUnsupportedKind},
+		"not in English":  {signer.IssueRequest{Kind: signer.KindReceipt, Subject: DemoPersonID, Lang: "en"}, signer.ErrBadRequest},
 		"bad algorithm":   {signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, Algorithms: []string{"rsa"}}, signer.ErrBadRequest},
 		"bad language":    {signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, Lang: "fr"}, signer.ErrBadRequest},
 	} {
@@ -144,8 +144,8 @@ func TestReopenLoadsTheSamePKIAndNeedsThePassphrase(t *testing.T) {
 	if sealAfter.Seal.ID != sealBefore.Seal.ID {
 		t.Fatal("reopening created a new seal")
 	}
-	if n, _ := b.Store.CountPersons(context.Background()); n != 2 {
-		t.Fatalf("%d persons after reopening, want the 2 demo persons", n)
+	if n, _ := b.Store.CountPersons(context.Background()); n != 3 {
+		t.Fatalf("%d persons after reopening, want the 3 demo persons", n)
 	}
 
 	cfg := Defaults()

@@ -26,8 +26,19 @@ const (
 	DemoClerkPassword  = "Clerk@2026"
 	DemoCAAdmin        = "caadmin"
 	DemoCAPassword     = "CaAdmin@2026"
+	DemoCAAdmin2       = "caadmin2" // a second CA administrator: approves what caadmin requests
+	DemoCAPassword2    = "CaAdmin2@2026"
 	DemoBankKeyID      = "bank-demo"
 	DemoBankKeySecret  = "demo-bank-secret-2026"
+	// DemoRetireeID is a retired demo person drawing a pension (the
+	// benefit details).
+	DemoRetireeID   = "11010519491231002X"
+	DemoRetireeName = "王桂兰"
+	// Demo applications: one received (its acceptance notice), one
+	// finished and one refused (their result notices).
+	DemoApplicationReceived = "SL00000001"
+	DemoApplicationFinished = "SL00000002"
+	DemoApplicationRefused  = "SL00000003"
 )
 
 // SeedDemo adds the demo unit, persons with contribution histories and
@@ -88,6 +99,7 @@ func SeedDemo(ctx context.Context, st store.Store, now time.Time) error {
 		{model.Account{Login: DemoUnitCode, Role: model.AccountUnit, DisplayName: DemoUnitName, UnitCode: DemoUnitCode}, DemoUnitPassword},
 		{model.Account{Login: DemoClerk, Role: model.AccountClerk, DisplayName: "经办员 王敏"}, DemoClerkPassword},
 		{model.Account{Login: DemoCAAdmin, Role: model.AccountCAAdmin, DisplayName: "制章管理员 赵刚"}, DemoCAPassword},
+		{model.Account{Login: DemoCAAdmin2, Role: model.AccountCAAdmin, DisplayName: "制章管理员 孙丽"}, DemoCAPassword2},
 	}
 	for _, x := range accounts {
 		h, err := auth.HashPassword(x.password)
@@ -98,6 +110,9 @@ func SeedDemo(ctx context.Context, st store.Store, now time.Time) error {
 		if err := st.PutAccount(ctx, x.a); err != nil {
 			return fmt.Errorf("app: seeding account: %w", err)
 		}
+	}
+	if err := seedDemoBenefits(ctx, st, now); err != nil {
+		return err
 	}
 	sum := sha256.Sum256([]byte(DemoBankKeySecret))
 	if err := st.PutAPIKey(ctx, model.APIKey{ID: DemoBankKeyID, Institution: "示范银行股份有限公司",

@@ -73,6 +73,24 @@ var certificateWords = map[string]words{
 		sex: func(s string) string { return nameOr(sexEN[s], s) }},
 }
 
+func init() {
+	zh, en := certificateWords["zh"], certificateWords["en"]
+	pair := func(a, b string) string { return a + " " + b }
+	w := words{types: map[string]string{}, statuses: map[int]string{},
+		paid: pair(zh.paid, en.paid), arrears: pair(zh.arrears, en.arrears),
+		sex: func(s string) string { return pair(s, nameOr(sexEN[s], "")) }}
+	for k, v := range zh.types {
+		w.types[k] = pair(v, en.types[k])
+	}
+	for k, v := range zh.statuses {
+		w.statuses[k] = pair(v, en.statuses[k])
+	}
+	for i := range zh.notes {
+		w.notes = append(w.notes, zh.notes[i]+"\n"+en.notes[i])
+	}
+	certificateWords[LangBoth] = w
+}
+
 // certificateMonths is how many months the 参保证明 lists.
 const certificateMonths = 24
 

@@ -6,6 +6,7 @@ package signer
 
 import (
 	"errors"
+	"strconv"
 	"time"
 
 	"sihub/model"
@@ -70,7 +71,39 @@ type IssueRequest struct {
 	Lang           string   // "zh" (default) or "en"; names and addresses stay in Chinese script
 	IdempotencyKey string   // optional: a repeated key returns the first document
 	Actor          string   // who asks, for the audit trail
-	Year           int      // rights-record: the statement's year; 0 is last year
+	Year           int      // rights-record: the statement's year, 0 is last year; benefit-details: the year, 0 is the last 12 months
+	Application    string   // receipt, result-notice: the application's ID (Subject may then be empty)
+	Country        string   // overseas-exemption: the agreement country, ISO code or name
+	// PostedFrom and PostedTo (YYYY-MM-DD) are the posting period of an
+	// overseas-exemption; empty: from the day of issue for the country's
+	// longest posting.
+	PostedFrom, PostedTo string
+}
+
+// params are the request's kind-specific inputs, kept with the registry
+// entry so a reissue repeats them.
+func (r IssueRequest) params() map[string]string {
+	m := map[string]string{}
+	for k, v := range map[string]string{"application": r.Application, "country": r.Country,
+		"posted_from": r.PostedFrom, "posted_to": r.PostedTo} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	if r.Year != 0 {
+		m["year"] = strconv.Itoa(r.Year)
+	}
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+// withParams fills the kind-specific inputs from stored params.
+func (r IssueRequest) withParams(m map[string]string) IssueRequest {
+	r.Application, r.Country, r.PostedFrom, r.PostedTo = m["application"], m["country"], m["posted_from"], m["posted_to"]
+	r.Year, _ = strconv.Atoi(m["year"])
+	return r
 }
 
 // Issued is the outcome of an issuance.

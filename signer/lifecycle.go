@@ -39,7 +39,7 @@ func (s *Service) Reissue(ctx context.Context, docs DocumentStore, code, actor s
 	if old.Status != model.DocValid {
 		return nil, fmt.Errorf("%w: %s is %s", ErrNotValid, old.Number, old.Status)
 	}
-	iss, err := s.Issue(ctx, IssueRequest{Kind: old.Kind, Subject: old.Subject, Algorithms: old.Algorithms, Lang: old.Lang, Actor: actor})
+	iss, err := s.Issue(ctx, IssueRequest{Kind: old.Kind, Subject: old.Subject, Algorithms: old.Algorithms, Lang: old.Lang, Actor: actor}.withParams(old.Params))
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"sihub/certs"
 	"sihub/hsm"
-	"sihub/ident"
 	"sihub/model"
 	"sihub/signer/code"
 	"sihub/signer/pades"
@@ -49,14 +48,23 @@ type Seals interface {
 
 // Config configures a Service. Zero values take the documented defaults.
 type Config struct {
-	Agency     string        // issuing agency's name; required
-	Region     string        // agency's area code, e.g. "110105"
-	RegionName string        // the place printed as 参保地, e.g. "北京市朝阳区"; empty omits the line
-	PublicURL  string        // base of the verification link; default http://127.0.0.1:8080
-	Validity   time.Duration // validity of a certificate; default 3 months (90 days)
-	Location   *time.Location
-	Now        Clock     // default time.Now
-	Rand       io.Reader // default crypto/rand
+	Agency     string // issuing agency's name; required
+	Region     string // agency's area code, e.g. "110105"
+	RegionName string // the place printed as 参保地, e.g. "北京市朝阳区"; empty omits the line
+	PublicURL  string // base of the verification link; default http://127.0.0.1:8080
+	// Validity is the validity of the person and unit insurance
+	// certificates (and of documents outside the kinds' table); default
+	// 90 days.
+	Validity time.Duration
+	// Kinds sets kinds' validity and verification window; kinds it does
+	// not name take DefaultKinds.
+	Kinds map[string]KindConfig
+	// AgencyPhone, AgencyAddress and AgencyPostcode are printed in the
+	// agency block of the transfer voucher; empty ones are left out.
+	AgencyPhone, AgencyAddress, AgencyPostcode string
+	Location                                   *time.Location
+	Now                                        Clock     // default time.Now
+	Rand                                       io.Reader // default crypto/rand
 	// InterestRates are the personal pension account's credited rates
 	// for the rights statement; zero takes DefaultInterestRates.
 	InterestRates InterestRates
@@ -77,6 +85,7 @@ type Service struct {
 	seals    Seals
 	renderer *render.Renderer
 	refs     *sealRefs
+	kinds    map[string]KindConfig
 }
 
 // NewService returns a Service. The renderer is shared and safe for
@@ -103,13 +112,11 @@ func NewService(cfg Config, records Records, registry Registry, audit Audit, sea
 	if records == nil || registry == nil || audit == nil || seals == nil || r == nil {
 		return nil, errors.New("signer: records, registry, audit, seals and renderer are required")
 	}
-	return &Service{cfg: cfg, records: records, registry: registry, audit: audit, seals: seals, renderer: r, refs: &sealRefs{}}, nil
-}
-
-// numberPrefix gives each kind's document number prefix.
-var numberPrefix = map[string]string{
-	KindInsuranceCertificate: "CBZM",
-	KindRightsRecord:         "QYJL",
+	kc, err := kindConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{cfg: cfg, records: records, registry: registry, audit: audit, seals: seals, renderer: r, refs: &sealRefs{}, kinds: kc}, nil
 }
 
 // Issue makes, seals and stores one document. It never stores a document
@@ -119,29 +126,22 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 	if err != nil {
 		return nil, err
 	}
-	if req.Lang == "" {
-		req.Lang = "zh"
+	if req.Lang, err = parseLang(req.Lang); err != nil {
+		return nil, err
 	}
-	if _, ok := certificateWords[req.Lang]; !ok {
-		return nil, fmt.Errorf("%w: language %q (want zh or en)", ErrBadRequest, req.Lang)
+	spec, ok := kinds[req.Kind]
+	switch {
+	case req.Kind == "":
+		return nil, fmt.Errorf("%w: no document kind", ErrBadRequest)
+	case !ok:
+		return nil, fmt.Errorf("%w: unknown document kind %q", ErrBadRequest, req.Kind)
+	case !spec.langs[req.Lang]:
+		return nil, fmt.Errorf("%w: %s is written in %s, not %s", ErrBadRequest, req.Kind, strings.Join(KindLanguages(req.Kind), " or "), req.Lang)
 	}
 	if req.IdempotencyKey != "" {
 		if iss, err := s.existing(ctx, req.IdempotencyKey); err == nil || !errors.Is(err, model.ErrNotFound) {
 			return iss, err
 		}
-	}
-	switch req.Kind {
-	case KindInsuranceCertificate, KindRightsRecord:
-	case "":
-		return nil, fmt.Errorf("%w: no document kind", ErrBadRequest)
-	default:
-		if _, ok := KindNames[req.Kind]; ok {
-			return nil, fmt.Errorf("%w: %s", ErrUnsupportedKind, req.Kind)
-		}
-		return nil, fmt.Errorf("%w: unknown document kind %q", ErrBadRequest, req.Kind)
-	}
-	if _, err := ident.PersonID(req.Subject); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
 
 	now := s.cfg.Now().In(s.cfg.Location)
@@ -155,41 +155,28 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 		}
 	}
 
-	validUntil := endOfDay(now.Add(s.cfg.Validity))
-	var body interface {
-		Document() (*render.Document, error)
-	}
-	var holder string
-	switch req.Kind {
-	case KindRightsRecord:
-		st, err := s.statementData(ctx, req.Subject, req.Lang, req.Year, now)
-		if err != nil {
-			return nil, err
-		}
-		st.ValidUntil, body, holder = validUntil, st, st.Name
-	default:
-		c, err := s.certificateData(ctx, req.Subject, req.Lang, now)
-		if err != nil {
-			return nil, err
-		}
-		c.ValidUntil, body, holder = validUntil, c, c.Name
-	}
-	data, err := body.Document()
+	kc := s.kinds[req.Kind]
+	times := issueTimes{now: now, validUntil: endOfDay(now.Add(kc.Validity)), verifyUntil: endOfDay(now.Add(kc.VerifyWindow))}
+	dr, err := spec.bind(s, ctx, req, times)
 	if err != nil {
-		return nil, fmt.Errorf("signer: rendering %s: %w", req.Kind, err)
+		return nil, err
 	}
+	data, holder := dr.doc, dr.holder
+	req.Subject = dr.subject
+	validUntil := times.validUntil
 	n, err := s.registry.AllocateNumber(ctx, fmt.Sprintf("%s:%d", req.Kind, now.Year()))
 	if err != nil {
 		return nil, fmt.Errorf("signer: allocating number: %w", err)
 	}
-	data.Number = fmt.Sprintf("%s-%d-%08d", numberPrefix[req.Kind], now.Year(), n)
+	data.Number = fmt.Sprintf("%s-%d-%08d", spec.prefix, now.Year(), n)
 	cd, err := code.New(s.cfg.Rand)
 	if err != nil {
 		return nil, err
 	}
 	data.Code, data.CodeGrouped = cd, code.Group(cd)
 	data.PrintedAt = now
-	data.ValidUntil = validUntil
+	data.ValidUntil, data.VerifyUntil = validUntil, times.verifyUntil
+	data.Lang = req.Lang
 	data.Agency, data.Region = s.cfg.Agency, s.cfg.RegionName
 	data.VerifyURL = strings.TrimRight(s.cfg.PublicURL, "/") + "/v/" + cd
 	data.Seal = render.SealImage{Agency: s.cfg.Agency, Name: seals[0].Seal.Name}
@@ -226,8 +213,8 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 	doc := model.Document{
 		Code: cd, Number: data.Number, Kind: req.Kind, Subject: req.Subject, SubjectName: holder,
 		Lang: req.Lang, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(pdf)),
-		IssuedAt: now.UTC(), ValidUntil: data.ValidUntil.UTC(), Status: model.DocValid,
-		IdempotencyKey: req.IdempotencyKey,
+		IssuedAt: now.UTC(), ValidUntil: data.ValidUntil.UTC(), VerifyUntil: times.verifyUntil.UTC(), Status: model.DocValid,
+		IdempotencyKey: req.IdempotencyKey, Params: req.params(),
 	}
 	for i, m := range seals {
 		doc.Algorithms = append(doc.Algorithms, string(algs[i]))

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"sihub/signer/pades"
@@ -42,7 +43,7 @@ type InsuranceCertificate struct {
 
 // certificateWords are the certificate's own labels, per language.
 type certificateWords struct {
-	title, name, sex, id, unit                      string
+	title, subtitle, name, sex, id, unit            string
 	statusHeading, typ, status, since, statusUnit   string
 	consecutive                                     func(n int) string
 	monthsHeading                                   func(n int) string
@@ -71,6 +72,31 @@ var certificateLangs = map[string]*certificateWords{
 		mPers: "Medical\npersonal", uBase: "Unempl.\nbase", uPers: "Unempl.\npersonal", payStatus: "Status",
 		payUnit: "Employer",
 	},
+}
+
+func init() {
+	zh, en := certificateLangs["zh"], certificateLangs["en"]
+	certificateLangs["zh,en"] = &certificateWords{
+		title: zh.title, subtitle: en.title, name: stacked(zh.name, en.name), sex: stacked(zh.sex, en.sex), id: stacked(zh.id, en.id),
+		unit: stacked(zh.unit, en.unit), statusHeading: both(zh.statusHeading, en.statusHeading),
+		typ: both(zh.typ, en.typ), status: both(zh.status, en.status), since: both(zh.since, en.since),
+		statusUnit:    both(zh.statusUnit, en.statusUnit),
+		consecutive:   func(n int) string { return zh.consecutive(n) + "\n" + en.consecutive(n) },
+		monthsHeading: func(n int) string { return zh.monthsHeading(n) + " " + en.monthsHeading(n) },
+		month:         both(zh.month, en.month), pBase: stacked(zh.pBase, en.pBase), pPers: stacked(zh.pPers, en.pPers),
+		mBase: stacked(zh.mBase, en.mBase), mPers: stacked(zh.mPers, en.mPers),
+		uBase: stacked(zh.uBase, en.uBase), uPers: stacked(zh.uPers, en.uPers),
+		payStatus: stacked(zh.payStatus, en.payStatus), payUnit: stacked(zh.payUnit, en.payUnit),
+	}
+}
+
+// both joins a Chinese and an English label on one line.
+func both(zh, en string) string { return zh + " " + en }
+
+// stacked puts an English table header under the Chinese one, each on
+// one line.
+func stacked(zh, en string) string {
+	return strings.ReplaceAll(zh, "\n", "") + "\n" + strings.ReplaceAll(en, "\n", " ")
 }
 
 // CertificateTitle is the certificate's printed title and /Title.
@@ -105,7 +131,7 @@ func (c *InsuranceCertificate) Document() (*Document, error) {
 	}
 	w, ok := certificateLangs[lang]
 	if !ok {
-		return nil, fmt.Errorf("%w: language %q (want zh or en)", ErrInvalidInput, c.Lang)
+		return nil, fmt.Errorf("%w: language %q (want zh, en or zh,en)", ErrInvalidInput, c.Lang)
 	}
 	status := &Table{Heading: w.statusHeading, Columns: []Column{
 		{Title: w.typ, Width: 120}, {Title: w.status, Width: 70, Align: Center},
@@ -137,7 +163,7 @@ func (c *InsuranceCertificate) Document() (*Document, error) {
 		blocks = append(blocks, months)
 	}
 	return &Document{
-		Title: w.title, Lang: c.Lang, Agency: c.Agency, Region: c.Region,
+		Title: w.title, Subtitle: w.subtitle, Lang: c.Lang, Agency: c.Agency, Region: c.Region,
 		Number: c.Number, Code: c.Code, CodeGrouped: c.CodeGrouped,
 		VerifyURL: c.VerifyURL, QRText: c.QRText, PrintedAt: c.PrintedAt, ValidUntil: c.ValidUntil,
 		Blocks: blocks,

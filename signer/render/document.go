@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"sihub/signer/pades"
@@ -16,11 +17,13 @@ import (
 // their header repeated.
 type Document struct {
 	Title                     string
+	Subtitle                  string // under the title, e.g. the English title of a bilingual document
 	Agency, Region            string
 	Number, Code, CodeGrouped string // Code (canonical) goes to /SihubCode; CodeGrouped is printed
 	VerifyURL, QRText         string // printed URL; QR payload
 	PrintedAt                 time.Time
 	ValidUntil                time.Time // zero: no validity note
+	VerifyUntil               time.Time // end of online verification; zero: no note
 	Lang                      string    // "zh" (default) or "en": the layout's own words
 	Blocks                    []Block
 	Notes                     []string
@@ -82,7 +85,7 @@ const (
 
 // strings returns every string the document prints.
 func (d *Document) strings() []string {
-	ss := []string{d.Title, d.Agency, d.Region, d.Number, d.CodeGrouped, d.VerifyURL, d.Seal.Agency, d.Seal.Name}
+	ss := []string{d.Title, d.Subtitle, d.Agency, d.Region, d.Number, d.CodeGrouped, d.VerifyURL, d.Seal.Agency, d.Seal.Name}
 	for _, b := range d.Blocks {
 		switch b := b.(type) {
 		case *Fields:
@@ -228,6 +231,11 @@ func (fl *flow) header(doc *Document) error {
 	tw := f.Width(doc.Title, titleSize)
 	d.textBold(pc, (PageWidth-tw)/2, fl.y-titleSize, titleSize, doc.Title)
 	rule := fl.y - titleSize - 12
+	if doc.Subtitle != "" {
+		const subSize = 11
+		d.text(pc, (PageWidth-f.Width(doc.Subtitle, subSize))/2, rule-subSize+4, subSize, doc.Subtitle)
+		rule -= subSize + 6
+	}
 	a := fl.theme.Accent
 	pc.StrokeRGB(a[0], a[1], a[2])
 	pc.Op("w", 1.2)
@@ -290,13 +298,25 @@ func (fl *flow) fields(b *Fields) {
 	lw = min(lw, w*0.3)
 	vw := (w - 2*lw) / 2
 	t.cols = []float64{lw, vw, lw, vw}
+	// A pair whose value does not fit its half of the row gets a row of
+	// its own, so that identifiers and dates are not broken.
+	fits := func(p [2]string) bool {
+		for _, line := range strings.Split(p[1], "\n") {
+			if fl.d.font.Width(line, t.size)+2*t.pad+1 > vw {
+				return false
+			}
+		}
+		return true
+	}
 	var rows [][]cell
-	for i := 0; i < len(b.Pairs); i += 2 {
+	for i := 0; i < len(b.Pairs); {
 		row := []cell{shaded(b.Pairs[i][0]), {text: b.Pairs[i][1]}}
-		if i+1 < len(b.Pairs) {
+		if i+1 < len(b.Pairs) && fits(b.Pairs[i]) && fits(b.Pairs[i+1]) {
 			row = append(row, shaded(b.Pairs[i+1][0]), cell{text: b.Pairs[i+1][1]})
+			i += 2
 		} else {
 			row[1].span = 3
+			i++
 		}
 		rows = append(rows, row)
 	}
@@ -347,6 +367,9 @@ func (fl *flow) closing(doc *Document) (float64, float64) {
 	var notes []string
 	if !doc.ValidUntil.IsZero() {
 		notes = append(notes, fl.lb.valid(doc.ValidUntil))
+	}
+	if !doc.VerifyUntil.IsZero() {
+		notes = append(notes, fl.lb.verify(doc.VerifyUntil))
 	}
 	notes = append(notes, doc.Notes...)
 	date := fl.lb.date(doc.PrintedAt)
