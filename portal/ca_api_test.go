@@ -183,7 +183,7 @@ func TestCAAPICertificatesAndMessages(t *testing.T) {
 	for _, c := range certs.Certificates {
 		by[c.Serial] = c
 	}
-	if len(by) != 4 || by["02bb"].DaysLeft != 12 || by["02bb"].Role != model.RoleIssuing || by["02bb"].RevocationReason != "" ||
+	if len(by) != 5 || by["02bb"].DaysLeft != 12 || by["02bb"].Role != model.RoleIssuing || by["02bb"].RevocationReason != "" ||
 		by["03cc"].RevocationReason != "keyCompromise" || by["03cc"].Status != "revoked" {
 		t.Fatalf("certificates %+v", certs)
 	}

@@ -111,6 +111,7 @@ func seedSeals(fake *fakeCA, now time.Time) {
 		{Serial: "03cc", Alg: "sm2", Role: model.RoleSeal, Subject: "CN=旧业务章", NotBefore: now.Add(-500 * day), NotAfter: now.Add(25 * day),
 			Status: "revoked", RevokedAt: at(-50 * day), RevocationReason: 1},
 		{Serial: "04dd", Alg: "sm2", Role: model.RoleSeal, Subject: "CN=远期章", NotBefore: now, NotAfter: now.Add(40 * day), Status: "good"},
+		{Serial: "05ee", Alg: "sm2", Role: "ocsp", Subject: "CN=OCSP 签名", NotBefore: now.Add(-10 * day), NotAfter: now.Add(20 * day), Status: "good"},
 	}
 	read := now.Add(-time.Hour)
 	fake.messages = []model.Message{
@@ -169,8 +170,9 @@ func TestCAOverview(t *testing.T) {
 			t.Errorf("expiring lacks %q: %s", want, exp)
 		}
 	}
-	// 40 days is not within 30, a revoked certificate warns no more.
-	for _, not := range []string{"远期章", "旧业务章", "待遇专用章", "根 CA"} {
+	// 40 days is not within 30, a revoked certificate warns no more, the
+	// OCSP signer's renews itself.
+	for _, not := range []string{"远期章", "旧业务章", "待遇专用章", "根 CA", "OCSP"} {
 		if strings.Contains(exp, not) {
 			t.Errorf("expiring lists %q: %s", not, exp)
 		}
@@ -242,7 +244,8 @@ func TestCACertificatesAndMessages(t *testing.T) {
 			t.Errorf("certificate %s = %q, want %q", serial, got, want)
 		}
 	}
-	if !strings.Contains(r.Body, `data-serial="02bb" class="warn-row"`) || strings.Contains(r.Body, `data-serial="03cc" class="warn-row"`) {
+	if !strings.Contains(r.Body, `data-serial="02bb" class="warn-row"`) || strings.Contains(r.Body, `data-serial="03cc" class="warn-row"`) ||
+		strings.Contains(r.Body, `data-serial="05ee" class="warn-row"`) || !strings.Contains(row("05ee"), "OCSP 签名 SM2 / SM3 有效") {
 		t.Error("expiring marks wrong")
 	}
 	m := b.get("/ca/messages")

@@ -30,7 +30,7 @@ const caExpiryWarning = 30 * 24 * time.Hour
 const (
 	maxSealIDLen    = 128
 	maxCAReasonLen  = 200 // runes
-	maxSealNoteLen  = 500 // runes
+	maxSealNoteLen  = 200 // runes
 	maxSealNameLen  = 64  // runes; the service enforces its own 1–20
 	maxSealFieldLen = 128 // runes, alg and replaces
 )
@@ -186,7 +186,7 @@ func cleanSealRequest(req SealRequest) (SealRequest, error) {
 		max int
 	}{{req.Name, maxSealNameLen}, {req.Alg, maxSealFieldLen}, {req.Replaces, maxSealFieldLen}, {req.Note, maxSealNoteLen}} {
 		if !utf8.ValidString(f.v) || utf8.RuneCountInString(f.v) > f.max {
-			return req, userErr(ErrBadRequest, "申请内容过长，请精简后再提交。", nil)
+			return req, userErr(ErrBadRequest, "申请内容过长：印章名称不超过 20 个字，申请说明不超过 200 个字。", nil)
 		}
 	}
 	return req, nil

@@ -59,9 +59,12 @@ func algName(alg string) string {
 	return alg
 }
 
+// roleOCSP is the role of the OCSP responder's certificate.
+const roleOCSP = "ocsp"
+
 var certRoleNames = map[string]string{
 	model.RoleRoot: "根 CA", model.RoleIssuing: "签发 CA", model.RoleSeal: "印章",
-	"ocsp": "OCSP 签名", "tsa": "时间戳",
+	roleOCSP: "OCSP 签名", "tsa": "时间戳",
 }
 
 func certRoleName(role string) string {
@@ -156,7 +159,9 @@ type caCertRow struct {
 func certRow(c model.Certificate, now time.Time) caCertRow {
 	row := caCertRow{Certificate: c, State: certStatus(c.Status), AlgText: algName(c.Alg),
 		RoleText: certRoleName(c.Role), Validity: validity(c.NotBefore, c.NotAfter, now)}
-	if c.Status != "good" {
+	// A revoked certificate warns no more; the OCSP signer's lives 30 days
+	// and is renewed automatically (as the expiry metric counts).
+	if c.Status != "good" || c.Role == roleOCSP {
 		row.Validity.Soon = false
 	}
 	if c.Status == "revoked" {
@@ -189,16 +194,16 @@ func sealHistory(sl model.Seal) []caEvent {
 	if sl.ApprovedAt != nil {
 		ev = append(ev, caEvent{At: *sl.ApprovedAt, By: sl.ApprovedBy, What: "审批通过，印章启用"})
 	}
-	if sl.StatusChangedAt != nil {
+	// The request and the approval are listed already; a status change
+	// that is one of them is not listed twice.
+	if sl.StatusChangedAt != nil && sl.Status != model.SealRequested {
 		what := map[string]string{
 			model.SealRejected: "驳回申请", model.SealSuspended: "暂停使用", model.SealRevoked: "撤销印章",
 			model.SealExpired: "印章到期", model.SealReplaced: "被新印章替换", model.SealActive: "恢复使用",
-			model.SealRequested: "提交申请",
 		}[sl.Status]
 		if what == "" {
 			what = "状态变为" + sealStatus(sl.Status).Text
 		}
-		// An approval is already listed; a change at the same instant is it.
 		if sl.ApprovedAt == nil || !sl.StatusChangedAt.Equal(*sl.ApprovedAt) || sl.Status != model.SealActive {
 			by := sl.StatusChangedBy
 			if by == "" {
