@@ -48,6 +48,8 @@ type App struct {
 	keys     *soft.Backend // the software keystore, when it is the backend
 	device   hsm.Backend   // a hardware backend opened from SIHUB_HSM_URI
 	keyAudit *keyAudit
+	caAdmin  *CAAdmin
+	seals    *SealRegistry
 }
 
 // Options tune Open beyond Config.
@@ -104,13 +106,11 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	a.keyAudit = newKeyAudit(a.Store, cfg.Now, log)
 	a.Keys = hsm.ObservedBackend(hsm.VerifyingBackend(backend), a.keyAudit.observe)
 	ctx = hsm.WithCaller(ctx, "sihub")
-	a.PKI, err = certs.EnsureDevelopmentPKI(ctx, a.Keys, a.Store, certs.Config{
-		Agency: cfg.Agency, Region: cfg.Region, Algorithms: []hsm.Algorithm{hsm.SM2, hsm.P256},
-		Now: cfg.Now, PublicURL: cfg.PublicURL,
-	})
+	a.PKI, err = certs.EnsureDevelopmentPKI(ctx, a.Keys, a.Store, a.certsConfig())
 	if err != nil {
 		return nil, fmt.Errorf("app: PKI: %w", err)
 	}
+	a.caAdmin = &CAAdmin{a: a}
 	if cfg.Demo && !o.NoDemo {
 		n, err := a.Store.CountPersons(ctx)
 		if err != nil {
@@ -138,6 +138,7 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.seals = seals
 	if a.Fetch, err = cfg.fetchClient(log); err != nil {
 		return nil, err
 	}
@@ -145,6 +146,9 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	a.Verifier = verifier.New(verifier.Options{Roots: a.PKI.Roots(), Registry: a.Store, Seals: seals, Now: cfg.Now, Revocation: a.Revocation})
 	a.QR = &QRChecker{Certs: a.Store, Now: cfg.Now}
 	if a.PKIServices, err = a.startPKIServices(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := a.caAdmin.ExpireSeals(ctx); err != nil {
 		return nil, err
 	}
 	ok = true
@@ -166,6 +170,7 @@ func (a *App) Handler(version string) (http.Handler, error) {
 		Accounts: a.Store, Documents: a.Store, Persons: a.Store, Issuer: a.Issuer,
 		Verifier: a.Verifier, QRChecker: a.QR, Audit: a.Store, APIKeys: a.Store, AuditTrail: a.Store,
 		Reports: a.Issuer,
+		CAAdmin: a.caAdmin,
 	})
 	if err != nil || a.PKIServices == nil {
 		return h, err

@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -99,10 +102,13 @@ func expiring(ctx context.Context, st trustLister, now time.Time, cv func(model.
 	return soonC, soonS, nil
 }
 
-// WarnExpiring tells the administrators — a warning in the log and an
-// audit entry "pki.expiry_warning" each — about every good certificate and
-// active seal that expires within 30 days. The OCSP signer's certificate,
-// short-lived and renewed automatically, is left out.
+// WarnExpiring tells the administrators — a warning in the log, an audit
+// entry "pki.expiry_warning" and an in-platform message to every CA
+// administrator (model.RoleRecipient(model.AccountCAAdmin); one per
+// certificate or seal and day, however often it runs) — about every good
+// certificate and active seal that expires within 30 days. The OCSP
+// signer's certificate, short-lived and renewed automatically, is left
+// out.
 func (a *App) WarnExpiring(ctx context.Context) (int, error) {
 	now := a.Config.Now()
 	cs, ss, err := expiring(ctx, a.Store, now, nil, nil)
@@ -110,32 +116,44 @@ func (a *App) WarnExpiring(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n := 0
-	warn := func(object, what string, until time.Time) error {
+	warn := func(object, what string, until time.Time, msg model.Message) error {
 		n++
-		detail := fmt.Sprintf("%s expires %s (%d days)", what, until.UTC().Format(time.RFC3339), int(until.Sub(now).Hours()/24))
+		days := int(until.Sub(now).Hours() / 24)
+		detail := fmt.Sprintf("%s expires %s (%d days)", what, until.UTC().Format(time.RFC3339), days)
 		a.Logger.Warn("expiring soon", "object", object, "detail", detail)
-		return a.Store.AppendAudit(ctx, model.AuditEntry{Time: now.UTC(), Actor: "system", Action: "pki.expiry_warning",
-			Object: object, Outcome: "warning", Detail: detail})
+		if err := a.Store.AppendAudit(ctx, model.AuditEntry{Time: now.UTC(), Actor: "system", Action: "pki.expiry_warning",
+			Object: object, Outcome: "warning", Detail: detail}); err != nil {
+			return err
+		}
+		return a.expiryMessage(ctx, msg, object, until, days, now)
 	}
 	for _, c := range cs {
-		if err := warn(c.Serial, c.Role+" certificate "+c.Subject, c.NotAfter); err != nil {
+		msg := model.Message{Kind: "certificate.expiry", Link: "/ca/certificates",
+			Subject: "证书 " + c.Subject + " 将于 {days} 天后到期"}
+		if err := warn(c.Serial, c.Role+" certificate "+c.Subject, c.NotAfter, msg); err != nil {
 			return n, err
 		}
 	}
 	for _, s := range ss {
-		if err := warn(s.ID, "seal "+s.Name+" ("+s.Alg+")", s.ValidUntil); err != nil {
+		msg := model.Message{Kind: "seal.expiry", Link: "/ca/seals/" + s.ID,
+			Subject: "印章“" + s.Name + "”（" + s.Alg + "）将于 {days} 天后到期"}
+		if err := warn(s.ID, "seal "+s.Name+" ("+s.Alg+")", s.ValidUntil, msg); err != nil {
 			return n, err
 		}
 	}
 	return n, nil
 }
 
-// RunExpiryWarnings calls WarnExpiring now and then every interval until
-// ctx ends.
+// RunExpiryWarnings expires the seals whose validity is over
+// (CAAdmin.ExpireSeals) and calls WarnExpiring, now and then every
+// interval until ctx ends.
 func (a *App) RunExpiryWarnings(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		if _, err := a.caAdmin.ExpireSeals(ctx); err != nil && ctx.Err() == nil {
+			a.Logger.Error("seal expiry", "err", err)
+		}
 		if _, err := a.WarnExpiring(ctx); err != nil && ctx.Err() == nil {
 			a.Logger.Error("expiry warnings", "err", err)
 		}
@@ -146,3 +164,23 @@ func (a *App) RunExpiryWarnings(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// expiryMessage puts the expiry warning for object ("{days}" in its
+// subject becomes the days left) to the CA
+// administrators, once per object and (UTC) day: its DedupKey is
+// "expiry:" + object + ":" + the day, and a message already put that day
+// (by this or another process) is not an error.
+func (a *App) expiryMessage(ctx context.Context, m model.Message, object string, until time.Time, days int, now time.Time) error {
+	m.Recipient = model.RoleRecipient(model.AccountCAAdmin)
+	m.Subject = strings.ReplaceAll(m.Subject, "{days}", strconv.Itoa(days))
+	m.Body = fmt.Sprintf("有效期至 %s（北京时间）。请及时申请新印章或新证书替换。", until.In(beijing).Format("2006-01-02 15:04"))
+	m.DedupKey = "expiry:" + object + ":" + now.UTC().Format(time.DateOnly)
+	m.CreatedAt = now.UTC()
+	if err := a.Store.PutMessage(ctx, m); err != nil && !errors.Is(err, model.ErrConflict) {
+		return err
+	}
+	return nil
+}
+
+// beijing is China Standard Time, the agency's clock in messages.
+var beijing = time.FixedZone("CST", 8*3600)
