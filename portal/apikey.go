@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"sihub/model"
 )
@@ -23,7 +24,7 @@ const (
 // maxCredentialLen bounds the credential read from a header.
 const maxCredentialLen = 512
 
-var keyIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+var keyIDRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`) })
 
 // apiClient is an institution authenticated by its API key.
 type apiClient struct {
@@ -72,7 +73,7 @@ func (s *server) authenticateKey(r *http.Request) (*apiClient, error) {
 		return nil, ErrAPIKey
 	}
 	id, secret, ok := strings.Cut(cred, ".")
-	if !ok || secret == "" || !keyIDRE.MatchString(id) || s.deps.APIKeys == nil {
+	if !ok || secret == "" || !keyIDRE().MatchString(id) || s.deps.APIKeys == nil {
 		return nil, ErrAPIKey
 	}
 	k, err := s.deps.APIKeys.APIKey(r.Context(), id)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"sihub/hsm"
 	"sihub/model"
@@ -88,7 +89,7 @@ func newIdempotencyKey() string {
 	return hex.EncodeToString(b)
 }
 
-var idempotencyKeyRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
+var idempotencyKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
 
 // handleIssue asks the signer for a new document for the session's
 // subject. The form's idempotency key (scoped to the subject) makes a
@@ -110,7 +111,7 @@ func (s *server) handleIssue(w http.ResponseWriter, r *http.Request) error {
 		return userErr(ErrForbidden, "您的账号不能开具此类文书。", nil)
 	}
 	key := r.PostFormValue("idempotency_key")
-	if !idempotencyKeyRE.MatchString(key) {
+	if !idempotencyKeyRE().MatchString(key) {
 		return userErr(ErrBadRequest, "表单已失效，请刷新页面后重试。", nil)
 	}
 	if s.deps.Issuer == nil {

@@ -20,13 +20,13 @@ type loginPage struct {
 // maxLoginLen bounds the login name read from the form.
 const maxLoginLen = 64
 
-var upperLoginRE = regexp.MustCompile(`^[0-9A-Za-z]{18}$`)
+var upperLoginRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z]{18}$`) })
 
 // normalizeLogin trims the login and upper-cases 18-character IDs and
 // credit codes, so "11010519491231002x" finds the account.
 func normalizeLogin(s string) string {
 	s = strings.TrimSpace(s)
-	if upperLoginRE.MatchString(s) {
+	if upperLoginRE().MatchString(s) {
 		return strings.ToUpper(s)
 	}
 	return s

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -28,7 +29,7 @@ const (
 // ErrConfig: New was given an unusable configuration.
 var ErrConfig = errors.New("portal: invalid configuration")
 
-var themeColorRE = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+var themeColorRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`) })
 
 // server holds what every handler needs.
 type server struct {
@@ -100,7 +101,7 @@ func (c *Config) applyDefaults() error {
 	if c.ThemeColor == "" {
 		c.ThemeColor = DefaultThemeColor
 	}
-	if !themeColorRE.MatchString(c.ThemeColor) {
+	if !themeColorRE().MatchString(c.ThemeColor) {
 		return fmt.Errorf("%w: ThemeColor %q is not #rgb or #rrggbb", ErrConfig, c.ThemeColor)
 	}
 	if len(c.SessionKey) < 32 {
@@ -126,7 +127,7 @@ func (c *Config) applyDefaults() error {
 		c.MaxBatchBytes = DefaultMaxBatchBytes
 	}
 	for _, in := range c.Institutions {
-		if !keyIDRE.MatchString(in.KeyID) || in.Name == "" {
+		if !keyIDRE().MatchString(in.KeyID) || in.Name == "" {
 			return fmt.Errorf("%w: institution %q needs a key id and a name", ErrConfig, in.KeyID)
 		}
 	}
