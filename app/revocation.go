@@ -77,7 +77,42 @@ type Revocation struct {
 	mu     sync.Mutex
 	ocsp   map[string]ocspAnswer // issuer digest / serial
 	crls   map[string]*crlList   // URL
-	failed map[string]failure    // URL → last failure
+	failed map[string]failure    // fetch key → last failure
+
+	inflight map[string]*flight // fetches under way, shared by concurrent callers
+}
+
+type flight struct {
+	done chan struct{}
+	val  any
+	err  error
+}
+
+// shared runs fetch once for concurrent callers asking for the same key:
+// a cold cache under load costs one request per URL, not one per
+// verification. The fetch does not end with the first caller's context
+// (the guarded client's timeout bounds it); each caller stops waiting
+// when its own context ends.
+func (r *Revocation) shared(ctx context.Context, key string, fetch func(context.Context) (any, error)) (any, error) {
+	r.mu.Lock()
+	if f, ok := r.inflight[key]; ok {
+		r.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.val, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	r.inflight[key] = f
+	r.mu.Unlock()
+	f.val, f.err = fetch(context.WithoutCancel(ctx))
+	r.mu.Lock()
+	delete(r.inflight, key)
+	r.mu.Unlock()
+	close(f.done)
+	return f.val, f.err
 }
 
 var _ verifier.RevocationSource = (*Revocation)(nil)
@@ -96,7 +131,8 @@ func NewRevocation(o RevocationOptions) *Revocation {
 	if o.MaxCRLs <= 0 {
 		o.MaxCRLs = defaultRevocationCRLs
 	}
-	return &Revocation{o: o, ocsp: map[string]ocspAnswer{}, crls: map[string]*crlList{}, failed: map[string]failure{}}
+	return &Revocation{o: o, ocsp: map[string]ocspAnswer{}, crls: map[string]*crlList{}, failed: map[string]failure{},
+		inflight: map[string]*flight{}}
 }
 
 type failure struct {
@@ -140,9 +176,7 @@ func (r *Revocation) Status(ctx context.Context, cert, issuer *smx509.Certificat
 	if len(errs) == 0 {
 		return unknown, fmt.Errorf("%w: %s names no OCSP responder and no CRL", ErrRevocationUnknown, describe(cert))
 	}
-	err := fmt.Errorf("%w: %s: %w", ErrRevocationUnknown, describe(cert), errors.Join(errs...))
-	r.o.Logger.Warn("revocation unknown", "cert", describe(cert), "err", err.Error())
-	return unknown, err
+	return unknown, fmt.Errorf("%w: %s: %w", ErrRevocationUnknown, describe(cert), errors.Join(errs...))
 }
 
 // fromRegistry answers for a certificate sihub issued: one whose stored
@@ -186,24 +220,25 @@ func revokedAt(st verifier.RevocationStatus, at time.Time, reason int, t time.Ti
 	return st
 }
 
-// recentFailure returns the error of a fetch of u that failed less than
-// revocationRetryAfter ago.
-func (r *Revocation) recentFailure(u string, now time.Time) error {
+// recentFailure returns the error of the fetch named key (kind, URL and
+// certificate or issuer) that failed less than revocationRetryAfter ago.
+func (r *Revocation) recentFailure(key string, now time.Time) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if f, ok := r.failed[u]; ok && now.Before(f.until) {
+	if f, ok := r.failed[key]; ok && now.Before(f.until) {
 		return f.err
 	}
 	return nil
 }
 
-func (r *Revocation) noteFailure(u string, now time.Time, err error) {
+func (r *Revocation) noteFailure(key, u string, now time.Time, err error) {
+	r.o.Logger.Warn("revocation fetch failed; not retried for a minute", "url", u, "err", err.Error())
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.failed) >= r.o.MaxEntries {
 		clear(r.failed)
 	}
-	r.failed[u] = failure{err: err, until: now.Add(revocationRetryAfter)}
+	r.failed[key] = failure{err: err, until: now.Add(revocationRetryAfter)}
 }
 
 // firstURLs keeps the first http(s) URLs of a list (LDAP and others are

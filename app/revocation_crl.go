@@ -47,16 +47,21 @@ func (r *Revocation) viaCRL(ctx context.Context, u string, cert, issuer *smx509.
 	l, ok := r.crls[u]
 	r.mu.Unlock()
 	if !ok || !now.Before(l.expires) || l.issuer != ik {
-		if err := r.recentFailure(u, now); err != nil {
+		fk := "crl " + u + " " + ik
+		if err := r.recentFailure(fk, now); err != nil {
 			return verifier.RevocationStatus{}, err
 		}
-		var err error
-		if l, err = r.fetchCRL(ctx, u, issuer, now); err != nil {
-			if ctx.Err() == nil {
-				r.noteFailure(u, now, err)
+		v, err := r.shared(ctx, fk, func(ctx context.Context) (any, error) {
+			l, err := r.fetchCRL(ctx, u, issuer, now)
+			if err != nil {
+				r.noteFailure(fk, u, now, err)
 			}
+			return l, err
+		})
+		if err != nil {
 			return verifier.RevocationStatus{}, err
 		}
+		l = v.(*crlList)
 		r.mu.Lock()
 		if len(r.crls) >= r.o.MaxCRLs {
 			for k, old := range r.crls {

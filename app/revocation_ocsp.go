@@ -49,16 +49,21 @@ func (r *Revocation) viaOCSP(ctx context.Context, u string, cert, issuer *smx509
 	if ok && now.Before(a.expires) {
 		return a.status(t), nil
 	}
-	if err := r.recentFailure(u, now); err != nil {
+	fk := "ocsp " + u + " " + key
+	if err := r.recentFailure(fk, now); err != nil {
 		return verifier.RevocationStatus{}, err
 	}
-	a, err := r.fetchOCSP(ctx, u, cert, issuer, now)
-	if err != nil {
-		if ctx.Err() == nil {
-			r.noteFailure(u, now, err)
+	v, err := r.shared(ctx, fk, func(ctx context.Context) (any, error) {
+		a, err := r.fetchOCSP(ctx, u, cert, issuer, now)
+		if err != nil {
+			r.noteFailure(fk, u, now, err)
 		}
+		return a, err
+	})
+	if err != nil {
 		return verifier.RevocationStatus{}, err
 	}
+	a = v.(ocspAnswer)
 	r.mu.Lock()
 	if len(r.ocsp) >= r.o.MaxEntries {
 		for k, old := range r.ocsp {

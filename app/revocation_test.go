@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,6 +92,11 @@ func TestRevocationOfOurDocumentFromTheRegistry(t *testing.T) {
 // allow, at the fixed time now.
 func onlineRevocation(t *testing.T, allow string, now time.Time) *Revocation {
 	t.Helper()
+	return onlineRevocationClock(t, allow, func() time.Time { return now })
+}
+
+func onlineRevocationClock(t *testing.T, allow string, now func() time.Time) *Revocation {
+	t.Helper()
 	l, err := netguard.ParseAllowList(allow)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +105,7 @@ func onlineRevocation(t *testing.T, allow string, now time.Time) *Revocation {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewRevocation(RevocationOptions{Fetch: c, Now: func() time.Time { return now }, Logger: discardLogger()})
+	return NewRevocation(RevocationOptions{Fetch: c, Now: now, Logger: discardLogger()})
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -172,8 +179,8 @@ func TestRevocationFallsBackToTheCRL(t *testing.T) {
 	if err != nil || st.State != verifier.RevocationGood || st.Source != verifier.RevocationSourceOnlineCRL {
 		t.Fatalf("good certificate: %+v %v", st, err)
 	}
-	if srv.crlHits.Load() != 1 || srv.ocspHits.Load() != 1 {
-		t.Fatalf("%d CRL and %d OCSP requests; want the CRL fetched once and cached, the dead responder tried once", srv.crlHits.Load(), srv.ocspHits.Load())
+	if srv.crlHits.Load() != 1 || srv.ocspHits.Load() != 2 {
+		t.Fatalf("%d CRL and %d OCSP requests; want the CRL fetched once and cached, the dead responder tried once per certificate", srv.crlHits.Load(), srv.ocspHits.Load())
 	}
 }
 
@@ -236,5 +243,73 @@ func TestRevocationNeverFetchesFromUnlistedHosts(t *testing.T) {
 	}
 	if s := a.Fetch.Stats(); s.Fetches[netguard.OutcomeRefused] != 2 {
 		t.Fatalf("stats %+v; want the OCSP and the CRL fetch refused", s)
+	}
+}
+
+func TestRevocationFailuresAreNotRetriedAtOnce(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	srv := newPKIServer(t) // OCSP answers 503, CRLs 404
+	f := newForeignCA(t, "p256", srv.URL, "foreign", now)
+	cert := f.seal(t, "seal")
+	clock := now
+	rev := onlineRevocationClock(t, srv.hostPort(), func() time.Time { return clock })
+	for i := 0; i < 3; i++ {
+		if st, err := rev.Status(ctx, cert, f.issuing, now); st.State != verifier.RevocationUnknown || !errors.Is(err, netguard.ErrStatus) {
+			t.Fatalf("attempt %d: %+v %v", i, st, err)
+		}
+	}
+	if srv.ocspHits.Load() != 1 || srv.crlHits.Load() != 1 {
+		t.Fatalf("%d OCSP and %d CRL requests for three questions within a minute, want one each", srv.ocspHits.Load(), srv.crlHits.Load())
+	}
+	clock = now.Add(revocationRetryAfter)
+	rev.Status(ctx, cert, f.issuing, now)
+	if srv.ocspHits.Load() != 2 || srv.crlHits.Load() != 2 {
+		t.Fatalf("after a minute: %d OCSP and %d CRL requests, want two each", srv.ocspHits.Load(), srv.crlHits.Load())
+	}
+}
+
+func TestRevocationConcurrentColdCacheFetchesOnce(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	srv := newPKIServer(t)
+	f := newForeignCA(t, "sm2", srv.URL, "foreign", now)
+	cert := f.seal(t, "seal")
+	release := make(chan struct{})
+	src := ocsp.NewMemorySource()
+	src.Set(f.issuing.SerialNumber.Text(16), cert.SerialNumber, ocsp.Status{State: ocsp.Good})
+	responder := f.responder(t, src)
+	srv.set(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release // every caller is asking by now, or has its answer from the cache
+		responder.ServeHTTP(w, r)
+	}), nil)
+	rev := onlineRevocation(t, srv.hostPort(), now)
+	const n = 16
+	var started, done sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		started.Add(1)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			started.Done()
+			st, err := rev.Status(ctx, cert, f.issuing, now)
+			if err == nil && st.State != verifier.RevocationGood {
+				err = errors.New("state " + st.State)
+			}
+			errs <- err
+		}()
+	}
+	started.Wait()
+	close(release)
+	done.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := srv.ocspHits.Load(); got != 1 {
+		t.Fatalf("%d concurrent questions made %d OCSP requests, want 1", n, got)
 	}
 }
