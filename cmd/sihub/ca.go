@@ -63,35 +63,6 @@ func runCA(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// runSeal lists the agency's seals: sihub seal list.
-func runSeal(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 || args[0] != "list" {
-		fmt.Fprintln(stderr, "usage: sihub seal list")
-		return exitError
-	}
-	v, ok := openInstance(ctx, stderr)
-	if !ok {
-		return exitError
-	}
-	defer v.Close()
-	ss, err := v.Store.ListSeals(ctx)
-	if err != nil {
-		fmt.Fprintln(stderr, "sihub:", err)
-		return exitError
-	}
-	now := time.Now()
-	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tNAME\tALG\tSTATUS\tVALID UNTIL\tDAYS LEFT\tCERTIFICATE\tKEY")
-	for _, s := range ss {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", s.ID, s.Name, s.Alg, s.Status,
-			s.ValidUntil.Format("2006-01-02"), daysLeft(now, s.ValidUntil), s.CertSerial, s.KeyID)
-	}
-	if err := w.Flush(); err != nil {
-		return exitError
-	}
-	return exitOK
-}
-
 // openInstance opens the data directory's store read-side, or says why not.
 func openInstance(ctx context.Context, stderr io.Writer) (*app.Verification, bool) {
 	v, err := openVerification(ctx, nil)

@@ -16,6 +16,7 @@
 //	sihub ca rotate --alg sm2|p256 [--hsm URI] [--key ID] [--label L]
 //	sihub key transport|export|import …
 //	sihub seal list
+//	sihub seal request|approve|reject|suspend|resume|revoke --as LOGIN … (the seal lifecycle)
 //	sihub version
 //
 // Configuration comes from SIHUB_* environment variables (see app.Config).
@@ -57,7 +58,7 @@ func commands() []command {
 		{"backup", "copy the embedded store while the server runs", runBackup},
 		{"ca", "list, create and rotate CAs (ca list|create|rotate)", runCA},
 		{"key", "move a software key into a token (key transport|export|import)", runKey},
-		{"seal", "list the agency's seals (seal list)", runSeal},
+		{"seal", "the agency's seals: list, request, approve, reject, suspend, resume, revoke", runSeal},
 		{"x509", "validate a certificate path with the project's validator (x509 verify)", runX509},
 		{"version", "print the version", func(context.Context, []string, io.Writer, io.Writer) int {
 			fmt.Println("sihub", version)
