@@ -97,3 +97,38 @@ func TestTheme(t *testing.T) {
 		t.Error("default accent missing")
 	}
 }
+
+// TestBilingualDocument renders a document with the bilingual labels and
+// stacked field labels: a value too wide for half a row gets a row of its
+// own and stays on one line, and the page footer carries both languages.
+func TestBilingualDocument(t *testing.T) {
+	at := time.Date(2026, 11, 28, 9, 0, 0, 0, cst)
+	doc := &Document{
+		Title: "境外社会保险免缴证明", Subtitle: "Certificate of Coverage", Lang: "zh,en", Agency: "青岛市社会保险事业中心",
+		Number: "JWMJ-2026-00000001", Code: "ABCDEFGHJK", CodeGrouped: "ABCD-EFGH-JK",
+		QRText: "http://127.0.0.1:8080/v/ABCDEFGHJK", PrintedAt: at, ValidUntil: at.AddDate(1, 0, 0), VerifyUntil: at.AddDate(2, 0, 0),
+		Blocks: []Block{
+			&Fields{Pairs: [][2]string{
+				{"统一社会信用代码\nUnified social credit code", "91110108MA01ABCD5T"},
+				{"社会保障号码\nSocial security No.", "310115198506120042"},
+				{"姓名\nName", "王芳"}, {"性别\nSex", "女 Female"},
+			}},
+		},
+		Seal: SealImage{Agency: "青岛市社会保险事业中心", Name: "业务专用章"},
+	}
+	p, err := renderer(t).Document(doc, sampleOptions(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := spaces.ReplaceAllString(pdftext(t, p.PDF, 0, 0), " ")
+	for _, s := range []string{doc.Title, doc.Subtitle, "91110108MA01ABCD5T", "310115198506120042", "王芳", "女 Female",
+		"打印日期：Printed: 2026年11月28日 / 28 November 2026", "第 1 页，共 1 页 / Page 1 of 1", "备注 Notes",
+		"本证明有效期至 2027年11月28日。", "This document is valid until", "2028年11月28日 前凭校验码在线核验"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("text lacks %q", s)
+		}
+	}
+	if _, err := labelsFor("zh,fr"); !errors.Is(err, ErrInvalidInput) {
+		t.Errorf("labelsFor(zh,fr): %v", err)
+	}
+}
