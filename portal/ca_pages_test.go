@@ -13,10 +13,11 @@ import (
 
 	"github.com/emmansun/gmsm/sm3"
 
+	"sihub/certs/seal"
 	"sihub/model"
 )
 
-var caPages = []string{"/ca", "/ca/seals", "/ca/seals/new", "/ca/seals/seal-0001", "/ca/certificates", "/ca/messages"}
+var caPages = []string{"/ca", "/ca/seals", "/ca/seals/new", "/ca/seals/seal-0001", "/ca/seals/seal-0001/picture", "/ca/certificates", "/ca/messages"}
 
 func TestCAPagesNeedLogin(t *testing.T) {
 	e := newCAEnv(t, newFakeCA())
@@ -107,7 +108,7 @@ func seedSeals(fake *fakeCA, now time.Time) {
 		ValidUntil: now.Add(200 * day), StatusReason: "keyCompromise", StatusChangedAt: at(-50 * day), StatusChangedBy: admin1, CreatedAt: now.Add(-500 * day)})
 	fake.certs = []model.Certificate{
 		{Serial: "01aa", Alg: "sm2", Role: model.RoleRoot, Subject: "CN=示范 SM2 根 CA", NotBefore: now.Add(-400 * day), NotAfter: now.Add(3000 * day), Status: "good"},
-		{Serial: "02bb", Alg: "p256", Role: model.RoleIssuing, Subject: "CN=示范 P-256 签发 CA", NotBefore: now.Add(-400 * day), NotAfter: now.Add(12*day + time.Hour), Status: "good"},
+		{Serial: "02bb", Alg: "p256", Role: model.RoleIssuing, Subject: "CN=示范 P-256 签发 CA,O=示范市社会保险事业管理中心,C=CN", NotBefore: now.Add(-400 * day), NotAfter: now.Add(12*day + time.Hour), Status: "good"},
 		{Serial: "03cc", Alg: "sm2", Role: model.RoleSeal, Subject: "CN=旧业务章", NotBefore: now.Add(-500 * day), NotAfter: now.Add(25 * day),
 			Status: "revoked", RevokedAt: at(-50 * day), RevocationReason: 1},
 		{Serial: "04dd", Alg: "sm2", Role: model.RoleSeal, Subject: "CN=远期章", NotBefore: now, NotAfter: now.Add(40 * day), Status: "good"},
@@ -165,7 +166,7 @@ func TestCAOverview(t *testing.T) {
 		t.Errorf("pending: %s", p)
 	}
 	exp := plain(section(r.Body, "expiring"))
-	for _, want := range []string{"业务专用章 印章 SM2 / SM3", "20 天", "CN=示范 P-256 签发 CA 签发 CA证书 ECDSA P-256", "12 天"} {
+	for _, want := range []string{"业务专用章 印章 SM2 / SM3", "20 天", "示范 P-256 签发 CA 签发 CA证书 ECDSA P-256", "12 天"} {
 		if !strings.Contains(exp, want) {
 			t.Errorf("expiring lacks %q: %s", want, exp)
 		}
@@ -518,5 +519,42 @@ func TestCAServiceErrorsMapped(t *testing.T) {
 				t.Error("the cause leaks")
 			}
 		})
+	}
+}
+
+func TestCASealPicture(t *testing.T) {
+	fake := newFakeCA()
+	fake.sealDER = v4SESeal(t)
+	seedSeals(fake, t0)
+	e := newCAEnv(t, fake)
+	if _, err := fake.RequestSeal(t.Context(), admin1, SealRequest{Name: "档案专用章", Alg: "sm2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fake.ApproveSeal(t.Context(), admin2, "seal-0001"); err != nil {
+		t.Fatal(err)
+	}
+	want, err := seal.Parse(fake.sealDER)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	b.mustLogin(admin1, admin1PW)
+	page := b.get("/ca/seals/seal-0001")
+	if !strings.Contains(page.Body, `<img class="seal-picture" src="/ca/seals/seal-0001/picture" alt="档案专用章的印模" width="160">`) {
+		t.Fatalf("seal page lacks the picture:\n%s", section(page.Body, "seseal"))
+	}
+	r := b.get("/ca/seals/seal-0001/picture")
+	if r.StatusCode != 200 || r.Header.Get("Content-Type") != "image/png" || r.Body != string(want.Info.Picture.Data) ||
+		!strings.Contains(r.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Fatalf("picture: %d %q %d bytes", r.StatusCode, r.Header.Get("Content-Type"), len(r.Body))
+	}
+	// A seal without an SESeal (not yet approved) has no picture.
+	if r := b.get("/ca/seals/s-requested/picture"); r.StatusCode != 404 || strings.Contains(b.get("/ca/seals/s-requested").Body, "seal-picture") {
+		t.Fatalf("requested seal picture: %d", r.StatusCode)
+	}
+	citizen := e.browser()
+	citizen.mustLogin(zhangID, zhangPW)
+	if r := citizen.get("/ca/seals/seal-0001/picture"); r.StatusCode != 403 {
+		t.Fatalf("citizen: %d", r.StatusCode)
 	}
 }

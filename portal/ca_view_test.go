@@ -68,3 +68,17 @@ func TestDaysLeftAndValidity(t *testing.T) {
 		t.Error("a seal without validity has one")
 	}
 }
+
+func TestCommonName(t *testing.T) {
+	for dn, want := range map[string]string{
+		"CN=sihub 开发根CA (SM2),O=示范市社会保险事业管理中心,C=CN": "sihub 开发根CA (SM2)",
+		"O=示范,CN=印章 一": "印章 一",
+		"O=示范,C=CN":    "O=示范,C=CN",
+		`CN=a\,b,O=x`:  `CN=a\,b,O=x`,
+		"":             "",
+	} {
+		if got := commonName(dn); got != want {
+			t.Errorf("commonName(%q) = %q, want %q", dn, got, want)
+		}
+	}
+}

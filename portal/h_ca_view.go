@@ -3,6 +3,7 @@ package portal
 import (
 	"encoding/hex"
 	"slices"
+	"strings"
 	"time"
 
 	"sihub/certs/seal"
@@ -154,11 +155,23 @@ type caCertRow struct {
 	RoleText   string
 	Validity   caValidity
 	ReasonText string // revocation reason of a revoked certificate
+	Name       string // the subject's common name, or the whole subject
+}
+
+// commonName is the CN of a subject written "CN=…,O=…", or the subject
+// when it has none.
+func commonName(dn string) string {
+	for _, part := range strings.Split(dn, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "CN="); ok && v != "" && !strings.HasSuffix(v, `\`) {
+			return v
+		}
+	}
+	return dn
 }
 
 func certRow(c model.Certificate, now time.Time) caCertRow {
 	row := caCertRow{Certificate: c, State: certStatus(c.Status), AlgText: algName(c.Alg),
-		RoleText: certRoleName(c.Role), Validity: validity(c.NotBefore, c.NotAfter, now)}
+		RoleText: certRoleName(c.Role), Validity: validity(c.NotBefore, c.NotAfter, now), Name: commonName(c.Subject)}
 	// A revoked certificate warns no more; the OCSP signer's lives 30 days
 	// and is renewed automatically (as the expiry metric counts).
 	if c.Status != "good" || c.Role == roleOCSP {
@@ -226,6 +239,8 @@ type caSESeal struct {
 	HeightMM  int
 	Size      int
 	Error     string // the stored SESeal does not parse
+	Shown     bool   // the picture is a type the page shows
+	WidthPx   int    // the picture's width on the page, about its size
 }
 
 // sesealInfo parses a stored SESeal (capped by the parser) for display.
@@ -242,8 +257,10 @@ func sesealInfo(der []byte) *caSESeal {
 		return &caSESeal{Size: len(der), Error: "印章数据无法解析"}
 	}
 	p := sl.Info.Picture
+	_, shown := pictureTypes[p.Type]
 	return &caSESeal{DigestSM3: hex.EncodeToString(d), ESID: sl.Info.ESID, Version: sl.Info.Header.Version,
-		Picture: p.Type, WidthMM: p.Width, HeightMM: p.Height, Size: len(der)}
+		Picture: p.Type, WidthMM: p.Width, HeightMM: p.Height, Size: len(der),
+		Shown: shown && p.Width > 0, WidthPx: min(max(p.Width, 10), 80) * 4}
 }
 
 // caNavItem is a link of the CA pages' own navigation.

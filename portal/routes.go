@@ -43,6 +43,7 @@ func (s *server) routes() http.Handler {
 		{"POST", "/ca/seals", "ca_seal_request", s.page(s.handleCARequestSeal), maxFormBytes},
 		{"GET", "/ca/seals/new", "ca_seal_new", s.page(s.handleCASealForm), maxFormBytes},
 		{"GET", "/ca/seals/{id}", "ca_seal", s.page(s.handleCASeal), maxFormBytes},
+		{"GET", "/ca/seals/{id}/picture", "ca_seal_picture", s.page(s.handleCASealPicture), maxFormBytes},
 		{"POST", "/ca/seals/{id}/{action:approve|reject|suspend|resume|revoke}", "ca_seal_action", s.page(s.handleCASealAction), maxFormBytes},
 		{"GET", "/ca/certificates", "ca_certificates", s.page(s.handleCACertificates), maxFormBytes},
 		{"GET", "/ca/messages", "ca_messages", s.page(s.handleCAMessages), maxFormBytes},

@@ -83,6 +83,14 @@ func TestSealRequestApprovedBySecondAdmin(t *testing.T) {
 		t.Fatalf("approve buttons offered to the requester: %d %v", n, err)
 	}
 	shots.shot(ctx, "ca-03-requested")
+	// Posting the approval anyway, through the API with the session, is
+	// refused by the service.
+	status, err := chromedp.Run(ctx, chromedp.Evaluate[int](`fetch("/api/v1/ca/session").then(r => r.json()).then(s =>
+		fetch("/api/v1/ca/seals/`+id+`/approve", {method: "POST", headers: {"X-CSRF-Token": s.csrf_token}})).then(r => r.status)`,
+		chromedp.EvalAwaitPromise))
+	if err != nil || status != 403 {
+		t.Fatalf("the requester's own approval through the API: %d %v", status, err)
+	}
 
 	// The second administrator approves.
 	do(t, ctx, "logout", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(".hero")))
@@ -111,6 +119,11 @@ func TestSealRequestApprovedBySecondAdmin(t *testing.T) {
 		if !strings.Contains(history, want) {
 			t.Errorf("history lacks %q:\n%s", want, history)
 		}
+	}
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`(async () => {
+		const img = document.querySelector(".seal-picture"); await img.decode(); return img.naturalWidth; })()`, chromedp.EvalAwaitPromise))
+	if err != nil || width == 0 {
+		t.Errorf("the seal's picture does not show: %d %v", width, err)
 	}
 	shots.shot(ctx, "ca-05-approved")
 
