@@ -69,8 +69,11 @@ type RevocationOptions struct {
 // verified against the issuer (an OCSP response signed by the issuer or by
 // its delegated responder with id-kp-OCSPSigning; a CRL signed by the
 // issuer) and cached until their nextUpdate: OCSP answers by issuer and
-// serial, CRLs by URL, both bounded. A certificate revoked after t counts
-// as good at t. It is safe for concurrent use.
+// serial, CRLs by URL, both bounded. A revoked certificate is reported
+// revoked with its revocation time and reason whatever t is: the verifier
+// compares that time with the signing time it could prove (a revocation
+// after it leaves the signature valid, with a note). It is safe for
+// concurrent use.
 type Revocation struct {
 	o RevocationOptions
 
@@ -140,14 +143,16 @@ type failure struct {
 	until time.Time
 }
 
-// Status implements verifier.RevocationSource.
-func (r *Revocation) Status(ctx context.Context, cert, issuer *smx509.Certificate, t time.Time) (verifier.RevocationStatus, error) {
+// Status implements verifier.RevocationSource. The answer is the current
+// one, which speaks for any earlier t (a revocation is not undone), so t
+// itself is not needed.
+func (r *Revocation) Status(ctx context.Context, cert, issuer *smx509.Certificate, _ time.Time) (verifier.RevocationStatus, error) {
 	unknown := verifier.RevocationStatus{State: verifier.RevocationUnknown}
 	if cert == nil || issuer == nil || cert.SerialNumber == nil {
 		return unknown, fmt.Errorf("%w: no certificate or issuer", ErrRevocationUnknown)
 	}
 	if r.o.Certs != nil {
-		st, ours, err := r.fromRegistry(ctx, cert, t)
+		st, ours, err := r.fromRegistry(ctx, cert)
 		if err != nil {
 			return unknown, err
 		}
@@ -160,14 +165,14 @@ func (r *Revocation) Status(ctx context.Context, cert, issuer *smx509.Certificat
 	}
 	var errs []error
 	for _, u := range firstURLs(cert.OCSPServer) {
-		st, err := r.viaOCSP(ctx, u, cert, issuer, t)
+		st, err := r.viaOCSP(ctx, u, cert, issuer)
 		if err == nil {
 			return st, nil
 		}
 		errs = append(errs, fmt.Errorf("OCSP %s: %w", u, err))
 	}
 	for _, u := range firstURLs(cert.CRLDistributionPoints) {
-		st, err := r.viaCRL(ctx, u, cert, issuer, t)
+		st, err := r.viaCRL(ctx, u, cert, issuer)
 		if err == nil {
 			return st, nil
 		}
@@ -181,7 +186,7 @@ func (r *Revocation) Status(ctx context.Context, cert, issuer *smx509.Certificat
 
 // fromRegistry answers for a certificate sihub issued: one whose stored
 // record holds exactly these bytes. ours is false for any other.
-func (r *Revocation) fromRegistry(ctx context.Context, cert *smx509.Certificate, t time.Time) (st verifier.RevocationStatus, ours bool, err error) {
+func (r *Revocation) fromRegistry(ctx context.Context, cert *smx509.Certificate) (st verifier.RevocationStatus, ours bool, err error) {
 	rec, err := r.o.Certs.Certificate(ctx, cert.SerialNumber.Text(16))
 	if errors.Is(err, model.ErrNotFound) {
 		return st, false, nil
@@ -205,17 +210,13 @@ func (r *Revocation) fromRegistry(ctx context.Context, cert *smx509.Certificate,
 		if rec.Status == crl.StatusSuspended {
 			reason = int(crl.CertificateHold)
 		}
-		return revokedAt(st, at, reason, t), true, nil
+		return revoked(st, at, reason), true, nil
 	}
 	return st, true, fmt.Errorf("%w: registry: certificate %s has status %q", ErrRevocationUnknown, rec.Serial, rec.Status)
 }
 
-// revokedAt turns st into a revocation at `at` when that is not after t.
-func revokedAt(st verifier.RevocationStatus, at time.Time, reason int, t time.Time) verifier.RevocationStatus {
-	if at.After(t) {
-		st.State = verifier.RevocationGood
-		return st
-	}
+// revoked turns st into a revocation at `at` for reason.
+func revoked(st verifier.RevocationStatus, at time.Time, reason int) verifier.RevocationStatus {
 	st.State, st.RevokedAt, st.Reason = verifier.RevocationRevoked, at, reason
 	return st
 }

@@ -40,7 +40,7 @@ var (
 
 // viaCRL looks cert up in the CRL at u, fetching and verifying it unless a
 // fresh copy signed by issuer is cached.
-func (r *Revocation) viaCRL(ctx context.Context, u string, cert, issuer *smx509.Certificate, t time.Time) (verifier.RevocationStatus, error) {
+func (r *Revocation) viaCRL(ctx context.Context, u string, cert, issuer *smx509.Certificate) (verifier.RevocationStatus, error) {
 	now := r.o.Now()
 	ik := issuerKey(issuer)
 	r.mu.Lock()
@@ -76,7 +76,7 @@ func (r *Revocation) viaCRL(ctx context.Context, u string, cert, issuer *smx509.
 	st := verifier.RevocationStatus{State: verifier.RevocationGood, Source: verifier.RevocationSourceOnlineCRL,
 		ThisUpdate: l.thisUpdate, NextUpdate: l.nextUpdate}
 	if e, ok := l.revoked[cert.SerialNumber.Text(16)]; ok {
-		return revokedAt(st, e.at, e.reason, t), nil
+		return revoked(st, e.at, e.reason), nil
 	}
 	return st, nil
 }

@@ -29,25 +29,25 @@ type ocspAnswer struct {
 	expires                time.Time
 }
 
-func (a ocspAnswer) status(t time.Time) verifier.RevocationStatus {
+func (a ocspAnswer) status() verifier.RevocationStatus {
 	st := verifier.RevocationStatus{State: verifier.RevocationGood, Source: verifier.RevocationSourceOnlineOCSP,
 		ThisUpdate: a.thisUpdate, NextUpdate: a.nextUpdate}
 	if a.state == ocsp.Revoked {
-		return revokedAt(st, a.revokedAt, a.reason, t)
+		return revoked(st, a.revokedAt, a.reason)
 	}
 	return st
 }
 
 // viaOCSP asks the responder at u about cert, or answers from the cache.
 // An "unknown" answer is an error, so the caller goes on to the CRL.
-func (r *Revocation) viaOCSP(ctx context.Context, u string, cert, issuer *smx509.Certificate, t time.Time) (verifier.RevocationStatus, error) {
+func (r *Revocation) viaOCSP(ctx context.Context, u string, cert, issuer *smx509.Certificate) (verifier.RevocationStatus, error) {
 	now := r.o.Now()
 	key := issuerKey(issuer) + "/" + cert.SerialNumber.Text(16)
 	r.mu.Lock()
 	a, ok := r.ocsp[key]
 	r.mu.Unlock()
 	if ok && now.Before(a.expires) {
-		return a.status(t), nil
+		return a.status(), nil
 	}
 	fk := "ocsp " + u + " " + key
 	if err := r.recentFailure(fk, now); err != nil {
@@ -77,7 +77,7 @@ func (r *Revocation) viaOCSP(ctx context.Context, u string, cert, issuer *smx509
 	}
 	r.ocsp[key] = a
 	r.mu.Unlock()
-	return a.status(t), nil
+	return a.status(), nil
 }
 
 func (r *Revocation) fetchOCSP(ctx context.Context, u string, cert, issuer *smx509.Certificate, now time.Time) (ocspAnswer, error) {

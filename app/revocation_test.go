@@ -23,18 +23,38 @@ import (
 	"sihub/verifier"
 )
 
+// settableClock is a clock tests move by hand.
+type settableClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *settableClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *settableClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+
 func TestRevocationOfOurDocumentFromTheRegistry(t *testing.T) {
-	now := time.Now().UTC().Truncate(time.Second)
-	a := testApp(t, t.TempDir(), func(c *Config) { c.Now = func() time.Time { return now } })
+	signedAt := time.Now().UTC().Truncate(time.Second)
+	clock := &settableClock{t: signedAt}
+	a := testApp(t, t.TempDir(), func(c *Config) { c.Now = clock.Now })
 	defer a.Close()
 	ctx := context.Background()
-	res, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, IdempotencyKey: "rev-1", Actor: DemoPersonID})
+	// A unit certificate carries no DSS (its level is B-T), so the verifier
+	// asks the revocation source.
+	res, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindUnitInsuranceCertificate, Subject: DemoUnitCode, IdempotencyKey: "rev-1", Actor: DemoPersonID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := a.Verifier.Verify(ctx, res.PDF)
-	if len(rep.Signatures) == 0 {
-		t.Fatalf("no signature in the issued document: %+v", rep.Errors)
+	verify := func() verifier.SignatureReport {
+		t.Helper()
+		rep := a.Verifier.Verify(ctx, res.PDF)
+		if len(rep.Signatures) == 0 {
+			t.Fatalf("no signature in the issued document: %+v", rep.Errors)
+		}
+		return rep.Signatures[0]
+	}
+	sig := verify()
+	if !sig.Valid || sig.Revocation != verifier.RevocationGood || sig.RevocationSource != verifier.RevocationSourceRegistry {
+		t.Fatalf("before revocation: valid %v, revocation %q from %q, errors %+v", sig.Valid, sig.Revocation, sig.RevocationSource, sig.Errors)
 	}
 	// The seal certificate that signed the document, and its CA.
 	var cert, issuer *smx509.Certificate
@@ -43,42 +63,55 @@ func TestRevocationOfOurDocumentFromTheRegistry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if hex.EncodeToString(m.Certificate.SerialNumber.Bytes()) == rep.Signatures[0].SignerSerial {
+		if hex.EncodeToString(m.Certificate.SerialNumber.Bytes()) == sig.SignerSerial {
 			cert, issuer = m.Certificate, m.Chain[0]
 		}
 	}
 	if cert == nil {
-		t.Fatalf("signer %s is none of the instance's seals", rep.Signatures[0].SignerSerial)
+		t.Fatalf("signer %s is none of the instance's seals", sig.SignerSerial)
 	}
-
-	st, err := a.Revocation.Status(ctx, cert, issuer, now)
-	if err != nil || st.State != verifier.RevocationGood || st.Source != verifier.RevocationSourceRegistry {
+	if st, err := a.Revocation.Status(ctx, cert, issuer, signedAt); err != nil || st.State != verifier.RevocationGood || st.Source != verifier.RevocationSourceRegistry {
 		t.Fatalf("before revocation: %+v %v", st, err)
 	}
 
+	// Revoked (key compromise) an hour before the document was sealed.
 	rec, err := a.Store.Certificate(ctx, cert.SerialNumber.Text(16))
 	if err != nil {
 		t.Fatal(err)
 	}
-	revoked := now.Add(-time.Hour)
-	rec.Status, rec.RevokedAt, rec.RevocationReason = crl.StatusRevoked, &revoked, int(crl.KeyCompromise)
-	if err := a.Store.PutCertificate(ctx, rec); err != nil {
-		t.Fatal(err)
+	revokeAt := func(at *time.Time, status string) {
+		t.Helper()
+		rec.Status, rec.RevokedAt, rec.RevocationReason = status, at, int(crl.KeyCompromise)
+		if err := a.Store.PutCertificate(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
 	}
-	st, err = a.Revocation.Status(ctx, cert, issuer, now)
-	if err != nil || st.State != verifier.RevocationRevoked || !st.RevokedAt.Equal(revoked) ||
+	before := signedAt.Add(-time.Hour)
+	revokeAt(&before, crl.StatusRevoked)
+	st, err := a.Revocation.Status(ctx, cert, issuer, signedAt)
+	if err != nil || st.State != verifier.RevocationRevoked || !st.RevokedAt.Equal(before) ||
 		st.Reason != int(crl.KeyCompromise) || st.Source != verifier.RevocationSourceRegistry {
 		t.Fatalf("after revocation: %+v %v", st, err)
 	}
-	// Asked about a time before the revocation, the certificate was good.
-	if st, err = a.Revocation.Status(ctx, cert, issuer, revoked.Add(-time.Minute)); err != nil || st.State != verifier.RevocationGood {
-		t.Fatalf("before the revocation time: %+v %v", st, err)
+	sig = verify()
+	if sig.Valid || sig.Revocation != verifier.RevocationRevoked || !hasProblem(sig.Errors, verifier.ReasonCertRevoked) {
+		t.Fatalf("revoked before signing: valid %v, revocation %q, errors %+v", sig.Valid, sig.Revocation, sig.Errors)
 	}
-	rec.Status, rec.RevokedAt = crl.StatusSuspended, nil
-	if err := a.Store.PutCertificate(ctx, rec); err != nil {
-		t.Fatal(err)
+
+	// Revoked an hour after the document was sealed: the seal was good
+	// when it was used.
+	after := signedAt.Add(time.Hour)
+	clock.Set(signedAt.Add(2 * time.Hour))
+	revokeAt(&after, crl.StatusRevoked)
+	sig = verify()
+	if sig.Revocation != verifier.RevocationGood || sig.RevokedAt == nil || !sig.RevokedAt.Equal(after) || hasProblem(sig.Errors, verifier.ReasonCertRevoked) {
+		t.Fatalf("revoked after signing: revocation %q at %v, errors %+v", sig.Revocation, sig.RevokedAt, sig.Errors)
 	}
-	if st, err = a.Revocation.Status(ctx, cert, issuer, now); err != nil || st.State != verifier.RevocationRevoked || st.Reason != int(crl.CertificateHold) {
+
+	// Suspended with no time recorded: on hold from the start.
+	revokeAt(nil, crl.StatusSuspended)
+	if st, err := a.Revocation.Status(ctx, cert, issuer, signedAt); err != nil || st.State != verifier.RevocationRevoked ||
+		st.Reason != int(crl.CertificateHold) || !st.RevokedAt.Equal(rec.NotBefore) {
 		t.Fatalf("suspended: %+v %v", st, err)
 	}
 	// Our own certificates never cost a fetch, though their AIA names the
@@ -86,6 +119,15 @@ func TestRevocationOfOurDocumentFromTheRegistry(t *testing.T) {
 	if s := a.Fetch.Stats(); s.Bytes != 0 || sum(s.Fetches) != 0 {
 		t.Fatalf("registry answers made fetches: %+v", s)
 	}
+}
+
+func hasProblem(ps []verifier.Problem, code verifier.Reason) bool {
+	for _, p := range ps {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 // onlineRevocation is a Revocation with no registry, fetching only from
