@@ -67,6 +67,27 @@
 // and each use by an institution ("document.consent.use", outcome ok or
 // denied) are audited with the token's fingerprint, never the token.
 //
+// # CA administrators
+//
+// The seal authority's pages (/ca overview, /ca/seals, /ca/seals/new,
+// /ca/seals/{id} with its SESeal picture, /ca/certificates, /ca/messages)
+// and JSON API (/api/v1/ca/session, seals, seals/{id},
+// seals/{id}/{approve|reject|suspend|resume|revoke}, certificates,
+// messages) answer only a session of the ca-admin role: not logged in is
+// the login redirect (401 in the API), another role 403 (audited as
+// "ca.access" denied). Every POST carries the CSRF token: the form field
+// on the pages, the X-CSRF-Token header in the API (GET
+// /api/v1/ca/session returns it); no API key opens them. The work is
+// Deps.CAAdmin's, which audits each change: a request is approved by
+// another administrator only (the requester is not offered the button,
+// and the service refuses it), reject and suspend need a reason, revoke
+// one of RevocationReasons. Its errors map to 403 (model.ErrForbidden),
+// 409 (model.ErrConflict), 400 (model.ErrInvalid) and 404
+// (model.ErrNotFound) with a Chinese message; a refused change shows the
+// seal's page again with that message and status. Certificates and active
+// seals within 30 days of their end are marked (the OCSP signer's,
+// renewed automatically, is not).
+//
 // # Abuse resistance
 //
 // The public lookups (GET /v/{code}, GET /api/v1/verify/{code}) without a
