@@ -558,3 +558,19 @@ func TestCASealPicture(t *testing.T) {
 		t.Fatalf("citizen: %d", r.StatusCode)
 	}
 }
+
+func TestCAAdminLandsOnCA(t *testing.T) {
+	e := newCAEnv(t, newFakeCA())
+	if r := e.browser().login(admin1, admin1PW); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/ca" {
+		t.Fatalf("login without next: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	b := e.browser()
+	tok := b.csrf("/login?next=/ca/certificates")
+	r := b.post("/login", url.Values{"csrf": {tok}, "login": {admin1}, "password": {admin1PW}, "next": {"/ca/certificates"}})
+	if r.Header.Get("Location") != "/ca/certificates" {
+		t.Fatalf("login with next: %q", r.Header.Get("Location"))
+	}
+	if r := e.browser().login(zhangID, zhangPW); r.Header.Get("Location") != "/me/documents" {
+		t.Fatalf("citizen lands on %q", r.Header.Get("Location"))
+	}
+}

@@ -121,6 +121,9 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		Issued: now.Unix(), Expires: now.Add(s.cfg.SessionTTL).Unix(),
 	})
 	s.setCSRFCookie(w) // a new browser identity after login
+	if acct.Role == model.AccountCAAdmin && next == "/me/documents" {
+		next = "/ca" // an administrator has no documents of their own
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
