@@ -55,10 +55,33 @@
 //     defined twice in one revision (duplicate_object) and revisions whose
 //     cross-reference chain does not extend the previous one
 //     (xref_inconsistent). At most 32 revisions are analysed.
-//   - Certificates must be valid at the signing time (the signingTime
-//     attribute, else the verification time) and, as long as no timestamp
-//     proves the signing time, also at the verification time.
-//   - Revocation is not checked yet ("not_checked").
+//   - Certificates must be valid at the signing time (a valid signature
+//     timestamp's genTime, else the signingTime attribute, else the
+//     verification time) and also at the verification time, unless the
+//     signature is proven long-term: a valid signature timestamp (or a
+//     valid document timestamp covering the signature) from before the
+//     expiry, and revocation evidence that the signer certificate was good
+//     then. Without that proof an expired certificate is cert_expired.
+//   - Signature timestamps (the unsigned signature-time-stamp attribute):
+//     the token's CMS signature, its imprint over the signature value, the
+//     TSA certificate (id-kp-timeStamping alone and critical) and its chain
+//     to a trust anchor, all at genTime; any failure is timestamp_invalid.
+//     Document timestamps are checked the same way over their byte range.
+//   - Revocation of the signer certificate, at the proven signing time:
+//     first the DSS of the last revision (OCSP responses signed by the
+//     issuing CA or its delegated OCSP signer, then CRLs signed by the
+//     issuer; evidence counts when issued at or after that time or valid
+//     through it), then Options.Revocation. Reported as good, revoked,
+//     unknown or not_checked (no DSS and no source) with the evidence
+//     source. Revoked at or before the signing time: certificate_revoked;
+//     revoked after it: valid, with a note. Intermediate CA certificates
+//     and TSA certificates are not checked for revocation.
+//   - Level: B-B; B-T with a valid signature timestamp; B-LT when the
+//     revocation evidence came from the DSS too; B-LTA when a valid
+//     document timestamp covers the signature as well.
+//   - Parsed DSS certificates, OCSP responses and CRLs are cached by
+//     digest (with the issuer they were checked against) in bounded caches
+//     owned by the Verifier.
 //   - Chain building uses smx509's verifier; results are cached per
 //     (signer certificate, embedded certificates) in a bounded cache owned
 //     by the Verifier, whose trust anchors are fixed at New.
