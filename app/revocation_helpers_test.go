@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto"
 	"crypto/x509/pkix"
 	"net/http"
@@ -38,17 +39,17 @@ func newForeignCA(t *testing.T, alg, base, cn string, now time.Time) *foreignCA 
 	rootKey := genKey(t, alg)
 	var err error
 	if f.root, err = certs.Issue(certs.Request{Profile: certs.RootProfile, Subject: pkix.Name{CommonName: cn + " root"},
-		PublicKey: rootKey.Public(), IssuerKey: rootKey, Now: now.Add(-time.Hour)}); err != nil {
+		PublicKey: rootKey.Public(), IssuerKey: rootKey, Now: now.Add(-24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	f.issuingKey = genKey(t, alg)
 	if f.issuing, err = certs.Issue(certs.Request{Profile: certs.IssuingProfile, Subject: pkix.Name{CommonName: cn + " issuing"},
-		PublicKey: f.issuingKey.Public(), Issuer: f.root, IssuerKey: rootKey, Now: now.Add(-time.Hour), PublicURL: base}); err != nil {
+		PublicKey: f.issuingKey.Public(), Issuer: f.root, IssuerKey: rootKey, Now: now.Add(-24 * time.Hour), PublicURL: base}); err != nil {
 		t.Fatal(err)
 	}
 	f.ocspKey = genKey(t, alg)
 	if f.ocspSigner, err = certs.IssueService(certs.Request{Profile: certs.OCSPSignerProfile, Subject: pkix.Name{CommonName: cn + " OCSP"},
-		PublicKey: f.ocspKey.Public(), Issuer: f.issuing, IssuerKey: f.issuingKey, Now: now.Add(-time.Hour), PublicURL: base}); err != nil {
+		PublicKey: f.ocspKey.Public(), Issuer: f.issuing, IssuerKey: f.issuingKey, Now: now.Add(-24 * time.Hour), PublicURL: base}); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -68,7 +69,7 @@ func (f *foreignCA) seal(t *testing.T, cn string) *smx509.Certificate {
 	t.Helper()
 	k := genKey(t, f.alg)
 	c, err := certs.Issue(certs.Request{Profile: certs.SealProfile, Subject: pkix.Name{CommonName: cn},
-		PublicKey: k.Public(), Issuer: f.issuing, IssuerKey: f.issuingKey, Now: f.now.Add(-time.Hour), PublicURL: f.base})
+		PublicKey: k.Public(), Issuer: f.issuing, IssuerKey: f.issuingKey, Now: f.now.Add(-24 * time.Hour), PublicURL: f.base})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,15 +125,42 @@ func (s *pkiServer) set(ocspH, crlH http.Handler) {
 	s.ocsp, s.crl = ocspH, crlH
 }
 
-// responder is f's OCSP responder over src.
+// responder is f's OCSP responder over src, answering at f.now.
 func (f *foreignCA) responder(t *testing.T, src ocsp.Source) http.Handler {
 	t.Helper()
+	return f.responderAt(t, src, f.now).Handler(certs.OCSPPath + "/")
+}
+
+func (f *foreignCA) responderAt(t *testing.T, src ocsp.Source, now time.Time) *ocsp.Responder {
+	t.Helper()
 	r, err := ocsp.NewResponder(ocsp.Config{Issuers: []ocsp.Issuer{{CA: f.issuing, Signer: f.ocspSigner, Key: f.ocspKey}},
-		Source: src, Now: func() time.Time { return f.now }})
+		Source: src, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r.Handler(certs.OCSPPath + "/")
+	return r
+}
+
+// ocspResponse is the DER answer of f's responder at now about cert,
+// which src says is good.
+func (f *foreignCA) ocspResponse(t *testing.T, cert *smx509.Certificate, now time.Time) []byte {
+	t.Helper()
+	src := ocsp.NewMemorySource()
+	src.Set(f.issuing.SerialNumber.Text(16), cert.SerialNumber, ocsp.Status{State: ocsp.Good})
+	req, err := ocsp.CreateRequest(cert, f.issuing, ocsp.SHA256, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := f.responderAt(t, src, now).Respond(context.Background(), req)
+	return der
+}
+
+// fixedBody answers every request with the same body.
+func fixedBody(contentType string, der []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.Write(der)
+	})
 }
 
 // crlHandler serves the CRL f's issuing CA signs over src.
@@ -147,9 +175,4 @@ func (f *foreignCA) crlHandler(t *testing.T, src crl.Source) http.Handler {
 }
 
 // fixedCRL serves one DER CRL at every path.
-func fixedCRL(der []byte) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/pkix-crl")
-		w.Write(der)
-	})
-}
+func fixedCRL(der []byte) http.Handler { return fixedBody("application/pkix-crl", der) }

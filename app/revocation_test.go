@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -353,5 +354,55 @@ func TestRevocationConcurrentColdCacheFetchesOnce(t *testing.T) {
 	}
 	if got := srv.ocspHits.Load(); got != 1 {
 		t.Fatalf("%d concurrent questions made %d OCSP requests, want 1", n, got)
+	}
+}
+
+func TestRevocationRejectsBadOCSPResponses(t *testing.T) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	srv := newPKIServer(t)
+	f := newForeignCA(t, "sm2", srv.URL, "foreign", now)
+	// Another CA with the very same names, and its responder.
+	impostor := newForeignCA(t, "sm2", srv.URL, "foreign", now)
+	cert, other := f.seal(t, "seal"), f.seal(t, "other seal")
+	for name, tc := range map[string]struct {
+		der  []byte
+		want string
+	}{
+		"signed by another CA's responder": {impostor.ocspResponse(t, impostor.seal(t, "seal"), now), "does not verify"},
+		"about another certificate":        {f.ocspResponse(t, other, now), "does not answer for the certificate"},
+		"stale":                            {f.ocspResponse(t, cert, now.Add(-3*time.Hour)), "stale"},
+		"not OCSP":                         {[]byte("<html>captive portal</html>"), "malformed"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv.set(fixedBody("application/ocsp-response", tc.der), nil)
+			st, err := onlineRevocation(t, srv.hostPort(), now).Status(ctx, cert, f.issuing, now)
+			if st.State != verifier.RevocationUnknown || !errors.Is(err, ErrRevocationUnknown) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %+v, %v; want unknown naming %q", st, err, tc.want)
+			}
+		})
+	}
+	// The same server with a proper answer is believed: the refusals above
+	// were the responses' faults.
+	srv.set(fixedBody("application/ocsp-response", f.ocspResponse(t, cert, now)), nil)
+	if st, err := onlineRevocation(t, srv.hostPort(), now).Status(ctx, cert, f.issuing, now); err != nil || st.State != verifier.RevocationGood {
+		t.Fatalf("a proper response: %+v %v", st, err)
+	}
+}
+
+func TestFetchCountersInMetrics(t *testing.T) {
+	a := testApp(t, t.TempDir(), func(c *Config) { c.FetchAllow = "ocsp.example.com" })
+	defer a.Close()
+	if _, err := a.Fetch.Get(context.Background(), "http://unlisted.example.com/x.crl", 1024); !errors.Is(err, netguard.ErrNotAllowed) {
+		t.Fatalf("unlisted host: %v", err)
+	}
+	h, err := a.Handler("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if body := rec.Body.String(); !strings.Contains(body, `sihub_outbound_fetches_total{outcome="refused"} 1`) {
+		t.Fatalf("/metrics (%d) lacks the refused fetch:\n%s", rec.Code, body)
 	}
 }
