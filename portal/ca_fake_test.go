@@ -17,7 +17,8 @@ import (
 // fakeCA is an in-memory CAAdmin with the lifecycle rules of the
 // interface's contract: no one approves their own request, changes apply
 // only in the states the contract names, malformed requests are
-// model.ErrInvalid. An approval gives the seal validity, a certificate
+// model.ErrInvalid, a replacement takes over from an active or suspended
+// seal of its algorithm. An approval gives the seal validity, a certificate
 // serial and the SESeal in sealDER.
 type fakeCA struct {
 	mu       sync.Mutex
@@ -97,8 +98,14 @@ func (f *fakeCA) RequestSeal(_ context.Context, actor string, r SealRequest) (mo
 		return model.Seal{}, fmt.Errorf("fakeca: request %q %q: %w", r.Name, r.Alg, model.ErrInvalid)
 	}
 	if r.Replaces != "" {
-		if _, ok := f.seals[r.Replaces]; !ok {
+		old, ok := f.seals[r.Replaces]
+		switch {
+		case !ok:
 			return model.Seal{}, fmt.Errorf("fakeca: replaces %q: %w", r.Replaces, model.ErrNotFound)
+		case old.Alg != r.Alg:
+			return model.Seal{}, fmt.Errorf("fakeca: replaces a %s seal: %w", old.Alg, model.ErrInvalid)
+		case old.Status != model.SealActive && old.Status != model.SealSuspended:
+			return model.Seal{}, fmt.Errorf("fakeca: replaces a %s seal: %w", old.Status, model.ErrConflict)
 		}
 	}
 	f.n++

@@ -463,6 +463,8 @@ func TestCARequestFormErrors(t *testing.T) {
 		{"name too long for the service", url.Values{"name": {strings.Repeat("章", 21)}, "alg": {"sm2"}}, 400, "申请内容不符合要求"},
 		{"note too long", url.Values{"name": {"业务专用章"}, "alg": {"sm2"}, "note": {strings.Repeat("长", 501)}}, 400, "申请内容过长"},
 		{"unknown seal replaced", url.Values{"name": {"业务专用章"}, "alg": {"sm2"}, "replaces": {"s-none"}}, 404, "要替换的印章不存在"},
+		{"revoked seal replaced", url.Values{"name": {"业务专用章"}, "alg": {"sm2"}, "replaces": {"s-revoked"}}, 409, "只能替换启用或已暂停的印章"},
+		{"other algorithm", url.Values{"name": {"业务专用章"}, "alg": {"sm2"}, "replaces": {"s-p256"}}, 400, "算法须与原印章相同"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -477,10 +479,15 @@ func TestCARequestFormErrors(t *testing.T) {
 			}
 		})
 	}
-	// The replaced seal is preselected when coming from its page.
-	r := b.get("/ca/seals/new?replaces=s-active")
-	if !strings.Contains(r.Body, `<option value="s-active" selected>`) {
+	// The replaced seal is preselected, with its name and algorithm, when
+	// coming from its page; only active and suspended seals are offered.
+	r := b.get("/ca/seals/new?replaces=s-p256")
+	if !strings.Contains(r.Body, `<option value="s-p256" selected>`) || !strings.Contains(r.Body, `<option value="p256" selected>`) ||
+		!strings.Contains(r.Body, `value="公章"`) {
 		t.Fatal("replaced seal not preselected")
+	}
+	if !strings.Contains(r.Body, `<option value="s-suspended">`) || strings.Contains(r.Body, `<option value="s-revoked"`) {
+		t.Fatal("replaceable seals wrong")
 	}
 }
 

@@ -94,11 +94,14 @@ func caError(action string, err error) error {
 		}
 		return userErr(ErrForbidden, "您无权"+name+"该印章。", err)
 	case errors.Is(err, model.ErrConflict):
+		if action == caRequest {
+			return userErr(model.ErrConflict, "要替换的印章已不在使用中：只能替换启用或已暂停的印章。", err)
+		}
 		return userErr(model.ErrConflict, "该印章当前的状态不允许"+name+"，请刷新页面查看最新状态。", err)
 	case errors.Is(err, model.ErrInvalid):
 		switch action {
 		case caRequest:
-			return userErr(ErrBadRequest, "申请内容不符合要求：印章名称为 1–20 个字，算法为 SM2 或 P-256；被替换的印章须仍在使用中。", err)
+			return userErr(ErrBadRequest, "申请内容不符合要求：印章名称为 1–20 个字、不含换行等控制字符，算法为 SM2 或 P-256；替换印章时算法须与原印章相同。", err)
 		case caRevoke:
 			return userErr(ErrBadRequest, "请从列表中选择撤销原因。", err)
 		}

@@ -55,8 +55,6 @@ func (s *server) sealPage(r *http.Request, se *session, sl model.Seal) caSealPag
 		p.Suspend, p.Revoke, p.Replace = true, true, true
 	case model.SealSuspended:
 		p.Resume, p.Revoke, p.Replace = true, true, true
-	case model.SealExpired:
-		p.Replace = true
 	}
 	p.Actions = p.Approve || p.Reject || p.Suspend || p.Resume || p.Revoke
 	return p
@@ -124,7 +122,8 @@ type caSealFormPage struct {
 	Replaceable []caSealRow // seals a new one may take over from
 }
 
-// replaceable lists the seals a new request may name in Replaces.
+// replaceable lists the seals a new request may name in Replaces: the
+// active and the suspended ones.
 func (s *server) replaceable(r *http.Request) []caSealRow {
 	seals, err := s.deps.CAAdmin.Seals(r.Context())
 	if err != nil {
@@ -134,7 +133,7 @@ func (s *server) replaceable(r *http.Request) []caSealRow {
 	now := s.cfg.Now()
 	for _, sl := range seals {
 		switch sl.Status {
-		case model.SealActive, model.SealSuspended, model.SealExpired:
+		case model.SealActive, model.SealSuspended:
 			out = append(out, sealRow(sl, now))
 		}
 	}
