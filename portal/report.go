@@ -348,7 +348,7 @@ func signatureView(i int, s *verifier.SignatureReport, lang string, w *words) si
 	v.Facts = append(v.Facts, fact{w.Revocation, rev, false})
 	v.Checks = []check{
 		pass(s.IntegrityValid, w.IntegrityOK, w.IntegrityBad),
-		pass(s.CoversWholeDocument, w.WholeOK, w.WholeBad),
+		coverage(s, w),
 		pass(!s.ModifiedAfterSigning, w.UnmodifiedOK, w.UnmodifiedBad),
 		pass(s.ChainTrusted, w.ChainOK, w.ChainBad),
 	}
@@ -365,6 +365,15 @@ func signatureView(i int, s *verifier.SignatureReport, lang string, w *words) si
 		last.Text = w.Revocation + ": " + rev
 	}
 	return v
+}
+
+// coverage: a signature followed only by allowed additions (DSS, document
+// timestamps: B-LT, B-LTA) does not cover the whole file, and that is fine.
+func coverage(s *verifier.SignatureReport, w *words) check {
+	if !s.CoversWholeDocument && !s.ModifiedAfterSigning && s.IntegrityValid {
+		return check{"info", w.WholeAllowed}
+	}
+	return pass(s.CoversWholeDocument, w.WholeOK, w.WholeBad)
 }
 
 func pass(ok bool, yes, no string) check {

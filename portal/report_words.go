@@ -46,6 +46,7 @@ type words struct {
 	// Signature checks.
 	IntegrityOK, IntegrityBad, WholeOK, WholeBad, UnmodifiedOK, UnmodifiedBad string
 	ChainOK, ChainBad                                                         string
+	WholeAllowed                                                              string
 	CheckPass, CheckFail, CheckNote                                           string // labels of checks in the PDF
 
 	// Timestamp and revocation states.
@@ -121,7 +122,8 @@ var wordsZH = words{
 	WholeOK: "签名覆盖整个文件", WholeBad: "签名未覆盖整个文件",
 	UnmodifiedOK: "盖章后文件未被修改", UnmodifiedBad: "盖章后文件被修改过",
 	ChainOK: "签章证书由受信任的机构签发", ChainBad: "签章证书不受信任",
-	CheckPass: "通过", CheckFail: "未通过", CheckNote: "说明",
+	WholeAllowed: "盖章之后只追加了允许的数据（长期验证数据或时间戳）",
+	CheckPass:    "通过", CheckFail: "未通过", CheckNote: "说明",
 
 	TimestampYes: "有可信时间戳，签章时间可以证明", TimestampNo: "无可信时间戳（签章时间取自签名本身）",
 	RevocationGood: "未被吊销", RevocationRevoked: "已被吊销", RevocationUnknown: "无法确认", RevocationNo: "未在线查询",
@@ -196,7 +198,8 @@ var wordsEN = words{
 	WholeOK: "The signature covers the whole file", WholeBad: "The signature does not cover the whole file",
 	UnmodifiedOK: "The file was not changed after sealing", UnmodifiedBad: "The file was changed after sealing",
 	ChainOK: "The seal certificate was issued by a trusted authority", ChainBad: "The seal certificate is not trusted",
-	CheckPass: "Passed", CheckFail: "Failed", CheckNote: "Note",
+	WholeAllowed: "Only permitted data (long-term validation data or timestamps) were added after sealing",
+	CheckPass:    "Passed", CheckFail: "Failed", CheckNote: "Note",
 
 	TimestampYes: "Trusted timestamp: the signing time is proven", TimestampNo: "No trusted timestamp (the signing time is the signer's own claim)",
 	RevocationGood: "Not revoked", RevocationRevoked: "Revoked", RevocationUnknown: "Could not be established", RevocationNo: "Not checked online",

@@ -37,10 +37,11 @@ const reportNumberPrefix = "HYBG"
 // Caps on a VerificationReportRequest: far above a real report, low enough
 // that a request cannot make a huge file.
 const (
-	maxReportLine     = 500 // runes in one line (verdict, explanation, a value)
-	maxReportPairs    = 40  // label/value pairs in one section
-	maxReportSections = 20  // signature sections
-	maxReportRows     = 200 // revision table rows
+	maxReportLine     = 500  // runes in one line of a text
+	maxReportText     = 2000 // bytes in one text (a value, a table cell), as render allows
+	maxReportPairs    = 40   // label/value pairs in one section
+	maxReportSections = 20   // signature sections
+	maxReportRows     = 200  // revision table rows
 	maxReportSteps    = 10
 )
 
@@ -128,9 +129,14 @@ func (req *VerificationReportRequest) validate() error {
 		}
 	}
 	lines = append(lines, req.NextSteps...)
-	for _, l := range lines {
-		if utf8.RuneCountInString(l) > maxReportLine || !utf8.ValidString(l) {
-			return bad("a line of %d characters (at most %d)", utf8.RuneCountInString(l), maxReportLine)
+	for _, text := range lines {
+		if len(text) > maxReportText || !utf8.ValidString(text) {
+			return bad("a text of %d bytes (at most %d)", len(text), maxReportText)
+		}
+		for _, l := range strings.Split(text, "\n") {
+			if utf8.RuneCountInString(l) > maxReportLine {
+				return bad("a line of %d characters (at most %d)", utf8.RuneCountInString(l), maxReportLine)
+			}
 		}
 	}
 	return nil

@@ -63,6 +63,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 		chromedp.Flag("lang", "zh-CN"),
+		chromedp.Flag("accept-lang", "zh-CN,zh"), // headless sends en-US otherwise
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
@@ -209,7 +210,7 @@ func TestCitizenIssuesAndBankVerifies(t *testing.T) {
 		t.Fatalf("QR holds %q", qrURL)
 	}
 	do(t, ctx, "open QR link", chromedp.Navigate(qrURL), chromedp.WaitVisible(chromedp.CSS(".verdict-line")))
-	if got := text(t, ctx, ".verdict-line"); got != "有效" {
+	if got := text(t, ctx, ".verdict-line"); !strings.HasPrefix(got, "可以信任：") {
 		t.Fatalf("QR page verdict %q", got)
 	}
 	if got := text(t, ctx, ".token"); !strings.Contains(got, "二维码签名有效") {
@@ -237,11 +238,11 @@ func TestCitizenIssuesAndBankVerifies(t *testing.T) {
 	)
 	shots.shot(ctx, "06-code-form")
 	do(t, ctx, "submit code", chromedp.Submit(chromedp.ID("code")), chromedp.WaitVisible(chromedp.CSS(".verdict-line")))
-	if got := text(t, ctx, ".verdict-line"); got != "有效" {
+	if got := text(t, ctx, ".verdict-line"); !strings.HasPrefix(got, "可以信任：") {
 		t.Fatalf("typed code verdict %q", got)
 	}
 	do(t, ctx, "unknown code", chromedp.Navigate(base+"/v/"+"2222-3333-4444"), chromedp.WaitVisible(chromedp.CSS(".verdict-line")))
-	if got := text(t, ctx, ".verdict-line"); got != "未找到" {
+	if got := text(t, ctx, ".verdict-line"); got != "无法核验：没有找到这个防伪码" {
 		t.Fatalf("unknown code verdict %q", got)
 	}
 	shots.shot(ctx, "07-not-found")
@@ -254,7 +255,7 @@ func TestCitizenIssuesAndBankVerifies(t *testing.T) {
 		chromedp.Submit(chromedp.ID("file")),
 		chromedp.WaitVisible(chromedp.CSS(".verdict-line")),
 	)
-	if got := text(t, ctx, ".verdict-line"); got != "可以信任" {
+	if got := text(t, ctx, ".verdict-line"); !strings.HasPrefix(got, "可以信任：") {
 		t.Fatalf("upload verdict %q; page:\n%s", got, text(t, ctx, "main"))
 	}
 	details := text(t, ctx, "main")
@@ -277,7 +278,7 @@ func TestCitizenIssuesAndBankVerifies(t *testing.T) {
 		chromedp.Submit(chromedp.ID("file")),
 		chromedp.WaitVisible(chromedp.CSS(".verdict-line")),
 	)
-	if got := text(t, ctx, ".verdict-line"); got != "不可信任" {
+	if got := text(t, ctx, ".verdict-line"); got != "不要信任：文件在盖章后被修改" {
 		t.Fatalf("tampered upload verdict %q", got)
 	}
 	shots.shot(ctx, "10-upload-untrusted")

@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+
+	"sihub/app"
+	"sihub/internal/testutil"
+	"sihub/signer"
+)
+
+// TestVerificationReportInBrowser: a bank clerk opens the code page of a
+// sealed certificate, switches it to English and downloads the
+// verification report; the report is itself sealed, verifies, says the
+// verdict line, and its own code page calls it a verification report.
+func TestVerificationReportInBrowser(t *testing.T) {
+	srv, a := startSystem(t)
+	ctx := newBrowser(t)
+	shots := newShooter(t)
+	base := srv.URL
+
+	iss, err := a.Issuer.Issue(context.Background(), signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: app.DemoPersonID, Actor: "e2e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := iss.Document.Code
+
+	do(t, ctx, "open code page", chromedp.Navigate(base+"/v/"+code), chromedp.WaitVisible(chromedp.CSS(".verdict-line")))
+	if got := text(t, ctx, ".verdict-line"); !strings.HasPrefix(got, "可以信任：这份参保证明由") || !strings.HasSuffix(got, "未被篡改，印章有效") {
+		t.Fatalf("chinese verdict %q", got)
+	}
+	if got := text(t, ctx, "main"); !strings.Contains(got, "SM2 / SM3（国密算法）") || !strings.Contains(got, "下一步怎么做") {
+		t.Fatalf("chinese details:\n%s", got)
+	}
+	shots.shot(ctx, "30-report-zh")
+
+	do(t, ctx, "switch to English",
+		chromedp.Click(chromedp.CSS(".lang-toggle a")),
+		chromedp.WaitVisible(chromedp.CSS(`section[data-verdict="trusted"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.verdict-line`)),
+	)
+	line := text(t, ctx, ".verdict-line")
+	if !strings.HasPrefix(line, "Trust it: this Social Insurance Certificate (Individual) was issued by") {
+		t.Fatalf("english verdict %q", line)
+	}
+	shots.shot(ctx, "31-report-en")
+
+	dl := t.TempDir()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	if _, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dl, EventsEnabled: ptr(true),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	link, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("report-pdf"), "href"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	href := link.Value
+	if res, err := http.Get(base + href); err != nil || res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("report %s: %v %d\n%s", href, err, res.StatusCode, b)
+	}
+	do(t, ctx, "download report", chromedp.Click(chromedp.ID("report-pdf")))
+	var path string
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("waiting for the download: %v", err)
+		}
+		if ev.State == browser.DownloadProgressStateCanceled {
+			t.Fatal("download canceled")
+		}
+		if ev.State == browser.DownloadProgressStateCompleted {
+			path = filepath.Join(dl, ev.GUID)
+			break
+		}
+	}
+	pdf, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := a.Verifier.Verify(context.Background(), pdf)
+	if !rep.Valid || rep.Document.Code == "" || rep.Document.Code == code {
+		t.Fatalf("report PDF does not verify: %+v", rep)
+	}
+	stored, err := a.Store.DocumentByCode(context.Background(), rep.Document.Code)
+	if err != nil || stored.Kind != signer.KindVerificationReport || stored.Subject != code || stored.Lang != "en" {
+		t.Fatalf("report registry entry: %+v %v", stored, err)
+	}
+	named := filepath.Join(shots.dir, "33-report.pdf")
+	if err := os.WriteFile(named, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	txt, err := testutil.Run(t, "pdftotext", named, "-")
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(txt), " "), line) {
+		t.Fatalf("report text lacks %q:\n%s", line, txt)
+	}
+
+	// The report's own code page (English remembered).
+	do(t, ctx, "open the report's code", chromedp.Navigate(base+"/v/"+rep.Document.Code), chromedp.WaitVisible(chromedp.CSS(".verdict-line")))
+	if got := text(t, ctx, ".verdict-line"); !strings.HasPrefix(got, "Trust it: this Verification Report was issued by") {
+		t.Fatalf("report's verdict %q", got)
+	}
+	shots.shot(ctx, "32-report-of-report")
+}
