@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"sihub/signer/pades"
 )
 
 // FuzzVerify checks that Verify returns a report, never panics or hangs,
@@ -32,8 +34,21 @@ func FuzzVerify(f *testing.F) {
 			}
 		}
 	}
+	// long-term material: a signature timestamp, then a DSS whose OCSP
+	// response and CRL are stubs
+	stamps := newTestTSA(f, testNow.Add(time.Minute), true)
+	bt := sealedBT(f, stamps, "sm2", nil)
+	f.Add(bt)
+	if sigs, err := pades.Signatures(bt); err == nil && len(sigs) == 1 {
+		withDSS, err := pades.AppendDSS(bt, []pades.Validation{{Contents: sigs[0].Contents, Certs: [][]byte{stamps.cert.Raw, pki.Leaf.Raw},
+			OCSPs: [][]byte{{0x30, 0x03, 0x0a, 0x01, 0x00}}, CRLs: [][]byte{{0x30, 0x00}}}}, testNow)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(withDSS)
+	}
 	v := New(Options{Roots: nil, Now: func() time.Time { return testNow }, Timeout: 2 * time.Second})
-	trusting := newVerifier(f, nil, testNow, pki.Root, testPKI(f, "p256").Root)
+	trusting := newVerifier(f, nil, testNow, pki.Root, testPKI(f, "p256").Root, stamps.root)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		start := time.Now()
 		r := v.Verify(context.Background(), data)
