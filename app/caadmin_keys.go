@@ -24,28 +24,44 @@ func (a *App) KeyURI() (string, error) {
 	return uri, nil
 }
 
-// withoutPIN drops the pin-value attributes of an RFC 7512 style URI
-// (";"-separated path attributes, "&"-separated query attributes).
+// withoutPIN drops the pin-value attributes of a key URI, whose
+// attributes are separated by ";", "?" or "&" (as certs.CheckKeyURI reads
+// them); everything else is kept as written.
 func withoutPIN(uri string) string {
-	path, query, hasQuery := strings.Cut(uri, "?")
-	keep := func(attrs []string) []string {
-		var out []string
-		for _, a := range attrs {
-			name, _, _ := strings.Cut(a, "=")
-			if !strings.EqualFold(strings.TrimSpace(name), "pin-value") {
-				out = append(out, a)
+	scheme, rest, ok := strings.Cut(uri, ":")
+	if !ok {
+		return uri
+	}
+	var b strings.Builder
+	b.WriteString(scheme + ":")
+	wrote, queryDropped := false, false
+	var sep byte // the separator before the current attribute; 0 for the first
+	start := 0
+	for i := 0; i <= len(rest); i++ {
+		if i < len(rest) && strings.IndexByte(";?&", rest[i]) < 0 {
+			continue
+		}
+		attr := rest[start:i]
+		name, _, _ := strings.Cut(attr, "=")
+		if strings.EqualFold(strings.TrimSpace(name), "pin-value") {
+			queryDropped = queryDropped || sep == '?'
+		} else {
+			s := sep
+			if queryDropped && s == '&' {
+				s, queryDropped = '?', false // the query keeps its "?"
 			}
+			if s != 0 && (wrote || s != ';') {
+				b.WriteByte(s)
+			}
+			b.WriteString(attr)
+			wrote = true
 		}
-		return out
-	}
-	scheme, rest, _ := strings.Cut(path, ":")
-	out := scheme + ":" + strings.Join(keep(strings.Split(rest, ";")), ";")
-	if hasQuery {
-		if q := keep(strings.Split(query, "&")); len(q) > 0 {
-			out += "?" + strings.Join(q, "&")
+		if i < len(rest) {
+			sep = rest[i]
 		}
+		start = i + 1
 	}
-	return out
+	return b.String()
 }
 
 // openBackend opens the backends key records name: the instance's own
