@@ -59,11 +59,16 @@ type RevocationOptions struct {
 	MaxEntries int
 	// MaxCRLs bounds the cached CRLs; default 16.
 	MaxCRLs int
+	// RegistryCacheFor is how long a registry answer is reused: a
+	// revocation reaches verifications at most this late (Purge makes it
+	// immediate on this node). Default 5 s; negative disables the cache.
+	RegistryCacheFor time.Duration
 }
 
 // Revocation is the verifier's RevocationSource: the registry for
 // certificates sihub issued (status, revocation time and reason as stored,
-// no network: the fast path for our own documents), otherwise online OCSP
+// no network: the fast path for our own documents; reused for
+// RevocationOptions.RegistryCacheFor), otherwise online OCSP
 // (the certificate's AIA URLs) and then CRLs (its CRL distribution
 // points), fetched only through the guarded client. Responses are
 // verified against the issuer (an OCSP response signed by the issuer or by
@@ -78,9 +83,10 @@ type Revocation struct {
 	o RevocationOptions
 
 	mu     sync.Mutex
-	ocsp   map[string]ocspAnswer // issuer digest / serial
-	crls   map[string]*crlList   // URL
-	failed map[string]failure    // fetch key → last failure
+	ours   map[string]registryAnswer // serial
+	ocsp   map[string]ocspAnswer     // issuer digest / serial
+	crls   map[string]*crlList       // URL
+	failed map[string]failure        // fetch key → last failure
 
 	inflight map[string]*flight // fetches under way, shared by concurrent callers
 }
@@ -134,8 +140,30 @@ func NewRevocation(o RevocationOptions) *Revocation {
 	if o.MaxCRLs <= 0 {
 		o.MaxCRLs = defaultRevocationCRLs
 	}
-	return &Revocation{o: o, ocsp: map[string]ocspAnswer{}, crls: map[string]*crlList{}, failed: map[string]failure{},
+	if o.RegistryCacheFor == 0 {
+		o.RegistryCacheFor = 5 * time.Second
+	}
+	return &Revocation{o: o, ours: map[string]registryAnswer{}, ocsp: map[string]ocspAnswer{}, crls: map[string]*crlList{}, failed: map[string]failure{},
 		inflight: map[string]*flight{}}
+}
+
+// registryAnswer is a registry lookup kept for RegistryCacheFor.
+type registryAnswer struct {
+	der     []byte // the certificate the answer is about
+	st      verifier.RevocationStatus
+	ours    bool
+	expires time.Time
+}
+
+// Purge drops every cached answer, e.g. after a revocation, so the next
+// question reads the registry and fetches again.
+func (r *Revocation) Purge() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	clear(r.ours)
+	clear(r.ocsp)
+	clear(r.crls)
+	clear(r.failed)
 }
 
 type failure struct {
@@ -186,8 +214,30 @@ func (r *Revocation) Status(ctx context.Context, cert, issuer *smx509.Certificat
 
 // fromRegistry answers for a certificate sihub issued: one whose stored
 // record holds exactly these bytes. ours is false for any other.
-func (r *Revocation) fromRegistry(ctx context.Context, cert *smx509.Certificate) (st verifier.RevocationStatus, ours bool, err error) {
-	rec, err := r.o.Certs.Certificate(ctx, cert.SerialNumber.Text(16))
+func (r *Revocation) fromRegistry(ctx context.Context, cert *smx509.Certificate) (verifier.RevocationStatus, bool, error) {
+	serial := cert.SerialNumber.Text(16)
+	now := r.o.Now()
+	r.mu.Lock()
+	c, ok := r.ours[serial]
+	r.mu.Unlock()
+	if ok && now.Before(c.expires) && bytes.Equal(c.der, cert.Raw) {
+		return c.st, c.ours, nil
+	}
+	st, ours, err := r.lookUp(ctx, cert, serial)
+	if err != nil || r.o.RegistryCacheFor < 0 {
+		return st, ours, err
+	}
+	r.mu.Lock()
+	if len(r.ours) >= r.o.MaxEntries {
+		clear(r.ours)
+	}
+	r.ours[serial] = registryAnswer{der: cert.Raw, st: st, ours: ours, expires: now.Add(r.o.RegistryCacheFor)}
+	r.mu.Unlock()
+	return st, ours, nil
+}
+
+func (r *Revocation) lookUp(ctx context.Context, cert *smx509.Certificate, serial string) (st verifier.RevocationStatus, ours bool, err error) {
+	rec, err := r.o.Certs.Certificate(ctx, serial)
 	if errors.Is(err, model.ErrNotFound) {
 		return st, false, nil
 	}

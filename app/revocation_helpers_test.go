@@ -33,7 +33,7 @@ type foreignCA struct {
 	now           time.Time
 }
 
-func newForeignCA(t *testing.T, alg, base, cn string, now time.Time) *foreignCA {
+func newForeignCA(t testing.TB, alg, base, cn string, now time.Time) *foreignCA {
 	t.Helper()
 	f := &foreignCA{alg: alg, base: base, now: now}
 	rootKey := genKey(t, alg)
@@ -55,7 +55,7 @@ func newForeignCA(t *testing.T, alg, base, cn string, now time.Time) *foreignCA 
 	return f
 }
 
-func genKey(t *testing.T, alg string) crypto.Signer {
+func genKey(t testing.TB, alg string) crypto.Signer {
 	t.Helper()
 	k, err := cmstest.GenerateKey(alg)
 	if err != nil {
@@ -65,7 +65,7 @@ func genKey(t *testing.T, alg string) crypto.Signer {
 }
 
 // seal issues a seal certificate pointing at f.base.
-func (f *foreignCA) seal(t *testing.T, cn string) *smx509.Certificate {
+func (f *foreignCA) seal(t testing.TB, cn string) *smx509.Certificate {
 	t.Helper()
 	k := genKey(t, f.alg)
 	c, err := certs.Issue(certs.Request{Profile: certs.SealProfile, Subject: pkix.Name{CommonName: cn},
@@ -87,7 +87,7 @@ type pkiServer struct {
 	crl  http.Handler // nil answers 404
 }
 
-func newPKIServer(t *testing.T) *pkiServer {
+func newPKIServer(t testing.TB) *pkiServer {
 	t.Helper()
 	s := &pkiServer{}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -126,12 +126,12 @@ func (s *pkiServer) set(ocspH, crlH http.Handler) {
 }
 
 // responder is f's OCSP responder over src, answering at f.now.
-func (f *foreignCA) responder(t *testing.T, src ocsp.Source) http.Handler {
+func (f *foreignCA) responder(t testing.TB, src ocsp.Source) http.Handler {
 	t.Helper()
 	return f.responderAt(t, src, f.now).Handler(certs.OCSPPath + "/")
 }
 
-func (f *foreignCA) responderAt(t *testing.T, src ocsp.Source, now time.Time) *ocsp.Responder {
+func (f *foreignCA) responderAt(t testing.TB, src ocsp.Source, now time.Time) *ocsp.Responder {
 	t.Helper()
 	r, err := ocsp.NewResponder(ocsp.Config{Issuers: []ocsp.Issuer{{CA: f.issuing, Signer: f.ocspSigner, Key: f.ocspKey}},
 		Source: src, Now: func() time.Time { return now }})
