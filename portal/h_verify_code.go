@@ -20,6 +20,9 @@ type tokenCheck struct {
 	OK       bool
 	Message  string
 	Mismatch []string // sentences naming the fields that differ
+	// Fields are what the signed token vouches for, to compare with a
+	// printed copy (only when its signature is valid).
+	Fields []fact
 }
 
 // maxTokenLen bounds the ?t= value read from the query (qrtoken.MaxLen).
@@ -212,23 +215,49 @@ func (s *server) checkToken(r *http.Request, token string, doc model.Document, w
 	if err != nil {
 		return &tokenCheck{Message: w.TokenForged}
 	}
+	fields := claimFacts(c, w)
 	if mismatch := compareClaims(c, doc); len(mismatch) > 0 {
 		names := make([]string, len(mismatch))
 		for i, f := range mismatch {
 			names[i] = fmt.Sprintf(w.TokenFieldMismatchF, named(claimFieldNames, f, w.lang()))
 		}
-		return &tokenCheck{Message: w.TokenMismatch, Mismatch: names}
+		return &tokenCheck{Message: w.TokenMismatch, Mismatch: names, Fields: fields}
 	}
-	return &tokenCheck{OK: true, Message: w.TokenOK}
+	return &tokenCheck{OK: true, Message: w.TokenOK, Fields: fields}
+}
+
+// claimFacts lists what a QR token carries, in the order it is printed.
+func claimFacts(c QRClaims, w *words) []fact {
+	lang := w.lang()
+	var fs []fact
+	add := func(key, value string, mono bool) {
+		if value != "" {
+			fs = append(fs, fact{named(claimFieldNames, key, lang), value, mono})
+		}
+	}
+	add("code", groupCode(NormalizeCode(c.Code)), true)
+	add("number", c.Number, false)
+	if c.Kind != "" {
+		add("kind", kindIn(c.Kind, lang), false)
+	}
+	add("holder_name", c.HolderName, false)
+	add("holder_id", c.HolderID, true)
+	if !c.IssuedAt.IsZero() {
+		add("issued_at", fmtDateTime(c.IssuedAt), false)
+	}
+	if !c.ValidUntil.IsZero() {
+		add("valid_until", fmtDateLang(c.ValidUntil, lang), false)
+	}
+	return fs
 }
 
 // Fields a QR token is compared on, with their names.
 var claimFieldNames = map[string][2]string{
-	"code":        {"防伪码", "The code"},
-	"number":      {"文书编号", "The document number"},
-	"kind":        {"文书类型", "The document type"},
-	"holder_name": {"持有人姓名", "The holder's name"},
-	"holder_id":   {"证件号码", "The ID number"},
-	"issued_at":   {"开具时间", "The issue date"},
-	"valid_until": {"有效期", "The validity"},
+	"code":        {"防伪码", "Code"},
+	"number":      {"文书编号", "Document number"},
+	"kind":        {"文书类型", "Document type"},
+	"holder_name": {"持有人姓名", "Holder's name"},
+	"holder_id":   {"证件号码", "ID number"},
+	"issued_at":   {"开具时间", "Issued"},
+	"valid_until": {"有效期", "Validity"},
 }

@@ -305,6 +305,9 @@ func documentFacts(in reportInput, w *words) []fact {
 // each check.
 func signatureView(i int, s *verifier.SignatureReport, lang string, w *words) sigView {
 	v := sigView{Heading: fmt.Sprintf(w.SignatureF, i+1), Valid: s.Valid, Reasons: reasonSentencesOf(s.Errors, lang)}
+	if s.Type == "doc_timestamp" {
+		v.Heading = fmt.Sprintf(w.DocTimestampF, i+1)
+	}
 	or := func(x string) string {
 		if x == "" {
 			return w.Dash
@@ -332,8 +335,11 @@ func signatureView(i int, s *verifier.SignatureReport, lang string, w *words) si
 		v.Facts = append(v.Facts, fact{w.SignedAt, w.Dash, false})
 	}
 	ts := w.TimestampNo
-	if s.Level == "B-T" || s.Level == "B-LT" || s.Level == "B-LTA" {
-		ts = w.TimestampYes
+	switch {
+	case s.Timestamp != nil && s.Timestamp.Valid:
+		ts = fmt.Sprintf(w.TimestampAtF, fmtDateTimeSec(s.Timestamp.GenTime), or(s.Timestamp.TSA))
+	case s.Timestamp != nil:
+		ts = w.TimestampBad
 	}
 	v.Facts = append(v.Facts, fact{w.Timestamp, ts, false})
 	rev := w.RevocationNo
@@ -344,6 +350,9 @@ func signatureView(i int, s *verifier.SignatureReport, lang string, w *words) si
 		rev = w.RevocationRevoked
 	case verifier.RevocationUnknown:
 		rev = w.RevocationUnknown
+	}
+	if src := s.RevocationSource; src != "" && s.Revocation != verifier.RevocationNotChecked {
+		rev = fmt.Sprintf(w.RevocationFromF, rev, named(revocationSourceNames, src, lang))
 	}
 	v.Facts = append(v.Facts, fact{w.Revocation, rev, false})
 	v.Checks = []check{

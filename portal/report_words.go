@@ -50,7 +50,9 @@ type words struct {
 	CheckPass, CheckFail, CheckNote                                           string // labels of checks in the PDF
 
 	// Timestamp and revocation states.
-	TimestampYes, TimestampNo                                          string
+	TimestampAtF, TimestampNo, TimestampBad                            string // TimestampAtF: time, authority
+	RevocationFromF                                                    string // state, source
+	DocTimestampF                                                      string // index
 	RevocationGood, RevocationRevoked, RevocationUnknown, RevocationNo string
 
 	// Revisions.
@@ -65,6 +67,7 @@ type words struct {
 	// QR token check.
 	TokenOff, TokenUnreadable, TokenForged, TokenMismatch, TokenOK string
 	TokenFieldMismatchF                                            string // field name
+	TokenCarries                                                   string
 }
 
 var wordsZH = words{
@@ -125,7 +128,8 @@ var wordsZH = words{
 	WholeAllowed: "盖章之后只追加了允许的数据（长期验证数据或时间戳）",
 	CheckPass:    "通过", CheckFail: "未通过", CheckNote: "说明",
 
-	TimestampYes: "有可信时间戳，签章时间可以证明", TimestampNo: "无可信时间戳（签章时间取自签名本身）",
+	TimestampAtF: "可信时间戳证明签章时间为 %s（时间戳机构：%s）", TimestampNo: "无可信时间戳（签章时间取自签名本身）",
+	TimestampBad: "时间戳无效，签章时间无法证明", RevocationFromF: "%s（依据：%s）", DocTimestampF: "文档时间戳 %d",
 	RevocationGood: "未被吊销", RevocationRevoked: "已被吊销", RevocationUnknown: "无法确认", RevocationNo: "未在线查询",
 
 	RevisionF: "第 %d 版（文件前 %d 字节）", RevisionSignedF: "印章 %s 在这一版盖上",
@@ -141,6 +145,7 @@ var wordsZH = words{
 	TokenMismatch:       "二维码签名有效，但其中的信息与登记信息不一致，文书可能被篡改。",
 	TokenOK:             "二维码签名有效，印制的信息与登记信息一致。",
 	TokenFieldMismatchF: "%s与登记信息不一致",
+	TokenCarries:        "二维码中签名保护的信息（请与纸质文书核对）：",
 }
 
 var wordsEN = words{
@@ -201,7 +206,8 @@ var wordsEN = words{
 	WholeAllowed: "Only permitted data (long-term validation data or timestamps) were added after sealing",
 	CheckPass:    "Passed", CheckFail: "Failed", CheckNote: "Note",
 
-	TimestampYes: "Trusted timestamp: the signing time is proven", TimestampNo: "No trusted timestamp (the signing time is the signer's own claim)",
+	TimestampAtF: "A trusted timestamp proves the signing time: %s (authority: %s)", TimestampNo: "No trusted timestamp (the signing time is the signer's own claim)",
+	TimestampBad: "The timestamp is not valid; the signing time is not proven", RevocationFromF: "%s (from %s)", DocTimestampF: "Document timestamp %d",
 	RevocationGood: "Not revoked", RevocationRevoked: "Revoked", RevocationUnknown: "Could not be established", RevocationNo: "Not checked online",
 
 	RevisionF: "Revision %d (first %d bytes of the file)", RevisionSignedF: "Seal %s applied in this revision",
@@ -217,6 +223,7 @@ var wordsEN = words{
 	TokenMismatch:       "The QR signature is valid, but its data differ from the registry: the document may have been altered.",
 	TokenOK:             "The QR signature is valid and the printed data match the registry.",
 	TokenFieldMismatchF: "%s differs from the registry",
+	TokenCarries:        "What the signed QR code says (compare it with the paper):",
 }
 
 // lang returns langZH or langEN.

@@ -38,6 +38,9 @@ var reasonSentences = map[verifier.Reason][2]string{
 	verifier.ReasonSealNotActive: {"印章已被暂停、吊销或过期，不能再用于盖章。",
 		"The seal was suspended, revoked or has expired, and may no longer be used."},
 	verifier.ReasonUnsignedSignatureDict: {"文件中有未完成或无归属的签名域。", "The file holds an unfinished or orphaned signature field."},
+	verifier.ReasonTimestampInvalid: {"签名时间戳无效，签章时间无法证明。",
+		"The signature timestamp is not valid; the signing time cannot be proven."},
+	verifier.ReasonCertRevoked: {"签章证书在签章时已被吊销。", "The seal certificate had been revoked when the file was sealed."},
 	verifier.ReasonByteRangeOverlap: {"签名覆盖的范围相互重叠或顺序错乱，文件可能被篡改。",
 		"The signed ranges overlap or are out of order; the file may have been tampered with."},
 	verifier.ReasonByteRangeContentsMismatch: {"签名数据被挪动了位置（签名包装攻击）。",
@@ -170,6 +173,16 @@ var sealStatusNames = map[string][2]string{
 	model.SealRevoked:   {"已吊销", "Revoked"},
 	model.SealExpired:   {"已过期", "Expired"},
 	model.SealReplaced:  {"已更换", "Replaced"},
+}
+
+// revocationSourceNames say where a revocation answer came from
+// (verifier RevocationSource*).
+var revocationSourceNames = map[string][2]string{
+	verifier.RevocationSourceDSSOCSP:    {"文件内的 OCSP 应答", "OCSP response in the file"},
+	verifier.RevocationSourceDSSCRL:     {"文件内的证书吊销列表", "CRL in the file"},
+	verifier.RevocationSourceRegistry:   {"本机构的证书登记", "the agency's certificate registry"},
+	verifier.RevocationSourceOnlineOCSP: {"在线 OCSP 查询", "online OCSP"},
+	verifier.RevocationSourceOnlineCRL:  {"在线证书吊销列表", "online CRL"},
 }
 
 // algorithmNames name the signature algorithms the verifier reports.

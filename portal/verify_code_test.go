@@ -117,7 +117,15 @@ func TestVerifyCodeQRToken(t *testing.T) {
 	if !strings.Contains(r.Body, "二维码签名有效，印制的信息与登记信息一致") {
 		t.Fatalf("good token:\n%s", r.Body)
 	}
+	for _, want := range []string{"二维码中签名保护的信息", "CB2026000001", "张*", "2027-02-25"} {
+		if !strings.Contains(r.Body[strings.Index(r.Body, `class="token `):], want) {
+			t.Errorf("good token: the QR fields lack %q", want)
+		}
+	}
 	r = b.get("/v/" + validCode + "?t=forged")
+	if !strings.Contains(r.Body, `<dd>CB2026999999</dd>`) || !strings.Contains(r.Body, `<dd>王*</dd>`) {
+		t.Errorf("forged token: its own fields are not shown")
+	}
 	if !strings.Contains(r.Body, "不一致") || !strings.Contains(r.Body, "文书编号与登记信息不一致") ||
 		!strings.Contains(r.Body, "持有人姓名与登记信息不一致") || strings.Contains(r.Body, "开具时间与登记信息不一致") {
 		t.Fatalf("forged token:\n%s", r.Body)
