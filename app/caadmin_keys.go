@@ -85,8 +85,12 @@ func (a *App) certsConfig() certs.Config {
 }
 
 // refreshRevocation rebuilds the CRL of issuer and drops the cached OCSP
-// answers after a certificate's status changed.
+// answers (the responder's and the verifier's) after a certificate's
+// status changed.
 func (a *App) refreshRevocation(ctx context.Context, issuerSerial string) {
+	if a.Revocation != nil {
+		a.Revocation.Purge()
+	}
 	if a.PKIServices == nil {
 		return
 	}
