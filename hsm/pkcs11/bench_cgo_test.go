@@ -21,16 +21,19 @@ import (
 
 // BenchmarkSign compares, in one process: software SM2 (gmsm) and ECDSA
 // P-256 (crypto/ecdsa); SoftHSM2's own C_SignInit+C_Sign on one session
-// ("raw"); the adapter without the software check ("adapter"); and the key
-// as Find returns it, verified in software ("verified").
+// (path=own); the adapter without the software check (path=adapter: the
+// pool's hand-off to the session's goroutine, the per-call timeout, the
+// signature's DER encoding), the same with x-inline (path=inline), and the
+// key as Find returns it, verified in software (path=verified). Compare
+// with benchstat -col /path.
 func BenchmarkSign(b *testing.B) {
 	digest := sha256.Sum256([]byte("benchmark"))
-	b.Run("gmsm-sm2", func(b *testing.B) {
+	b.Run("alg=sm2/path=gmsm", func(b *testing.B) {
 		priv, _ := sm2.GenerateKey(rand.Reader)
 		e, _ := sm2.CalculateSM2Hash(&priv.PublicKey, digest[:], nil)
 		testutil.Loop(b, "sig", func() error { _, err := priv.Sign(rand.Reader, e, nil); return err })
 	})
-	b.Run("go-ecdsa-p256", func(b *testing.B) {
+	b.Run("alg=p256/path=go-ecdsa", func(b *testing.B) {
 		priv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		testutil.Loop(b, "sig", func() error { _, err := ecdsa.SignASN1(rand.Reader, priv, digest[:]); return err })
 	})
@@ -52,7 +55,7 @@ func BenchmarkSign(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run("softhsm-"+string(alg)+"-raw", func(b *testing.B) {
+		b.Run("alg="+string(alg)+"/path=own", func(b *testing.B) {
 			err := be.pool.Do(context.Background(), func(s pkcs11.SessionHandle) error {
 				h, err := be.privateHandle(s, id, verified.ID())
 				if err != nil {
@@ -71,16 +74,16 @@ func BenchmarkSign(b *testing.B) {
 				b.Fatal(err)
 			}
 		})
-		b.Run("softhsm-"+string(alg)+"-adapter", func(b *testing.B) {
+		b.Run("alg="+string(alg)+"/path=adapter", func(b *testing.B) {
 			testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
-		b.Run("softhsm-"+string(alg)+"-adapter-inline", func(b *testing.B) {
+		b.Run("alg="+string(alg)+"/path=inline", func(b *testing.B) {
 			pooled := be.pool
 			be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{Inline: true})
 			defer func() { be.pool.Close(); be.pool = pooled }()
 			testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
-		b.Run("softhsm-"+string(alg)+"-verified", func(b *testing.B) {
+		b.Run("alg="+string(alg)+"/path=verified", func(b *testing.B) {
 			testutil.Loop(b, "sig", func() error { _, err := verified.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
 	}

@@ -14,13 +14,14 @@ import (
 	"sihub/internal/testutil"
 )
 
-// BenchmarkSign: gmsm in software; the test device's own
-// SDF_InternalSign_ECC on one session ("raw"; it reads its PEM key and
+// BenchmarkSign: gmsm in software (path=gmsm); the test device's own
+// SDF_InternalSign_ECC on one session (path=own; it reads its PEM key and
 // signs with OpenSSL on every call); the adapter (e = SM3(Z‖M) in Go, pool,
-// r/s decoding) without and with the software check.
+// r/s decoding) without (path=adapter) and with the software check
+// (path=verified). Compare with benchstat -col /path.
 func BenchmarkSign(b *testing.B) {
 	msg := []byte("benchmark")
-	b.Run("gmsm-sm2", func(b *testing.B) {
+	b.Run("alg=sm2/path=gmsm", func(b *testing.B) {
 		priv, _ := sm2.GenerateKey(rand.Reader)
 		testutil.Loop(b, "sig", func() error { _, err := priv.Sign(rand.Reader, msg, sm2.DefaultSM2SignerOpts); return err })
 	})
@@ -36,7 +37,7 @@ func BenchmarkSign(b *testing.B) {
 	}
 	inner := &key{b: be, idx: 1, id: "1", pub: verified.Public().(*ecdsa.PublicKey)}
 	e, _ := hsm.SM2Digest(inner.pub, msg, sm2.DefaultSM2SignerOpts)
-	b.Run("sdf-testdevice-raw", func(b *testing.B) {
+	b.Run("alg=sm2/path=own", func(b *testing.B) {
 		err := be.pool.Do(context.Background(), func(s *session) error {
 			if err := be.grant(s, 1); err != nil {
 				return err
@@ -48,10 +49,10 @@ func BenchmarkSign(b *testing.B) {
 			b.Fatal(err)
 		}
 	})
-	b.Run("sdf-testdevice-adapter", func(b *testing.B) {
+	b.Run("alg=sm2/path=adapter", func(b *testing.B) {
 		testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, msg, sm2.DefaultSM2SignerOpts); return err })
 	})
-	b.Run("sdf-testdevice-verified", func(b *testing.B) {
+	b.Run("alg=sm2/path=verified", func(b *testing.B) {
 		testutil.Loop(b, "sig", func() error { _, err := verified.Sign(nil, msg, sm2.DefaultSM2SignerOpts); return err })
 	})
 }
