@@ -40,38 +40,39 @@ func TestIssueEveryKind(t *testing.T) {
 		prefix string
 		want   []string
 		not    []string
+		until  string // YYYY-MM-DD: the document ends before its kind's validity
 	}{
 		{"person certificate, bilingual", signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, Lang: "en,zh"},
-			"CBZM-", []string{"社会保险个人参保证明", "Social Insurance Certificate (Individual)", "Name", DemoPersonName, "/ Page 1 of"}, nil},
+			"CBZM-", []string{"社会保险个人参保证明", "Social Insurance Certificate (Individual)", "Name", DemoPersonName, "/ Page 1 of"}, nil, ""},
 		{"unit certificate, paying", signer.IssueRequest{Kind: signer.KindUnitInsuranceCertificate, Subject: DemoUnitCode},
-			"DWCB-", []string{"社会保险单位参保证明", DemoUnitName, DemoUnitCode, "正常缴费", "参保缴费职工共 1 人", "无欠费"}, []string{"欠费金额合计"}},
+			"DWCB-", []string{"社会保险单位参保证明", DemoUnitName, DemoUnitCode, "正常缴费", "参保缴费职工共 1 人", "无欠费"}, []string{"欠费金额合计"}, ""},
 		{"unit certificate, in arrears", signer.IssueRequest{Kind: signer.KindUnitInsuranceCertificate, Subject: suzhou},
-			"DWCB-", []string{"苏州示范制造有限公司", "欠费", "有 2 个月存在欠费", "欠费金额合计", "3360.00"}, nil},
+			"DWCB-", []string{"苏州示范制造有限公司", "欠费", "有 2 个月存在欠费", "欠费金额合计", "3360.00"}, nil, ""},
 		{"receipt", signer.IssueRequest{Kind: signer.KindReceipt, Application: DemoApplicationReceived},
 			"SLTZ-", []string{"社会保险业务受理通知单", DemoApplicationReceived, "基本养老保险关系转移接续", "LD/T 01-2020 5.4.3 b)",
-				"基本养老保险关系转移接续申请表", "承诺办结日期", "2026年12月17日", DemoPersonName}, nil},
+				"基本养老保险关系转移接续申请表", "承诺办结日期", "2026年12月17日", DemoPersonName}, nil, ""},
 		{"result notice, finished", signer.IssueRequest{Kind: signer.KindResultNotice, Subject: DemoPersonID, Application: DemoApplicationFinished},
-			"JGGZ-", []string{"社会保险业务结果告知单", "已办结", "已出具境外社会保险免缴证明", "经办员 王敏"}, []string{"不予办理理由"}},
+			"JGGZ-", []string{"社会保险业务结果告知单", "已办结", "已出具境外社会保险免缴证明", "经办员 王敏"}, []string{"不予办理理由"}, ""},
 		{"result notice, refused", signer.IssueRequest{Kind: signer.KindResultNotice, Application: DemoApplicationRefused},
-			"JGGZ-", []string{"不予办理", "不予办理理由", "营业执照副本与统一社会信用代码不一致", DemoUnitName, "行政复议"}, nil},
+			"JGGZ-", []string{"不予办理", "不予办理理由", "营业执照副本与统一社会信用代码不一致", DemoUnitName, "行政复议"}, nil, ""},
 		{"transfer voucher", signer.IssueRequest{Kind: signer.KindTransferVoucher, Subject: DemoPersonID},
 			"ZYPZ-", []string{"基本养老保险参保缴费凭证", "江苏（320594）", "北京（110108）", "2013-07", "2021-02", "2021-03",
-				"个人账户累计储存额", "2025年12月31日", "92", "68", "160"}, nil},
+				"个人账户累计储存额", "2025年12月31日", "92", "68", "160"}, nil, ""},
 		{"transfer voucher, English", signer.IssueRequest{Kind: signer.KindTransferVoucher, Subject: DemoPersonID, Lang: "en"},
 			"ZYPZ-", []string{"Basic Pension Insurance Contribution Voucher", "Account balance", "Insured periods by region", DemoPersonName, "31 December 2025", "Page 1 of"},
-			[]string{"个人账户累计储存额", "第 1 页"}},
+			[]string{"个人账户累计储存额", "第 1 页"}, ""},
 		{"benefit details", signer.IssueRequest{Kind: signer.KindBenefitDetails, Subject: DemoRetireeID},
-			"DYMX-", []string{"社会保险待遇享受明细", DemoRetireeName, "基础养老金", "个人账户养老金", "2025-12", "2026-11", "享受月数"}, []string{"2025-11"}},
+			"DYMX-", []string{"社会保险待遇享受明细", DemoRetireeName, "基础养老金", "个人账户养老金", "2025-12", "2026-11", "享受月数"}, []string{"2025-11"}, ""},
 		{"benefit details of a year", signer.IssueRequest{Kind: signer.KindBenefitDetails, Subject: DemoRetireeID, Year: 2025},
-			"DYMX-", []string{"2025-01", "2025-12", "2025年01月至2025年12月"}, []string{"2026-01"}},
+			"DYMX-", []string{"2025-01", "2025-12", "2025年01月至2025年12月"}, []string{"2026-01"}, ""},
 		{"exemption, Germany", signer.IssueRequest{Kind: signer.KindOverseasExemption, Subject: DemoPersonID, Country: "DE", PostedFrom: "2027-01-01"},
 			"JWMJ-", []string{"境外社会保险免缴证明", "德国", "企业职工基本养老保险", "失业保险", "2027年01月01日", "2030年12月31日", "社会保险协定", DemoUnitName},
-			[]string{"职工基本医疗保险"}},
+			[]string{"职工基本医疗保险"}, "2030-12-31"},
 		{"exemption, Korea, English", signer.IssueRequest{Kind: signer.KindOverseasExemption, Subject: DemoPersonID, Country: "korea", Lang: "en"},
 			"JWMJ-", []string{"Certificate of Coverage", "Korea", "Basic pension (employees)", DemoPersonName, DemoUnitName},
-			[]string{"Unemployment", "境外社会保险免缴证明"}},
+			[]string{"Unemployment", "境外社会保险免缴证明"}, ""},
 		{"exemption, Spain, bilingual", signer.IssueRequest{Kind: signer.KindOverseasExemption, Subject: DemoPersonID, Country: "西班牙", Lang: "zh,en", PostedTo: "2027-06-30"},
-			"JWMJ-", []string{"境外社会保险免缴证明", "Certificate of Coverage", "西班牙 Spain", "失业保险 Unemployment insurance", "Country of posting", "2027年06月30日", "30 June 2027", "110105199003071239", "91110108MA01ABCD5T"}, nil},
+			"JWMJ-", []string{"境外社会保险免缴证明", "Certificate of Coverage", "西班牙 Spain", "失业保险 Unemployment insurance", "Country of posting", "2027年06月30日", "30 June 2027", "110105199003071239", "91110108MA01ABCD5T"}, nil, "2027-06-30"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			iss, err := a.Issuer.Issue(ctx, tc.req)
@@ -84,7 +85,12 @@ func TestIssueEveryKind(t *testing.T) {
 			}
 			kc, _ := a.Issuer.KindConfig(tc.req.Kind)
 			cst := time.FixedZone("CST", 8*3600)
-			if want := endOfDayIn(now.Add(kc.Validity), cst); !d.ValidUntil.Equal(want) {
+			want := endOfDayIn(now.Add(kc.Validity), cst)
+			if tc.until != "" {
+				end, _ := time.ParseInLocation("2006-01-02", tc.until, cst)
+				want = endOfDayIn(end, cst)
+			}
+			if !d.ValidUntil.Equal(want) {
 				t.Errorf("valid until %s, want %s (validity %s)", d.ValidUntil, want, kc.Validity)
 			}
 			if want := endOfDayIn(now.Add(kc.VerifyWindow), cst); !d.VerifyUntil.Equal(want) {

@@ -107,7 +107,7 @@ func (s *Service) bindExemption(ctx context.Context, req IssueRequest, t issueTi
 		tb,
 	}
 	doc.Notes = notesIn(lang, exNotes)
-	return &draft{doc: doc, subject: p.ID, holder: p.Name}, nil
+	return &draft{doc: doc, subject: p.ID, holder: p.Name, validUntil: endOfDay(to)}, nil
 }
 
 // postingPeriod reads the posting period: it must start no earlier than a

@@ -110,6 +110,9 @@ type draft struct {
 	doc     *render.Document
 	subject string // the subject the registry files it under
 	holder  string // the holder's name (masked in the QR token)
+	// validUntil, when set and earlier, ends the document's validity
+	// before the kind's (an exemption ends with its posting).
+	validUntil time.Time
 }
 
 // issueTimes are the dates every binding may print.

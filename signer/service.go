@@ -164,6 +164,9 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 	data, holder := dr.doc, dr.holder
 	req.Subject = dr.subject
 	validUntil := times.validUntil
+	if !dr.validUntil.IsZero() && dr.validUntil.Before(validUntil) {
+		validUntil = dr.validUntil
+	}
 	n, err := s.registry.AllocateNumber(ctx, fmt.Sprintf("%s:%d", req.Kind, now.Year()))
 	if err != nil {
 		return nil, fmt.Errorf("signer: allocating number: %w", err)
