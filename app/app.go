@@ -223,6 +223,7 @@ func (a *App) Close() error {
 	if a.keyAudit != nil && a.Store != nil {
 		errs = append(errs, a.keyAudit.flush(context.Background()))
 	}
+	errs = append(errs, a.PKI.Close()) // backends of CA keys off the instance's own
 	if a.keys != nil {
 		errs = append(errs, a.keys.Close())
 	}
