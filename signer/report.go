@@ -92,7 +92,7 @@ func (req *VerificationReportRequest) validate() error {
 	if req.Lang == "" {
 		req.Lang = "zh"
 	}
-	if _, ok := certificateWords[req.Lang]; !ok {
+	if _, ok := reportWords[req.Lang]; !ok {
 		return bad("language %q (want zh or en)", req.Lang)
 	}
 	if strings.TrimSpace(req.Verdict) == "" {
@@ -252,7 +252,7 @@ func (s *Service) IssueVerificationReport(ctx context.Context, req VerificationR
 	data.Agency = s.cfg.Agency
 	data.VerifyURL = strings.TrimRight(s.cfg.PublicURL, "/") + "/v/" + cd
 	data.Seal = render.SealImage{Agency: s.cfg.Agency, Name: m.Seal.Name}
-	pdf, err := s.sealReport(data, m, req.Checked, now)
+	pdf, err := s.sealReport(ctx, data, m, req.Checked, now)
 	if err != nil {
 		return nil, err
 	}
@@ -282,8 +282,8 @@ func (s *Service) IssueVerificationReport(ctx context.Context, req VerificationR
 }
 
 // sealReport signs the QR token, renders data with one signature field and
-// seals it with m.
-func (s *Service) sealReport(data *render.Document, m *certs.SealMaterial, checked string, now time.Time) ([]byte, error) {
+// seals it with m at the level configured for the kind (as Issue does).
+func (s *Service) sealReport(ctx context.Context, data *render.Document, m *certs.SealMaterial, checked string, now time.Time) ([]byte, error) {
 	claims := qrtoken.Claims{Code: data.Code, Number: data.Number, Kind: KindVerificationReport,
 		HolderID: model.MaskID(checked), IssuedAt: now.Truncate(time.Second), ValidUntil: data.ValidUntil}
 	tok, err := qrtoken.Sign(claims, m.Key, qrtoken.KeyIDOf(m.Certificate.Raw), s.cfg.Rand)
@@ -300,7 +300,7 @@ func (s *Service) sealReport(data *render.Document, m *certs.SealMaterial, check
 	if err != nil {
 		return nil, fmt.Errorf("signer: rendering %s: %w", KindVerificationReport, err)
 	}
-	pdf, err := pades.Seal(prepared, []pades.Sealer{{Key: m.Key, Certificate: m.Certificate, Chain: m.Chain, Info: info, SealReference: ref}})
+	pdf, err := s.seal(ctx, KindVerificationReport, prepared, []pades.Sealer{{Key: m.Key, Certificate: m.Certificate, Chain: m.Chain, Info: info, SealReference: ref}})
 	if err != nil {
 		return nil, fmt.Errorf("signer: sealing %s: %w", KindVerificationReport, err)
 	}
