@@ -414,3 +414,24 @@ func TestFetchCountersInMetrics(t *testing.T) {
 		t.Fatalf("/metrics (%d) lacks the refused fetch:\n%s", rec.Code, body)
 	}
 }
+
+func TestRevokedSealIsSeenAtOnce(t *testing.T) {
+	ctx := context.Background()
+	a := testApp(t, t.TempDir(), nil)
+	defer a.Close()
+	m, err := a.PKI.Seal(hsm.SM2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := a.Config.Now()
+	if st, err := a.Revocation.Status(ctx, m.Certificate, m.Chain[0], now); err != nil || st.State != verifier.RevocationGood {
+		t.Fatalf("before: %+v %v", st, err) // and now cached
+	}
+	if _, err := a.caAdmin.RevokeSeal(ctx, DemoCAAdmin, m.Seal.ID, "keyCompromise"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.Revocation.Status(ctx, m.Certificate, m.Chain[0], now)
+	if err != nil || st.State != verifier.RevocationRevoked || st.Reason != int(crl.KeyCompromise) || st.Source != verifier.RevocationSourceRegistry {
+		t.Fatalf("right after the administrator revoked the seal: %+v %v", st, err)
+	}
+}
