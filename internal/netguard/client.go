@@ -3,6 +3,8 @@ package netguard
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +14,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -47,6 +50,8 @@ type Config struct {
 	// MaxRedirects is how many redirects are followed; default 3, negative
 	// follows none.
 	MaxRedirects int
+	// RootCAs verify https servers; nil is the system's roots.
+	RootCAs *x509.CertPool
 	// Resolver resolves names; nil is net.DefaultResolver.
 	Resolver Resolver
 	// Logger receives one line per fetch; nil is slog.Default().
@@ -93,6 +98,7 @@ func New(cfg Config) (*Client, error) {
 	tr := &http.Transport{
 		Proxy:                  nil, // a proxy would dial on our behalf, past the address check
 		DialContext:            c.dial,
+		TLSClientConfig:        &tls.Config{RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12},
 		TLSHandshakeTimeout:    cfg.ConnectTimeout,
 		ResponseHeaderTimeout:  cfg.Timeout,
 		MaxIdleConns:           16,
@@ -241,6 +247,9 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	if err := c.cfg.Allow.Check(req.URL); err != nil {
 		return fmt.Errorf("redirect: %w", err)
+	}
+	if strings.EqualFold(via[len(via)-1].URL.Scheme, "https") && !strings.EqualFold(req.URL.Scheme, "https") {
+		return fmt.Errorf("%w: redirect from https to %s", ErrNotAllowed, req.URL.Scheme)
 	}
 	return nil
 }

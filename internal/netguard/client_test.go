@@ -3,6 +3,7 @@ package netguard
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -262,5 +263,38 @@ func TestStatusAndLogLine(t *testing.T) {
 	}
 	if strings.Contains(line, "s3cret") {
 		t.Errorf("log line %q shows the query", line)
+	}
+}
+
+func TestHTTPS(t *testing.T) {
+	plain := newServer(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "plain") })
+	hits := atomic.Int64{}
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.URL.Path == "/down" {
+			http.Redirect(w, r, plain.URL+"/", http.StatusFound)
+			return
+		}
+		io.WriteString(w, "secure")
+	}))
+	defer tlsSrv.Close()
+	u, _ := url.Parse(tlsSrv.URL)
+	allow := "https://" + u.Host + "," + plain.hostPort()
+	pool := x509.NewCertPool()
+	pool.AddCert(tlsSrv.Certificate())
+
+	c, _ := newClient(t, allow, func(c *Config) { c.RootCAs = pool })
+	if resp, err := c.Get(context.Background(), tlsSrv.URL+"/", 1024); err != nil || string(resp.Body) != "secure" {
+		t.Fatalf("https with the server's root: %v", err)
+	}
+	if _, err := c.Get(context.Background(), tlsSrv.URL+"/down", 1024); !errors.Is(err, ErrNotAllowed) || !strings.Contains(err.Error(), "https") {
+		t.Fatalf("redirect from https to http: %v", err)
+	}
+	if plain.hits.Load() != 0 {
+		t.Fatal("the downgrade was followed")
+	}
+	untrusting, _ := newClient(t, allow, nil)
+	if _, err := untrusting.Get(context.Background(), tlsSrv.URL+"/", 1024); err == nil || errors.Is(err, ErrNotAllowed) {
+		t.Fatalf("https without the server's root: %v, want a certificate error", err)
 	}
 }

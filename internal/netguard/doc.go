@@ -13,8 +13,11 @@
 //     multicast, CGNAT or otherwise special address is refused unless
 //     Config.AllowPrefixes holds it; a pattern that is an IP literal allows
 //     that address for URLs naming it literally;
-//   - redirects are followed at most Config.MaxRedirects times (default 3)
-//     and only to listed URLs; environment proxies are never used;
+//   - redirects are followed at most Config.MaxRedirects times (default 3),
+//     only to listed URLs and never from https to http; environment
+//     proxies are never used; https needs TLS 1.2 or later and a server
+//     certificate valid for the URL's host under Config.RootCAs (default:
+//     the system's roots);
 //   - every call has a byte cap (its own maxBytes, at most MaxBytesLimit)
 //     and the client a connect timeout and a total timeout covering the
 //     body;
