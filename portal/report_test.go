@@ -35,7 +35,7 @@ func (fileVerifier) Verify(_ context.Context, pdf []byte) *verifier.Report {
 			SignedAt: &signed, Level: "B-T", Valid: true, Errors: []verifier.Problem{},
 			RevocationSource: verifier.RevocationSourceRegistry,
 			Timestamp:        &verifier.TimestampReport{GenTime: signed.Add(5 * time.Second), TSA: "sihub TSA", Valid: true},
-			Seal: &verifier.SealReport{Name: "业务专用章", Status: model.SealActive},
+			Seal:             &verifier.SealReport{Name: "业务专用章", Status: model.SealActive},
 		}},
 		Document:  verifier.DocumentReport{RegistryStatus: verifier.RegistryNotChecked, SHA256: "feed"},
 		Errors:    []verifier.Problem{},
