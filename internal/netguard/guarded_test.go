@@ -61,6 +61,9 @@ func TestEveryOutboundFetchIsGuarded(t *testing.T) {
 		}
 		scanned++
 		for i, line := range strings.Split(string(b), "\n") {
+			if !strings.Contains(line, "http.") && !strings.Contains(line, "Dial") {
+				continue
+			}
 			if m := outbound.FindString(line); m != "" && !strings.HasPrefix(strings.TrimSpace(line), "//") {
 				rel, _ := filepath.Rel(root, p)
 				t.Errorf("%s:%d uses %s; outbound fetches go through internal/netguard", rel, i+1, m)
