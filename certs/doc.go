@@ -23,9 +23,18 @@
 //     "/pki/cert/<issuer serial>.cer" (AIA caIssuers, DER);
 //   - time comes from Config.Now; nothing here sleeps or reads the clock.
 //
-// Limits: the development hierarchy keeps its root key online in the same
-// backend as the seals; a production root is offline and signs the issuing
-// CA in a ceremony. EnsureDevelopmentPKI is meant to run in one process at
-// start-up: two processes starting on an empty store at the same moment may
-// each create a hierarchy (both valid; the oldest is used afterwards).
+// CA management (ca.go): CreateCA makes a root or an issuing CA with its
+// key on any backend (a Keyring reaches keys on the backend each record's
+// KeyURI names; the URI never holds a PIN), RotateIssuing makes a new
+// issuing CA under the current root that EnsureDevelopmentPKI uses from
+// its next call on, while the retired one stays stored, indexed and a CRL
+// signer. A root signs only issuing-CA certificates and CRLs (the lint
+// step refuses anything else).
+//
+// Limits: the development hierarchy keeps its root key online, by default
+// in the same backend as the seals; a production root is offline and signs
+// the issuing CA in a ceremony (CreateCA with the root's key on a token).
+// EnsureDevelopmentPKI is meant to run in one process at start-up: two
+// processes starting on an empty store at the same moment may each create
+// a hierarchy (both valid; the oldest root is used afterwards).
 package certs

@@ -183,10 +183,15 @@ func (p *PKI) hierarchy(alg hsm.Algorithm) (*hierarchy, error) {
 // It is idempotent: a second call loads what the first created.
 //
 // A stored certificate is reused when it is of the algorithm, "good", valid
-// at Config.Now and (below the root) issued by the chosen parent; a seal
-// when it is active, of the agency and algorithm, and its certificate was
-// issued by the chosen issuing CA. A stored certificate whose key is gone
-// from the backend is an error, not silently replaced.
+// at Config.Now and (below the root) issued by the chosen parent — the
+// oldest such root, the newest such issuing CA (so one made by
+// RotateIssuing takes over); a seal when it is active, of the agency and
+// algorithm, and its certificate was issued by the chosen issuing CA. Keys
+// are found on the backend each record's KeyURI names (Config.OpenBackend).
+// A stored certificate whose key is gone from its backend is an error, not
+// silently replaced. Every good CA and seal certificate of the store stays
+// findable by serial and key identifier. Close releases the backends
+// opened for keys outside keys.
 func EnsureDevelopmentPKI(ctx context.Context, keys hsm.Backend, st Store, cfg Config) (*PKI, error) {
 	if cfg.Agency == "" {
 		return nil, fmt.Errorf("%w: Agency is empty", ErrConfig)
