@@ -231,6 +231,22 @@ func TestRotateIssuing(t *testing.T) {
 	if !has[SerialHex(oldIssuing.SerialNumber)] || !has[rot.Next.Serial] {
 		t.Fatalf("CRL signers %v: want the retired and the new SM2 issuing CA with their keys", has)
 	}
+	// The OCSP responder keeps a signer for the retired CA, made once.
+	var serials []string
+	for range 2 {
+		retired, err := RetiredOCSPSigners(ctx, keys, st, p2, cfgAt(later))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(retired) != 1 || !retired[0].Issuer.Equal(oldIssuing) || retired[0].Certificate.CheckSignatureFrom(oldIssuing) != nil ||
+			LintService(retired[0].Certificate) != nil || !publicKeysEqual(retired[0].Key.Public(), retired[0].Certificate.PublicKey) {
+			t.Fatalf("OCSP signers of retired CAs: %+v", retired)
+		}
+		serials = append(serials, SerialHex(retired[0].Certificate.SerialNumber))
+	}
+	if serials[0] != serials[1] {
+		t.Fatalf("a second call made another OCSP signer (%v)", serials)
+	}
 }
 
 func TestRootSignsOnlyIssuingCAs(t *testing.T) {
