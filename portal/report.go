@@ -2,6 +2,7 @@ package portal
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -405,27 +406,62 @@ func revisionViews(rep *verifier.Report, lang string, w *words) []revView {
 			}
 			v.Signed = fmt.Sprintf(w.RevisionSignedF, strings.Join(nums, ", "))
 		}
-		for i, c := range r.Changes {
+		groups := groupChanges(r.Changes)
+		for i, g := range groups {
 			if i == maxChangesShown {
-				v.More = fmt.Sprintf(w.MoreChangesF, len(r.Changes)-maxChangesShown)
+				v.More = fmt.Sprintf(w.MoreChangesF, len(groups)-maxChangesShown)
 				break
 			}
-			v.Changes = append(v.Changes, changeView{Text: changeText(c, lang, w), Allowed: c.Allowed})
+			v.Changes = append(v.Changes, changeView{Text: changeText(g, lang, w), Allowed: g.allowed})
 		}
 		out = append(out, v)
 	}
 	return out
 }
 
-// changeText says what one change did: "页面内容 修改（不允许的改动）".
-func changeText(c verifier.ChangeReport, lang string, w *words) string {
+// changeGroup is the changes of one kind, action and verdict in a
+// revision, e.g. eight DSS objects added.
+type changeGroup struct {
+	kind, action string
+	allowed      bool
+	objects      []int
+}
+
+// groupChanges groups changes in the order they first appear.
+func groupChanges(cs []verifier.ChangeReport) []changeGroup {
+	type key struct {
+		kind, action string
+		allowed      bool
+	}
+	var out []changeGroup
+	at := map[key]int{} // index in out
+	for _, c := range cs {
+		k := key{c.Kind, c.Action, c.Allowed}
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, changeGroup{kind: c.Kind, action: c.Action, allowed: c.Allowed})
+		}
+		out[i].objects = append(out[i].objects, c.Object)
+	}
+	return out
+}
+
+// changeText says what a group of changes did: "页面内容 修改 #5（不允许的
+// 改动）", or with several objects "长期验证数据（DSS） 新增 8 个对象（#14 至
+// #21）（允许的改动）".
+func changeText(g changeGroup, lang string, w *words) string {
 	verdict := w.ChangeNotAllowed
-	if c.Allowed {
+	if g.allowed {
 		verdict = w.ChangeAllowed
 	}
-	what := named(changeKindNames, c.Kind, lang) + " " + named(changeActionNames, c.Action, lang)
-	if c.Object > 0 {
-		what += fmt.Sprintf(" #%d", c.Object)
+	what := named(changeKindNames, g.kind, lang) + " " + named(changeActionNames, g.action, lang)
+	switch n := len(g.objects); {
+	case n == 1 && g.objects[0] > 0:
+		what += fmt.Sprintf(" #%d", g.objects[0])
+	case n > 1:
+		what += " " + fmt.Sprintf(w.ObjectsF, n, slices.Min(g.objects), slices.Max(g.objects))
 	}
 	if lang == langEN {
 		return what + " (" + verdict + ")"

@@ -433,3 +433,24 @@ func FuzzAcceptLanguage(f *testing.F) {
 		}
 	})
 }
+
+func TestChangesAreGrouped(t *testing.T) {
+	cs := []verifier.ChangeReport{
+		{Object: 1, Kind: verifier.ChangeCatalog, Action: "modified", Allowed: true},
+		{Object: 15, Kind: verifier.ChangeDSS, Action: "added", Allowed: true},
+		{Object: 14, Kind: verifier.ChangeDSS, Action: "added", Allowed: true},
+		{Object: 9, Kind: verifier.ChangePageContent, Action: "modified"},
+		{Object: 21, Kind: verifier.ChangeDSS, Action: "added", Allowed: true},
+	}
+	var got []string
+	for _, g := range groupChanges(cs) {
+		got = append(got, changeText(g, langZH, &wordsZH))
+	}
+	want := []string{"文档目录 修改 #1（允许的改动）", "长期验证数据（DSS） 新增 3 个对象（#14 至 #21）（允许的改动）", "页面内容 修改 #9（不允许的改动）"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+	if s := changeText(groupChanges(cs[1:3])[0], langEN, &wordsEN); s != "long-term validation data (DSS) added 2 objects (#14 to #15) (allowed change)" {
+		t.Fatalf("english: %q", s)
+	}
+}

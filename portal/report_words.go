@@ -60,6 +60,8 @@ type words struct {
 	RevisionSignedF                               string // signature numbers
 	RevisionOriginal, RevisionNoChanges           string
 	ChangeAllowed, ChangeNotAllowed, MoreChangesF string // MoreChangesF: count
+	ObjectsF                                      string // count, lowest and highest object number
+	SignaturesF                                   string // count
 
 	// Actions.
 	DownloadReport, CheckAnother, CheckByUpload, TryCodeAgain string
@@ -135,6 +137,7 @@ var wordsZH = words{
 	RevisionF: "第 %d 版（文件前 %d 字节）", RevisionSignedF: "印章 %s 在这一版盖上",
 	RevisionOriginal: "原始文件", RevisionNoChanges: "没有改动",
 	ChangeAllowed: "允许的改动", ChangeNotAllowed: "不允许的改动", MoreChangesF: "……另有 %d 项改动",
+	ObjectsF: "%d 个对象（#%d 至 #%d）", SignaturesF: "电子印章（%d 个）",
 
 	DownloadReport: "下载核验报告（PDF）", CheckAnother: "验证另一个文件", CheckByUpload: "上传 PDF 文件验证",
 	TryCodeAgain: "重新输入防伪码",
@@ -213,6 +216,7 @@ var wordsEN = words{
 	RevisionF: "Revision %d (first %d bytes of the file)", RevisionSignedF: "Seal %s applied in this revision",
 	RevisionOriginal: "Original file", RevisionNoChanges: "No changes",
 	ChangeAllowed: "allowed change", ChangeNotAllowed: "change not allowed", MoreChangesF: "… and %d more changes",
+	ObjectsF: "%d objects (#%d to #%d)", SignaturesF: "Electronic seals (%d)",
 
 	DownloadReport: "Download the verification report (PDF)", CheckAnother: "Check another file", CheckByUpload: "Check the PDF file",
 	TryCodeAgain: "Enter the code again",
