@@ -33,9 +33,9 @@ import (
 // seal ID; the reason in the detail), refused attempts included. A
 // change takes effect in this process at once: a stopped seal seals
 // nothing from the next issuance on, its certificate is held or revoked
-// in the CRL and OCSP answers. Another process (a second server) learns
-// of it at its next start; its verifier reads the seal's status from the
-// store on every verification.
+// in the CRL and OCSP answers. Another process (a second server, over the
+// same store) follows at its next SyncSeals (RunSealSync) or start; every
+// verifier reads the seal's status from the store on each verification.
 type CAAdmin struct {
 	a *App
 	// mu serialises this process's changes, so a seal's record, its
@@ -299,12 +299,26 @@ func (c *CAAdmin) change(ctx context.Context, actor, id, action, reason string, 
 	now := c.now()
 	prev := s.Status
 	s.Status, s.StatusReason, s.StatusChangedAt, s.StatusChangedBy = status, reason, &now, actor
+	var certBefore *model.Certificate
 	if certFn != nil && s.CertSerial != "" {
+		rec, err := c.a.Store.Certificate(ctx, s.CertSerial)
+		if err != nil {
+			return model.Seal{}, err
+		}
+		certBefore = &rec
 		if err := certFn(s, now); err != nil {
 			return c.refuse(ctx, actor, action, id, err)
 		}
 	}
 	if err := c.a.Store.UpdateSeal(ctx, s, prev); err != nil {
+		// Changed elsewhere meanwhile: a hold or release of the
+		// certificate is undone; a revocation stands.
+		if certBefore != nil && status != model.SealRevoked {
+			if rerr := c.a.Store.PutCertificate(ctx, *certBefore); rerr != nil {
+				c.a.Logger.Error("restoring a seal certificate", "serial", s.CertSerial, "err", rerr)
+			}
+			c.a.refreshRevocation(ctx, certBefore.IssuerSerial)
+		}
 		return c.refuse(ctx, actor, action, id, err)
 	}
 	if status == model.SealActive {

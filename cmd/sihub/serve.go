@@ -64,6 +64,7 @@ Press Ctrl-C to stop.
 	go a.RunPKIRefresh(ctx, time.Minute) // CRLs are regenerated before their nextUpdate
 	go a.RunKeyAudit(ctx, time.Minute)   // counted key uses reach the audit trail
 	go a.RunExpiryWarnings(ctx, 24*time.Hour)
+	go a.RunSealSync(ctx, 15*time.Second) // seal changes made by sihub seal … reach this process
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
