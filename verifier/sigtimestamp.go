@@ -40,7 +40,9 @@ func (d *document) signatureTimestamp(si *cms.SignerInfo) *TimestampReport {
 
 // checkToken validates a time-stamp token: the token itself (verifyToken
 // with stamped), its signer as a time-stamping authority, and the TSA's
-// chain to a trust anchor, all at the token's genTime.
+// chain to a trust anchor, all at the token's genTime; when the DSS holds
+// revocation data for the TSA certificate, it must not show it revoked by
+// then.
 func (d *document) checkToken(sd *cms.SignedData, stamped func(hash.Hash)) *TimestampReport {
 	rep := &TimestampReport{}
 	gen, err := verifyToken(sd, stamped)
@@ -69,6 +71,13 @@ func (d *document) checkToken(sd *cms.SignedData, stamped func(hash.Hash)) *Time
 	for _, c := range chain {
 		if gen.Before(c.NotBefore) || gen.After(c.NotAfter) {
 			rep.Error = fmt.Sprintf("%q was not valid at the token's time %s", certName(c), gen.Format(time.RFC3339))
+			return rep
+		}
+	}
+	// a TSA certificate the DSS shows revoked by then proves nothing
+	if len(chain) > 1 {
+		if st, ok := d.dssRevocation(chain[0], chain[1], gen); ok && st.State == RevocationRevoked && !st.RevokedAt.After(gen) {
+			rep.Error = fmt.Sprintf("the TSA certificate was revoked on %s (%s)", st.RevokedAt.UTC().Format(time.RFC3339), st.Source)
 			return rep
 		}
 	}
