@@ -9,6 +9,7 @@ import (
 
 	"sihub/certs"
 	"sihub/certs/cms"
+	"sihub/certs/tsa"
 	"sihub/hsm"
 	"sihub/internal/testutil"
 	"sihub/signer"
@@ -171,5 +172,44 @@ func TestRevokedSealCertificateInDSS(t *testing.T) {
 	if r.Valid || !r.HasReason(verifier.ReasonCertRevoked) || s.Revocation != verifier.RevocationRevoked ||
 		s.RevocationSource != verifier.RevocationSourceDSSOCSP || s.RevokedAt == nil || !s.RevokedAt.Equal(revokedAt) {
 		t.Errorf("valid %v, revocation %q from %q at %v, errors %+v", r.Valid, s.Revocation, s.RevocationSource, s.RevokedAt, s.Errors)
+	}
+}
+
+// TestRevokedTSACertificateInDSS revokes the P-256 TSA certificate before
+// a B-LT issue: the DSS shows it revoked before the token's time, so the
+// signature timestamp proves nothing.
+func TestRevokedTSACertificateInDSS(t *testing.T) {
+	now := time.Date(2026, 5, 11, 2, 0, 0, 0, time.UTC)
+	a := testApp(t, t.TempDir(), func(c *Config) { c.Now = func() time.Time { return now } })
+	defer a.Close()
+	ctx := context.Background()
+	ltv := &levelServices{a: a}
+	der, err := ltv.TimeStamp(ctx, tsa.SHA256, make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := tsa.ParseToken(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := a.Store.Certificate(ctx, certs.SerialHex(tok.Signer().SerialNumber))
+	if err != nil {
+		t.Fatal(err)
+	}
+	revokedAt := now.Add(-time.Hour)
+	rec.Status, rec.RevokedAt, rec.RevocationReason = "revoked", &revokedAt, 1
+	if err := a.Store.PutCertificate(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	a.PKIServices.OCSP.Purge()
+	iss, err := levelService(t, a, signer.LevelBLT).Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID,
+		Algorithms: []string{"p256"}, Actor: DemoPersonID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := a.Verifier.Verify(ctx, iss.PDF)
+	s := r.Signatures[0]
+	if r.Valid || !r.HasReason(verifier.ReasonTimestampInvalid) || s.Timestamp == nil || !strings.Contains(s.Timestamp.Error, "revoked") || s.Level != verifier.LevelBB {
+		t.Errorf("valid %v, level %q, timestamp %+v, errors %+v", r.Valid, s.Level, s.Timestamp, s.Errors)
 	}
 }
