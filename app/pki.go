@@ -58,6 +58,14 @@ func (a *App) startPKIServices(ctx context.Context) (*PKIServices, error) {
 		}
 		ocspIssuers = append(ocspIssuers, ocsp.Issuer{CA: m.Issuer, Signer: m.Certificate, Key: m.Key})
 	}
+	// Issuing CAs a rotation retired: their seal certificates keep answers.
+	retired, err := certs.RetiredOCSPSigners(ctx, a.Keys, a.Store, a.PKI, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("app: OCSP signers of retired CAs: %w", err)
+	}
+	for _, m := range retired {
+		ocspIssuers = append(ocspIssuers, ocsp.Issuer{CA: m.Issuer, Signer: m.Certificate, Key: m.Key})
+	}
 	r, err := ocsp.NewResponder(ocsp.Config{Issuers: ocspIssuers, Source: ocsp.StoreSource{Certs: a.Store}, Now: a.Config.Now, Logger: a.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("app: OCSP responder: %w", err)
