@@ -190,13 +190,15 @@ func (p *PKI) DeactivateSeal(s model.Seal) {
 }
 
 // lifecycleSeal chooses, at load, the seal alg seals with from the
-// lifecycle's records (seals of the agency and algorithm within their
-// validity): the newest approved active seal whose certificate is usable
+// lifecycle's records (seals of the agency and algorithm): the newest
+// approved active seal within its validity whose certificate is usable
 // under the current issuing CA; else, when the lifecycle stopped the
-// algorithm's seals (suspended or revoked), the one stopped last — loaded
-// with its status and without its key, so nothing seals with it and no
-// development seal is made in its place. ok is false when neither exists
-// (a first start, an expired seal): the development seal is then made.
+// algorithm's seals (suspended or revoked within their validity, or an
+// approved seal whose validity ended), the one stopped last — loaded with
+// its status (expired for the latter) and without its key, so nothing
+// seals with it and no development seal is made in its place: only an
+// approval brings a new one. ok is false when neither exists (a first
+// start, an expired development seal): the development seal is then made.
 func (b *builder) lifecycleSeal(ctx context.Context, alg hsm.Algorithm, issuing *smx509.Certificate) (m *SealMaterial, ok bool, err error) {
 	seals, err := b.st.ListSeals(ctx)
 	if err != nil {
@@ -204,13 +206,21 @@ func (b *builder) lifecycleSeal(ctx context.Context, alg hsm.Algorithm, issuing 
 	}
 	var active, stopped []model.Seal
 	for _, s := range seals {
-		if s.Alg != string(alg) || s.Agency != b.cfg.Agency || s.CertSerial == "" || b.now.After(s.ValidUntil) {
+		if s.Alg != string(alg) || s.Agency != b.cfg.Agency || s.CertSerial == "" {
 			continue
 		}
-		switch s.Status {
-		case model.SealActive:
+		lapsed := b.now.After(s.ValidUntil)
+		switch {
+		case lapsed && s.ApprovedBy != "" && s.Status != model.SealReplaced && s.Status != model.SealRejected:
+			if s.Status != model.SealRevoked {
+				at := s.ValidUntil
+				s.Status, s.StatusChangedAt = model.SealExpired, &at
+			}
+			stopped = append(stopped, s)
+		case lapsed:
+		case s.Status == model.SealActive:
 			active = append(active, s)
-		case model.SealSuspended, model.SealRevoked:
+		case s.Status == model.SealSuspended || s.Status == model.SealRevoked:
 			stopped = append(stopped, s)
 		}
 	}

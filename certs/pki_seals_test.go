@@ -152,3 +152,38 @@ func TestLoadFollowsTheLifecycle(t *testing.T) {
 		t.Fatalf("reload made a development seal in place of stopped ones: %d seals, was %d", len(after), len(before))
 	}
 }
+
+// An approved seal whose validity ended is not silently followed by a
+// development seal: it is loaded as expired, and only an approval brings
+// a new one. An expired development seal is renewed as before.
+func TestLapsedApprovedSealIsNotRenewed(t *testing.T) {
+	ctx := context.Background()
+	p, st, _ := ensure(t)
+	approved := testNow.Add(time.Hour)
+	m, err := MakeSeal(ctx, p, st, testConfig(), model.Seal{ID: "seal-sm2-approved", Name: BusinessSealName, Alg: "sm2",
+		ApprovedBy: "caadmin2", ApprovedAt: &approved})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutSeal(ctx, m.Seal); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := st.ListSeals(ctx)
+	cfg := testConfig()
+	cfg.Now = func() time.Time { return m.Seal.ValidUntil.Add(24 * time.Hour) }
+	p2, err := EnsureDevelopmentPKI(ctx, newBackend(t, st), st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, _ := p2.Seal(hsm.SM2)
+	if cur.Seal.ID != m.Seal.ID || cur.Seal.Status != model.SealExpired || cur.Key != nil {
+		t.Fatalf("after the approved SM2 seal lapsed: %s %s, want %s expired without key", cur.Seal.ID, cur.Seal.Status, m.Seal.ID)
+	}
+	after, _ := st.ListSeals(ctx)
+	if len(after) != len(before)+1 {
+		t.Fatalf("%d seals after reload, was %d: want only the P-256 development seal renewed", len(after), len(before))
+	}
+	if p256, _ := p2.Seal(hsm.P256); p256.Seal.Status != model.SealActive || p256.Key == nil {
+		t.Fatalf("the expired P-256 development seal was not renewed: %s", p256.Seal.Status)
+	}
+}
