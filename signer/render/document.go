@@ -23,7 +23,7 @@ type Document struct {
 	VerifyURL, QRText         string // printed URL; QR payload
 	PrintedAt                 time.Time
 	ValidUntil                time.Time // zero: no validity note
-	VerifyUntil               time.Time // end of online verification; zero: no note
+	VerifyUntil               time.Time // end of online verification; no note when zero or the day of ValidUntil
 	Lang                      string    // "zh" (default) or "en": the layout's own words
 	Blocks                    []Block
 	Notes                     []string
@@ -368,7 +368,7 @@ func (fl *flow) closing(doc *Document) (float64, float64) {
 	if !doc.ValidUntil.IsZero() {
 		notes = append(notes, fl.lb.valid(doc.ValidUntil))
 	}
-	if !doc.VerifyUntil.IsZero() {
+	if !doc.VerifyUntil.IsZero() && fl.lb.date(doc.VerifyUntil) != fl.lb.date(doc.ValidUntil) {
 		notes = append(notes, fl.lb.verify(doc.VerifyUntil))
 	}
 	notes = append(notes, doc.Notes...)
