@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emmansun/gmsm/smx509"
+
 	"sihub/app"
+	"sihub/certs/ocsp"
 	"sihub/model"
 )
 
@@ -162,6 +165,9 @@ func TestCARotateCLI(t *testing.T) {
 		t.Fatalf("the document sealed before the rotation: exit %d, %+v", code, r)
 	}
 
+	// The OCSP responder still answers for the retired CA's seal.
+	ocspGoodUnderRetired(t, oldSM2)
+
 	es := auditEntries(t, "ca.rotate")
 	if len(es) != 1 || es[0].Actor != "ca-admin-1" || es[0].Object != newSM2 || es[0].Outcome != "ok" ||
 		!strings.Contains(es[0].Detail, "previous="+oldSM2) {
@@ -241,5 +247,52 @@ func TestCACreateCLI(t *testing.T) {
 		if e.Outcome != "failed" || strings.Contains(e.Detail, "S3cret-99") {
 			t.Fatalf("refused ca create audited as %+v", e)
 		}
+	}
+}
+
+// ocspGoodUnderRetired asks the instance's OCSP responder about the SM2
+// seal certificate the retired issuing CA issued and expects "good",
+// signed for that CA.
+func ocspGoodUnderRetired(t *testing.T, retired string) {
+	t.Helper()
+	cfg, err := app.FromEnv(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	a, err := app.Open(ctx, cfg, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	issRec, err := a.Store.Certificate(ctx, retired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss, _ := smx509.ParseCertificate(issRec.DER)
+	seals, err := a.Store.ListSeals(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var leaf *smx509.Certificate
+	for _, s := range seals {
+		if rec, err := a.Store.Certificate(ctx, s.CertSerial); err == nil && rec.IssuerSerial == retired {
+			leaf, _ = smx509.ParseCertificate(rec.DER)
+		}
+	}
+	if leaf == nil {
+		t.Fatal("no seal certificate under the retired CA")
+	}
+	req, err := ocsp.CreateRequest(leaf, iss, ocsp.SHA1, []byte("nonce-0001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, res := a.PKIServices.OCSP.Get().Respond(ctx, req)
+	if res.Status != ocsp.Successful {
+		t.Fatalf("OCSP for a seal of the retired CA: status %v", res.Status)
+	}
+	resp, err := ocsp.ParseResponse(der, iss)
+	if err != nil || len(resp.Responses) != 1 || resp.Responses[0].Status.State != ocsp.Good {
+		t.Fatalf("OCSP response %+v: %v", resp, err)
 	}
 }
