@@ -124,4 +124,50 @@ func TestVerificationReportInBrowser(t *testing.T) {
 		t.Fatalf("report's verdict %q", got)
 	}
 	shots.shot(ctx, "32-report-of-report")
+
+	// A copy changed after sealing, uploaded: the page (English is
+	// remembered) says not to trust it, and so does its sealed report.
+	tampered := filepath.Join(t.TempDir(), "tampered.pdf")
+	if err := os.WriteFile(tampered, append(append([]byte{}, iss.PDF...), "\n% appended after sealing\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, "upload tampered",
+		chromedp.Navigate(base+"/verify"),
+		chromedp.WaitVisible(chromedp.ID("file")),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{tampered}),
+		chromedp.Submit(chromedp.ID("file")),
+		chromedp.WaitVisible(chromedp.CSS(".verdict-line")),
+	)
+	bad := "Do not trust it: the file was changed after it was sealed"
+	if got := text(t, ctx, ".verdict-line"); got != bad {
+		t.Fatalf("tampered upload verdict %q", got)
+	}
+	shots.shot(ctx, "34-upload-tampered-en")
+	progress = chromedp.Events(ctx, browser.DownloadProgress)
+	do(t, ctx, "download the upload's report", chromedp.Click(chromedp.ID("report-pdf")))
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("waiting for the download: %v", err)
+		}
+		if ev.State == browser.DownloadProgressStateCanceled {
+			t.Fatal("download canceled")
+		}
+		if ev.State == browser.DownloadProgressStateCompleted {
+			path = filepath.Join(dl, ev.GUID)
+			break
+		}
+	}
+	if pdf, err = os.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if rep := a.Verifier.Verify(context.Background(), pdf); !rep.Valid {
+		t.Fatalf("the upload's report does not verify: %+v", rep)
+	}
+	named = filepath.Join(shots.dir, "35-upload-report.pdf")
+	if err := os.WriteFile(named, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if txt, err = testutil.Run(t, "pdftotext", named, "-"); err != nil || !strings.Contains(strings.Join(strings.Fields(txt), " "), bad) {
+		t.Fatalf("the upload's report text (%v) lacks %q:\n%s", err, bad, txt)
+	}
 }
