@@ -29,6 +29,7 @@ import (
 type testTSA struct {
 	root, cert *smx509.Certificate
 	key        crypto.Signer
+	rootKey    *ecdsa.PrivateKey
 	now        time.Time
 }
 
@@ -52,7 +53,7 @@ func newTestTSA(t testing.TB, now time.Time, critical bool) *testTSA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &testTSA{key: key, now: now}
+	a := &testTSA{key: key, rootKey: rootKey, now: now}
 	if a.root, err = smx509.ParseCertificate(rootDER); err != nil {
 		t.Fatal(err)
 	}
@@ -237,3 +238,69 @@ func TestRevocationSource(t *testing.T) {
 }
 
 func itoa(n int) string { return big.NewInt(int64(n)).String() }
+
+// crl returns a CRL of the TSA's root listing revoked (serial → time).
+func (a *testTSA) crl(t testing.TB, revoked map[*big.Int]time.Time) []byte {
+	t.Helper()
+	tmpl := &x509.RevocationList{Number: big.NewInt(1), ThisUpdate: a.now.Add(-time.Hour), NextUpdate: a.now.Add(24 * time.Hour)}
+	for serial, at := range revoked {
+		tmpl.RevokedCertificateEntries = append(tmpl.RevokedCertificateEntries, x509.RevocationListEntry{SerialNumber: serial, RevocationTime: at})
+	}
+	root, err := x509.ParseCertificate(a.root.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.CreateRevocationList(rand.Reader, tmpl, root, a.rootKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// TestDSSCRLOfTheTSA puts the TSA root's CRL in a DSS: a TSA certificate
+// it lists as revoked before the token's time makes the timestamp invalid.
+// The documents are verified concurrently by one Verifier (shared caches).
+func TestDSSCRLOfTheTSA(t *testing.T) {
+	a := newTestTSA(t, testNow.Add(time.Minute), true)
+	pdf := sealedBT(t, a, "p256", nil)
+	sigs, err := pades.Signatures(pdf)
+	if err != nil || len(sigs) != 1 {
+		t.Fatalf("signatures: %v", err)
+	}
+	withCRL := func(crl []byte) []byte {
+		out, err := pades.AppendDSS(pdf, []pades.Validation{{Contents: sigs[0].Contents, Certs: [][]byte{a.cert.Raw}, CRLs: [][]byte{crl}}}, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	good := withCRL(a.crl(t, nil))
+	revoked := withCRL(a.crl(t, map[*big.Int]time.Time{a.cert.SerialNumber: a.now.Add(-time.Minute)}))
+	v := newVerifier(t, nil, testNow.Add(time.Hour), testPKI(t, "p256").Root, a.root)
+	check := func(t testing.TB) {
+		r := v.Verify(context.Background(), good)
+		s := r.Signatures[0]
+		// the DSS holds nothing about the seal certificate: unknown, not an error
+		if !r.Valid || s.Level != LevelBT || s.Revocation != RevocationUnknown {
+			t.Errorf("good CRL: valid %v %v, level %q, revocation %q", r.Valid, reasons(r), s.Level, s.Revocation)
+		}
+		r = v.Verify(context.Background(), revoked)
+		s = r.Signatures[0]
+		if r.Valid || !r.HasReason(ReasonTimestampInvalid) || s.Timestamp == nil || !strings.Contains(s.Timestamp.Error, "revoked") {
+			t.Errorf("TSA revoked: valid %v %v, timestamp %+v", r.Valid, reasons(r), s.Timestamp)
+		}
+	}
+	check(t)
+	done := make(chan struct{})
+	for g := 0; g < 4; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := 0; i < 5; i++ {
+				check(t)
+			}
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
