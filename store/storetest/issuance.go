@@ -97,3 +97,15 @@ func testUnitRecords(t *testing.T, s store.Store, _ Options) {
 		t.Errorf("InsurancesOfUnit of a unit without staff = %+v", none)
 	}
 }
+
+func testDocumentParams(t *testing.T, s store.Store, _ Options) {
+	c := ctx(t)
+	d := document("110105199003071239", 1)
+	d.Kind = "overseas-exemption"
+	d.VerifyUntil = d.ValidUntil.Add(365 * 24 * time.Hour)
+	d.Params = map[string]string{"country": "DE", "posted_from": "2027-01-01", "posted_to": "2030-12-31"}
+	must(t, "PutDocument", s.PutDocument(c, d, pdfOf(d.Code, pdfSize(1))))
+	got, err := s.DocumentByCode(c, d.Code)
+	must(t, "DocumentByCode", err)
+	wantSame(t, "a document's params and verification window after PutDocument", got, d)
+}

@@ -80,6 +80,7 @@ var tests = []test{
 	{"Applications", testApplications},
 	{"BenefitPayments", testBenefitPayments},
 	{"UnitRecords", testUnitRecords},
+	{"DocumentParams", testDocumentParams},
 }
 
 // TestNames lists the names Options.Skip may use.
