@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"sihub/hsm"
@@ -68,5 +70,50 @@ func TestSyncSealsFollowsAnotherProcess(t *testing.T) {
 	sync()
 	if _, err := issueB(); err != nil {
 		t.Fatalf("the second instance after the resumption elsewhere: %v", err)
+	}
+}
+
+// Issuing while an administrator suspends and resumes the seal: each
+// issuance either seals with the active seal or is refused naming the
+// suspension; nothing in between.
+func TestIssueDuringSuspension(t *testing.T) {
+	a := testApp(t, t.TempDir(), nil)
+	defer a.Close()
+	ctx := context.Background()
+	dev, _ := a.PKI.Seal(hsm.SM2)
+	errc := make(chan error, 64)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				iss, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID, Algorithms: []string{"sm2"}})
+				switch {
+				case err == nil && iss.Document.SealIDs[0] != dev.Seal.ID:
+					errc <- fmt.Errorf("sealed by %v", iss.Document.SealIDs)
+				case err != nil && !strings.Contains(err.Error(), "suspended"):
+					errc <- err
+				}
+			}
+		})
+	}
+	for range 3 {
+		if _, err := a.CAAdmin().SuspendSeal(ctx, DemoCAAdmin, dev.Seal.ID, "检修"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.CAAdmin().ResumeSeal(ctx, DemoCAAdmin2, dev.Seal.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Error(err)
 	}
 }
