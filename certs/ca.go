@@ -38,7 +38,8 @@ type CARequest struct {
 	// common name.
 	Label string
 	// Years overrides the profile's validity (1 to MaxCAYears); 0 keeps
-	// it (root 20, issuing 10 years). An issuing CA must end before its
+	// it (root 20, issuing 10 years), shortened for an issuing CA to the
+	// whole years its root has left. An issuing CA must end before its
 	// root: the lint step refuses one that would not.
 	Years int
 }
@@ -129,6 +130,9 @@ func CreateCA(ctx context.Context, ring *Keyring, st Store, cfg Config, req CARe
 			return model.Certificate{}, err
 		}
 	}
+	if parent != nil && req.Years == 0 {
+		prof.Validity = fitUnder(prof.Validity, now, parent.NotAfter)
+	}
 	backend, err := ring.Backend(ctx, req.KeyURI)
 	if err != nil {
 		return model.Certificate{}, err
@@ -186,6 +190,24 @@ func caProfile(req CARequest) (Profile, error) {
 		prof.Validity = Period{Years: req.Years}
 	}
 	return prof, nil
+}
+
+// fitUnder shortens a default validity starting at now to the whole years
+// left before the issuer's notAfter, when it would run past it (at least a
+// year; a shorter remainder is left to the lint step to refuse).
+func fitUnder(v Period, now, issuerEnd time.Time) Period {
+	start := now.UTC().Truncate(time.Second)
+	if !v.After(start).After(issuerEnd) {
+		return v
+	}
+	years := 0
+	for start.AddDate(years+1, 0, 0).Compare(issuerEnd) <= 0 {
+		years++
+	}
+	if years == 0 {
+		return v
+	}
+	return Period{Years: years}
 }
 
 // parentCA finds the root that signs an issuing CA, and its key.

@@ -87,6 +87,31 @@ func TestCreateCA(t *testing.T) {
 	}
 }
 
+// An issuing CA under a root with less than the default ten years left
+// ends within the root's validity instead of being refused.
+func TestCreateCAFitsUnderItsRoot(t *testing.T) {
+	p, st, _ := ensure(t)
+	defer p.Close()
+	ctx := context.Background()
+	cfg := cfgAt(testNow.Add(time.Hour))
+	root, err := CreateCA(ctx, p.Keyring(), st, cfg, CARequest{Alg: hsm.SM2, Role: model.RoleRoot, Years: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A day later, four whole years no longer fit: three do.
+	iss, err := CreateCA(ctx, p.Keyring(), st, cfgAt(testNow.Add(25*time.Hour)), CARequest{Alg: hsm.SM2, Role: model.RoleIssuing, ParentSerial: root.Serial})
+	if err != nil {
+		t.Fatalf("issuing CA under a 4-year root: %v", err)
+	}
+	if want := iss.NotBefore.AddDate(3, 0, 0); !iss.NotAfter.Equal(want) || iss.NotAfter.After(root.NotAfter) {
+		t.Fatalf("issuing CA ends %s, want %s (root ends %s)", iss.NotAfter, want, root.NotAfter)
+	}
+	// An explicit validity is not adjusted.
+	if _, err := CreateCA(ctx, p.Keyring(), st, cfg, CARequest{Alg: hsm.SM2, Role: model.RoleIssuing, ParentSerial: root.Serial, Years: 5}); !errors.Is(err, ErrLint) {
+		t.Fatalf("--years past the root: %v", err)
+	}
+}
+
 func TestCreateCARefuses(t *testing.T) {
 	p, st, keys := ensure(t)
 	defer p.Close()
