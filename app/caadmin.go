@@ -101,6 +101,22 @@ func (c *CAAdmin) Messages(ctx context.Context, login, role string) ([]model.Mes
 	return c.a.Store.MessagesFor(ctx, to, messageLimit)
 }
 
+// MarkMessageRead marks a message to login or to its role read (beside
+// portal.CAAdmin, for a portal that offers it). A message to neither is
+// model.ErrNotFound.
+func (c *CAAdmin) MarkMessageRead(ctx context.Context, login, role, id string) error {
+	ms, err := c.Messages(ctx, login, role)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.ID == id {
+			return c.a.Store.MarkMessageRead(ctx, id, c.now())
+		}
+	}
+	return fmt.Errorf("app: message %s for %s: %w", id, login, model.ErrNotFound)
+}
+
 // RequestSeal files a request for a new seal of the agency.
 func (c *CAAdmin) RequestSeal(ctx context.Context, actor string, r portal.SealRequest) (model.Seal, error) {
 	if err := c.admin(ctx, actor, "seal.request", ""); err != nil {

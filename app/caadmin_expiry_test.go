@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,17 @@ func TestExpiryMessagesAndSweep(t *testing.T) {
 	}
 	if got := inbox(DemoClerk, model.AccountClerk); len(got) != 0 {
 		t.Errorf("a clerk got %d CA messages", len(got))
+	}
+	if err := c.MarkMessageRead(ctx, DemoClerk, model.AccountClerk, sealMsg.ID); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("a clerk marking a CA message read: %v", err)
+	}
+	if err := c.MarkMessageRead(ctx, DemoCAAdmin2, model.AccountCAAdmin, sealMsg.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range inbox(DemoCAAdmin, model.AccountCAAdmin) {
+		if (m.ID == sealMsg.ID) != (m.ReadAt != nil) {
+			t.Errorf("message %s read at %v after marking only %s", m.ID, m.ReadAt, sealMsg.ID)
+		}
 	}
 	// Later the same day: no second message; the next day: one more each.
 	now = now.Add(3 * time.Hour)
