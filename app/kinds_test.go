@@ -185,3 +185,33 @@ func TestReissueRepeatsTheInputs(t *testing.T) {
 		t.Errorf("reissued with params %v, first %v", again.Document.Params, first.Document.Params)
 	}
 }
+
+// TestSyntheticApplicationsAreIssuable seeds synthetic persons and issues
+// the acceptance notice of one of their applications.
+func TestSyntheticApplicationsAreIssuable(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	a := testApp(t, t.TempDir(), func(c *Config) { c.Now = func() time.Time { return now } })
+	defer a.Close()
+	ctx := context.Background()
+	res, err := SeedSynthetic(ctx, a.Store, 30, 7, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Applications != 3 {
+		t.Fatalf("%d applications for 30 persons, want one in ten", res.Applications)
+	}
+	app, err := a.Store.Application(ctx, "SY00700000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindReceipt, Application: app.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iss.Document.Subject != app.Applicant || iss.Document.SubjectName != app.ApplicantName {
+		t.Errorf("receipt filed under %s %s, want the applicant %s %s", iss.Document.Subject, iss.Document.SubjectName, app.Applicant, app.ApplicantName)
+	}
+	if r := a.Verifier.Verify(ctx, iss.PDF); !r.Valid {
+		t.Fatalf("receipt not valid: %+v", r.Errors)
+	}
+}

@@ -23,11 +23,43 @@ var (
 // SyntheticResult counts what SeedSynthetic added.
 type SyntheticResult struct {
 	Persons, Units, Contributions int
+	Applications                  int
+}
+
+// synthItems are service items a synthetic person applies for, with their
+// LD/T 01-2020 clause and materials.
+var synthItems = []struct {
+	item, clause string
+	materials    []string
+}{
+	{"基本养老保险关系转移接续", "5.4.3 b)", []string{"居民身份证", "基本养老保险参保缴费凭证", "基本养老保险关系转移接续申请表"}},
+	{"境外社会保险免缴证明申请", "5.4.3 c)", []string{"居民身份证", "派遣协议", "护照"}},
+	{"社会保障卡挂失补换", "5.4.3 e)", []string{"居民身份证", "近期免冠照片"}},
+	{"职工基本医疗保险异地就医备案", "5.3.1", []string{"居民身份证", "异地就医备案申请表"}},
+}
+
+// synthApplication makes the i-th person's application, received in the
+// last month: most finished, some refused, some still under review.
+func synthApplication(rng *rand.Rand, p model.Person, i int, now time.Time) model.Application {
+	it := synthItems[rng.IntN(len(synthItems))]
+	received := now.UTC().Add(-time.Duration(1+rng.IntN(30*24)) * time.Hour).Truncate(time.Minute)
+	a := model.Application{ID: fmt.Sprintf("SY%08d", i), Item: it.item, Clause: it.clause, ProcessingType: model.ProcessCommitted,
+		Applicant: p.ID, ApplicantName: p.Name, Channel: "网上服务大厅", Materials: it.materials,
+		ReceivedAt: received, PromisedBy: received.AddDate(0, 0, 21), Status: model.AppReceived}
+	decided := received.Add(time.Duration(1+rng.IntN(10*24)) * time.Hour)
+	switch r := rng.IntN(10); {
+	case decided.After(now):
+	case r < 7:
+		a.Status, a.DecidedAt, a.Result, a.Handler = model.AppFinished, &decided, "已按申请办结", "经办员"
+	case r < 9:
+		a.Status, a.DecidedAt, a.Reason, a.Handler = model.AppRefused, &decided, "申请材料不齐全，请补齐后重新申请。", "经办员"
+	}
+	return a
 }
 
 // SeedSynthetic adds n insured persons with employers and contribution
-// histories (up to ten years, ending last month), deterministically from
-// seed. Persons are keyed by ID, so seeding again with the same seed
+// histories (up to ten years, ending last month), and an application for
+// one person in ten, deterministically from seed. Persons are keyed by ID, so seeding again with the same seed
 // replaces rather than duplicates.
 func SeedSynthetic(ctx context.Context, st store.Store, n int, seed uint64, now time.Time) (SyntheticResult, error) {
 	var res SyntheticResult
@@ -100,6 +132,12 @@ func SeedSynthetic(ctx context.Context, st store.Store, n int, seed uint64, now 
 		}
 		res.Persons++
 		res.Contributions += len(cs)
+		if i%10 == 0 { // one person in ten has applied for something
+			if err := st.PutApplication(ctx, synthApplication(rng, p, int(seed%1000)*100000+i, now)); err != nil {
+				return res, err
+			}
+			res.Applications++
+		}
 	}
 	return res, nil
 }
