@@ -454,3 +454,50 @@ func TestChangesAreGrouped(t *testing.T) {
 		t.Fatalf("english: %q", s)
 	}
 }
+
+// TestVerdictFromReasons: failed checks other than modification make the
+// file "invalid" with the first reason; checks that could not run make it
+// "unknown"; a valid file past its validity is "expired".
+func TestVerdictFromReasons(t *testing.T) {
+	until := t0.Add(-time.Hour)
+	for _, tc := range []struct {
+		reason  verifier.Reason
+		until   *time.Time
+		key     string
+		line    string
+		valid   bool
+		english string
+	}{
+		{verifier.ReasonChainUntrusted, nil, verdictInvalid, "不要信任：签章证书不是由受信任的机构签发的", false,
+			"Do not trust it: the seal certificate was not issued by a trusted authority"},
+		{verifier.ReasonSealNotActive, nil, verdictInvalid, "不要信任：印章已被暂停、吊销或过期，不能再用于盖章", false, ""},
+		{verifier.ReasonRegistryUnavailable, nil, verdictUnknown, "无法核验：暂时无法查询登记系统，请稍后再试", false, ""},
+		{verifier.ReasonMalformedPDF, nil, verdictUnknown, "无法核验：文件不是有效的 PDF，或文件结构已损坏", false, ""},
+		{verifier.ReasonObjStmShadow, nil, verdictModified, "不要信任：文件在盖章后被修改", false, ""},
+		{"", &until, verdictExpired, "已过有效期：这份参保证明的有效期至 " + fmtDate(until), true, ""},
+	} {
+		rep := &verifier.Report{Valid: tc.valid, Document: verifier.DocumentReport{Kind: signer.KindInsuranceCertificate,
+			RegistryStatus: verifier.RegistryValid, ValidUntil: tc.until, Code: validCode}}
+		if tc.reason != "" {
+			rep.Errors = []verifier.Problem{{Code: tc.reason}}
+		}
+		p := buildReport(reportInput{lang: langZH, agency: "机构", now: t0, rep: rep})
+		if p.Verdict.Key != tc.key || p.Verdict.Line != tc.line || p.Verdict.OK {
+			t.Errorf("%s: %+v", tc.reason, p.Verdict)
+		}
+		if tc.english != "" {
+			if p := buildReport(reportInput{lang: langEN, agency: "x", now: t0, rep: rep}); p.Verdict.Line != tc.english {
+				t.Errorf("%s in English: %q", tc.reason, p.Verdict.Line)
+			}
+		}
+	}
+}
+
+func TestHeadDoesNotIssueReport(t *testing.T) {
+	e, rep := reportEnv(t)
+	req, _ := http.NewRequest("HEAD", e.srv.URL+"/v/"+validCode+"/report.pdf", nil)
+	r := e.browser().do(req)
+	if r.StatusCode != 200 || len(rep.reqs) != 0 {
+		t.Fatalf("HEAD: %d, %d reports issued", r.StatusCode, len(rep.reqs))
+	}
+}

@@ -117,9 +117,15 @@ func reasonSentencesOf(ps []verifier.Problem, lang string) []string {
 	return out
 }
 
-// clause turns a sentence into a clause that can follow "不要信任：".
+// clause turns a sentence into a clause that can follow "不要信任：" or
+// "Do not trust it:": no closing stop, and in English a lower-case first
+// word unless it is an acronym ("PDF").
 func clause(s string) string {
-	return strings.TrimRight(s, "。.")
+	s = strings.TrimRight(s, "。.")
+	if len(s) > 1 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'a' && s[1] <= 'z' {
+		s = string(s[0]-'A'+'a') + s[1:]
+	}
+	return s
 }
 
 // changeKindNames name what a revision changed (verifier Change*
