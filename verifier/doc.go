@@ -67,7 +67,8 @@
 //     TSA certificate (id-kp-timeStamping alone and critical) and its chain
 //     to a trust anchor, all at genTime; any failure is timestamp_invalid.
 //     Document timestamps are checked the same way over their byte range.
-//   - Revocation of the signer certificate, at the proven signing time:
+//   - Revocation of the signer certificate (a document timestamp's TSA
+//     certificate), at the proven signing time (the token's genTime):
 //     first the DSS of the last revision (OCSP responses signed by the
 //     issuing CA or its delegated OCSP signer, then CRLs signed by the
 //     issuer; evidence counts when issued at or after that time or valid
@@ -75,7 +76,8 @@
 //     unknown or not_checked (no DSS and no source) with the evidence
 //     source. Revoked at or before the signing time: certificate_revoked;
 //     revoked after it: valid, with a note. Intermediate CA certificates
-//     and TSA certificates are not checked for revocation.
+//     are not checked; the TSA certificate of a signature timestamp only
+//     against the DSS.
 //   - Level: B-B; B-T with a valid signature timestamp; B-LT when the
 //     revocation evidence came from the DSS too; B-LTA when a valid
 //     document timestamp covers the signature as well.

@@ -193,7 +193,8 @@ func (d *document) checkCertificates(rep *SignatureReport, leaf *smx509.Certific
 	for _, c := range chain {
 		rep.Chain = append(rep.Chain, certReport(c))
 	}
-	if rep.Type == TypeSignature && len(chain) > 1 {
+	// the signer's, or for a document timestamp the TSA's, certificate
+	if len(chain) > 1 {
 		d.checkRevocation(rep, chain[0], chain[1], signingTime)
 	}
 	longTerm := !proven.IsZero() && rep.Revocation == RevocationGood
