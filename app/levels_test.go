@@ -65,8 +65,8 @@ func TestPAdESLevels(t *testing.T) {
 			for _, s := range r.Signatures {
 				if s.Type == verifier.TypeDocTimestamp {
 					docTS++
-					if s.Timestamp == nil || !s.Timestamp.Valid {
-						t.Errorf("document timestamp %+v", s.Timestamp)
+					if s.Timestamp == nil || !s.Timestamp.Valid || s.Revocation != verifier.RevocationGood || s.RevocationSource != verifier.RevocationSourceDSSOCSP {
+						t.Errorf("document timestamp %+v, TSA revocation %q from %q", s.Timestamp, s.Revocation, s.RevocationSource)
 					}
 					continue
 				}
