@@ -118,10 +118,18 @@ func TestVerificationReportInBrowser(t *testing.T) {
 		t.Fatalf("report text lacks %q:\n%s", line, txt)
 	}
 
-	// The report's own code page (English remembered).
-	do(t, ctx, "open the report's code", chromedp.Navigate(base+"/v/"+rep.Document.Code), chromedp.WaitVisible(chromedp.CSS(".verdict-line")))
+	// The report's own QR code leads to its code page (English
+	// remembered), where the signed token matches the registry.
+	qrURL := scanQR(t, named)
+	if !strings.HasPrefix(qrURL, base+"/v/"+rep.Document.Code+"?t=") {
+		t.Fatalf("the report's QR holds %q", qrURL)
+	}
+	do(t, ctx, "open the report's QR link", chromedp.Navigate(qrURL), chromedp.WaitVisible(chromedp.CSS(".verdict-line")))
 	if got := text(t, ctx, ".verdict-line"); !strings.HasPrefix(got, "Trust it: this Verification Report was issued by") {
 		t.Fatalf("report's verdict %q", got)
+	}
+	if got := text(t, ctx, ".token"); !strings.Contains(got, "The QR signature is valid and the printed data match the registry.") {
+		t.Fatalf("the report's QR check: %q", got)
 	}
 	shots.shot(ctx, "32-report-of-report")
 
