@@ -86,7 +86,17 @@ func (r *Revocation) fetchCRL(ctx context.Context, u string, issuer *smx509.Cert
 	if err != nil {
 		return nil, err
 	}
-	rl, err := smx509.ParseRevocationList(resp.Body)
+	return readCRL(resp.Body, issuer, now)
+}
+
+// readCRL parses a DER CRL of at most netguard.MaxCRLBytes and checks it
+// is issuer's, signed by issuer, current at now and free of critical
+// extensions this reader does not handle.
+func readCRL(der []byte, issuer *smx509.Certificate, now time.Time) (*crlList, error) {
+	if len(der) > netguard.MaxCRLBytes {
+		return nil, fmt.Errorf("CRL of %d bytes", len(der))
+	}
+	rl, err := smx509.ParseRevocationList(der)
 	if err != nil {
 		return nil, fmt.Errorf("CRL does not parse: %v", err)
 	}

@@ -143,7 +143,7 @@ func (f *foreignCA) responderAt(t testing.TB, src ocsp.Source, now time.Time) *o
 
 // ocspResponse is the DER answer of f's responder at now about cert,
 // which src says is good.
-func (f *foreignCA) ocspResponse(t *testing.T, cert *smx509.Certificate, now time.Time) []byte {
+func (f *foreignCA) ocspResponse(t testing.TB, cert *smx509.Certificate, now time.Time) []byte {
 	t.Helper()
 	src := ocsp.NewMemorySource()
 	src.Set(f.issuing.SerialNumber.Text(16), cert.SerialNumber, ocsp.Status{State: ocsp.Good})

@@ -89,7 +89,14 @@ func (r *Revocation) fetchOCSP(ctx context.Context, u string, cert, issuer *smx5
 	if err != nil {
 		return ocspAnswer{}, err
 	}
-	parsed, err := ocsp.ParseResponse(resp.Body, issuer)
+	return readOCSP(resp.Body, cert, issuer, now)
+}
+
+// readOCSP parses and verifies a DER OCSP response (ocsp.ParseResponse
+// caps its size) and returns its answer about cert, which must be current
+// at now and not "unknown".
+func readOCSP(der []byte, cert, issuer *smx509.Certificate, now time.Time) (ocspAnswer, error) {
+	parsed, err := ocsp.ParseResponse(der, issuer)
 	if err != nil {
 		return ocspAnswer{}, err
 	}
