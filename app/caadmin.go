@@ -15,6 +15,7 @@ import (
 
 	"sihub/certs"
 	"sihub/certs/crl"
+	"sihub/hsm"
 	"sihub/model"
 	"sihub/portal"
 )
@@ -194,7 +195,8 @@ func (c *CAAdmin) ApproveSeal(ctx context.Context, actor, id string) (model.Seal
 	s.ApprovedBy, s.ApprovedAt = actor, &now
 	s.StatusChangedBy, s.StatusChangedAt, s.StatusReason = actor, &now, ""
 	s.KeyURI = keyURI
-	m, err := certs.MakeSeal(ctx, c.a.PKI, c.a.Store, c.a.certsConfig(), s)
+	// The key's generation reaches the audit trail under the approver.
+	m, err := certs.MakeSeal(hsm.WithCaller(ctx, actor), c.a.PKI, c.a.Store, c.a.certsConfig(), s)
 	if err != nil {
 		c.audit(ctx, actor, "seal.approve", id, "failed", err.Error())
 		return model.Seal{}, err

@@ -114,6 +114,9 @@ func TestSealLifecycle(t *testing.T) {
 	if _, err := c.ApproveSeal(ctx, DemoCAAdmin2, req.ID); !errors.Is(err, model.ErrConflict) {
 		t.Fatalf("approving an active seal: %v", err)
 	}
+	if es, _ := a.Store.AuditEntries(ctx, time.Time{}, "key.generate", s.KeyID, 0); len(es) != 1 || es[0].Actor != DemoCAAdmin2 {
+		t.Fatalf("the seal key's generation in the audit trail: %+v", es)
+	}
 	if old, _ := c.Seal(ctx, dev.Seal.ID); old.Status != model.SealReplaced || old.ReplacedBy != s.ID {
 		t.Fatalf("the replaced seal: %s replaced by %q", old.Status, old.ReplacedBy)
 	}
