@@ -28,9 +28,10 @@ var ErrRevocationUnknown = errors.New("app: revocation status unknown")
 const (
 	defaultRevocationEntries = 4096
 	defaultRevocationCRLs    = 16
-	// revocationRetryAfter is how long a failed fetch of one URL is not
-	// retried, so a dead or refused responder costs one attempt a minute,
-	// not one per verification.
+	// revocationRetryAfter is how long a failed fetch (one URL for one
+	// certificate, or one CRL URL for one issuer) is not retried, so a
+	// dead or refused responder costs one attempt a minute, not one per
+	// verification.
 	revocationRetryAfter = time.Minute
 	// revocationNoNextUpdate is how long evidence without nextUpdate is
 	// reused.
@@ -53,7 +54,8 @@ type RevocationOptions struct {
 	Fetch *netguard.Client
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
-	// Logger receives a line per failed online check; nil is slog.Default().
+	// Logger receives a line per failed fetch (so at most one a minute for
+	// one URL and certificate); nil is slog.Default().
 	Logger *slog.Logger
 	// MaxEntries bounds the cached OCSP answers; default 4096.
 	MaxEntries int
@@ -171,9 +173,9 @@ type failure struct {
 	until time.Time
 }
 
-// Status implements verifier.RevocationSource. The answer is the current
-// one, which speaks for any earlier t (a revocation is not undone), so t
-// itself is not needed.
+// Status implements verifier.RevocationSource. It returns the current
+// status with the revocation time, which the verifier compares with t, so
+// t itself is not needed.
 func (r *Revocation) Status(ctx context.Context, cert, issuer *smx509.Certificate, _ time.Time) (verifier.RevocationStatus, error) {
 	unknown := verifier.RevocationStatus{State: verifier.RevocationUnknown}
 	if cert == nil || issuer == nil || cert.SerialNumber == nil {
