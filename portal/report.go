@@ -269,7 +269,11 @@ func documentFacts(in reportInput, w *words) []fact {
 		add(w.Number, d.Number, false)
 		add(w.Code, groupCode(d.Code), true)
 		if d.Kind == signer.KindVerificationReport {
-			add(w.Checked, d.Subject, true)
+			checked := d.Subject
+			if c := NormalizeCode(checked); c != "" {
+				checked = groupCode(c) // a code; files are "sha256:…"
+			}
+			add(w.Checked, checked, true)
 		} else {
 			add(w.Holder, model.MaskName(d.SubjectName), false)
 			add(w.HolderID, model.MaskID(d.Subject), true)
