@@ -11,6 +11,23 @@
 // consents), /v and /v/{code} (verify by anti-forgery code), /verify
 // (verify an uploaded PDF). Every page works without JavaScript.
 //
+// # Verification report
+//
+// /v/{code} and the upload result show one report (report.go): first one
+// coloured line a clerk can act on (trusted, modified after sealing, not
+// valid, superseded, withdrawn, expired, cannot be verified), then the
+// document with the holder masked, each seal (status, algorithm, signer,
+// level, timestamp, revocation), the file's revisions and what to do next.
+// The pages are in Chinese, or English with ?lang=en (remembered in a
+// cookie) or when Accept-Language prefers English. /v/{code} checks the
+// stored file with the Verifier and, with ?t=, shows what the signed QR
+// token carries. GET /v/{code}/report.pdf and, for an upload,
+// /verify/result/{id}/report.pdf send the same report as a PDF sealed
+// through Deps.Reports and registered with its own code (kind
+// verification-report); one report per checked item, language, verdict and
+// day. Uploaded files are never stored: only their verifier report is
+// kept, for 30 minutes, under a random id.
+//
 // # Institutional API
 //
 // Banks and employers authenticate with an API key (model.APIKey) sent as
