@@ -435,3 +435,29 @@ func TestRevokedSealIsSeenAtOnce(t *testing.T) {
 		t.Fatalf("right after the administrator revoked the seal: %+v %v", st, err)
 	}
 }
+
+func TestOfflineVerificationAsksTheRegistry(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := testApp(t, dir, nil)
+	res, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindUnitInsuranceCertificate, Subject: DemoUnitCode, Actor: DemoPersonID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := a.Config
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	v, err := OpenVerification(ctx, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	rep := v.Verifier.Verify(ctx, res.PDF)
+	if len(rep.Signatures) == 0 {
+		t.Fatalf("no signatures: %+v", rep.Errors)
+	}
+	if sig := rep.Signatures[0]; sig.Revocation != verifier.RevocationGood || sig.RevocationSource != verifier.RevocationSourceRegistry {
+		t.Fatalf("offline verification: revocation %q from %q, notes %q", sig.Revocation, sig.RevocationSource, sig.Notes)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -66,6 +67,14 @@ func OpenVerification(ctx context.Context, cfg Config, extra []*smx509.Certifica
 		v.QR.Certs = v.Store
 	}
 	opts.Roots = roots
+	// Revocation: the registry for the instance's own certificates, else
+	// OCSP and CRLs from the SIHUB_FETCH_ALLOW hosts only.
+	fetch, err := cfg.fetchClient(slog.Default())
+	if err != nil {
+		v.Close()
+		return nil, err
+	}
+	opts.Revocation = NewRevocation(RevocationOptions{Certs: v.Store, Fetch: fetch, Now: cfg.Now})
 	v.Verifier = verifier.New(opts)
 	return v, nil
 }
