@@ -282,10 +282,7 @@ func documentFacts(in reportInput, w *words) []fact {
 		add(w.ValidUntil, fmtDateLang(d.ValidUntil, in.lang), false)
 		reg := named(registryStatusNames, string(d.Status), in.lang)
 		if d.StatusReason != "" && d.Status != model.DocValid {
-			reg += "（" + d.StatusReason + "）"
-			if in.lang == langEN {
-				reg = named(registryStatusNames, string(d.Status), in.lang) + " (" + d.StatusReason + ")"
-			}
+			reg = fmt.Sprintf(w.WithReasonF, reg, d.StatusReason)
 		}
 		add(w.Registry, reg, false)
 	} else if in.rep != nil && in.rep.Document.Code != "" {
@@ -366,18 +363,14 @@ func signatureView(i int, s *verifier.SignatureReport, lang string, w *words) si
 		pass(!s.ModifiedAfterSigning, w.UnmodifiedOK, w.UnmodifiedBad),
 		pass(s.ChainTrusted, w.ChainOK, w.ChainBad),
 	}
+	class := "info"
 	switch s.Revocation {
 	case verifier.RevocationGood:
-		v.Checks = append(v.Checks, check{"pass", w.Revocation + "：" + rev})
+		class = "pass"
 	case verifier.RevocationRevoked:
-		v.Checks = append(v.Checks, check{"fail", w.Revocation + "：" + rev})
-	default:
-		v.Checks = append(v.Checks, check{"info", w.Revocation + "：" + rev})
+		class = "fail"
 	}
-	if lang == langEN {
-		last := &v.Checks[len(v.Checks)-1]
-		last.Text = w.Revocation + ": " + rev
-	}
+	v.Checks = append(v.Checks, check{class, fmt.Sprintf(w.LabeledF, w.Revocation, rev)})
 	return v
 }
 

@@ -42,6 +42,8 @@ type words struct {
 	SealName, SealStatus, Algorithm, Signer, CertIssuer, Level, SignedAt               string
 	Timestamp, Revocation                                                              string
 	NoSignatures, Valid, Invalid, Dash                                                 string
+	LabeledF                                                                           string // label, value
+	WithReasonF                                                                        string // status, reason
 
 	// Signature checks.
 	IntegrityOK, IntegrityBad, WholeOK, WholeBad, UnmodifiedOK, UnmodifiedBad string
@@ -122,6 +124,7 @@ var wordsZH = words{
 	SealName: "印章名称", SealStatus: "印章状态", Algorithm: "算法", Signer: "签章人", CertIssuer: "证书签发者",
 	Level: "签名级别", SignedAt: "签章时间", Timestamp: "时间戳", Revocation: "证书吊销状态",
 	NoSignatures: "文件中没有找到电子印章。", Valid: "有效", Invalid: "无效", Dash: "—",
+	LabeledF: "%s：%s", WithReasonF: "%s（%s）",
 
 	IntegrityOK: "签名值正确，签名覆盖的内容未被改动", IntegrityBad: "签名值或内容摘要验证失败",
 	WholeOK: "签名覆盖整个文件", WholeBad: "签名未覆盖整个文件",
@@ -201,6 +204,7 @@ var wordsEN = words{
 	SealName: "Seal name", SealStatus: "Seal status", Algorithm: "Algorithm", Signer: "Signer", CertIssuer: "Certificate issuer",
 	Level: "Signature level", SignedAt: "Signed at", Timestamp: "Timestamp", Revocation: "Certificate revocation",
 	NoSignatures: "No electronic seal was found in the file.", Valid: "Valid", Invalid: "Not valid", Dash: "—",
+	LabeledF: "%s: %s", WithReasonF: "%s (%s)",
 
 	IntegrityOK: "The signature is correct and the signed content is unchanged", IntegrityBad: "The signature value or content digest does not verify",
 	WholeOK: "The signature covers the whole file", WholeBad: "The signature does not cover the whole file",
