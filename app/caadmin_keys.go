@@ -71,7 +71,13 @@ func (a *App) openBackend(ctx context.Context, uri string) (hsm.Backend, error) 
 	if own, err := a.KeyURI(); err == nil && uri == own {
 		return keepOpen{a.Keys}, nil
 	}
-	return hsm.Open(ctx, uri)
+	b, err := hsm.Open(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	// The same guards as the instance's own backend: every signature
+	// checked in software, every key use in the audit trail.
+	return hsm.ObservedBackend(hsm.VerifyingBackend(b), a.keyAudit.observe), nil
 }
 
 // keepOpen hides the Close of the instance's backend from the keyring,

@@ -137,6 +137,13 @@ func TestCAKeyCeremonySoftHSM(t *testing.T) {
 	if code, r := verifyJSON(t, before); code != 0 || !r.Valid {
 		t.Fatalf("the document sealed before the ceremony: exit %d, %+v", code, r)
 	}
+	used := false
+	for _, e := range auditEntries(t, "key.sign") {
+		used = used || e.Object == rec.KeyID
+	}
+	if !used {
+		t.Fatalf("no key.sign audit entry for the token's CA key %s", rec.KeyID)
+	}
 	if _, list, _ := sihub(t, "ca", "list", "--role", "issuing"); !strings.Contains(list, uri) {
 		t.Fatalf("ca list does not name the token:\n%s", list)
 	}
