@@ -204,7 +204,8 @@ func addCertData(ctx context.Context, ltv LTVServices, v *pades.Validation, chai
 	return nil
 }
 
-// orderChain returns leaf followed by its issuers found in pool.
+// orderChain returns leaf followed by its issuers found in pool, matched
+// by name and key identifier (the verifier checks the signatures).
 func orderChain(leaf *smx509.Certificate, pool []*smx509.Certificate) []*smx509.Certificate {
 	if leaf == nil {
 		return nil
@@ -213,7 +214,8 @@ func orderChain(leaf *smx509.Certificate, pool []*smx509.Certificate) []*smx509.
 	for c := leaf; len(out) < 8 && !isSelfIssued(c); {
 		var next *smx509.Certificate
 		for _, p := range pool {
-			if string(p.RawSubject) == string(c.RawIssuer) && c.CheckSignatureFrom(p) == nil {
+			if string(p.RawSubject) == string(c.RawIssuer) && p != c &&
+				(len(c.AuthorityKeyId) == 0 || len(p.SubjectKeyId) == 0 || string(c.AuthorityKeyId) == string(p.SubjectKeyId)) {
 				next = p
 				break
 			}
