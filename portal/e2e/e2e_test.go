@@ -334,9 +334,10 @@ func checkAPI(t *testing.T, base, code, qrURL string, pdf []byte) {
 	var rep struct {
 		Valid      bool
 		Signatures []struct {
-			Algorithm           string
-			CoversWholeDocument bool `json:"covers_whole_document"`
-			ChainTrusted        bool `json:"chain_trusted"`
+			Algorithm            string
+			ChainTrusted         bool   `json:"chain_trusted"`
+			ModifiedAfterSigning bool   `json:"modified_after_signing"`
+			Level                string `json:"level"`
 		}
 		Document struct {
 			Code           string
@@ -346,7 +347,7 @@ func checkAPI(t *testing.T, base, code, qrURL string, pdf []byte) {
 	err = json.NewDecoder(res.Body).Decode(&rep)
 	res.Body.Close()
 	if err != nil || res.StatusCode != 200 || !rep.Valid || len(rep.Signatures) == 0 ||
-		!rep.Signatures[0].CoversWholeDocument || !rep.Signatures[0].ChainTrusted ||
+		rep.Signatures[0].ModifiedAfterSigning || !rep.Signatures[0].ChainTrusted || rep.Signatures[0].Level != "B-LT" ||
 		rep.Document.RegistryStatus != "valid" || rep.Document.Code != status.Code {
 		t.Fatalf("upload API: %d %v %+v", res.StatusCode, err, rep)
 	}
