@@ -39,10 +39,13 @@ type PoolOptions struct {
 	Now              func() time.Time                     // breaker clock; nil is time.Now
 	After            func(time.Duration) <-chan time.Time // timeouts; nil is a real timer, reused per session
 	// Inline runs each call on the caller's goroutine: no hand-off to the
-	// session's goroutine (two goroutine wake-ups per call) but no per-call
-	// timeout either — a hung device blocks its caller. The bound on
-	// sessions, reconnection and the breaker still apply. For local tokens
-	// whose calls cost a few µs; leave it off for network HSMs.
+	// session's goroutine (two goroutine wake-ups per call, which on a
+	// small VM cost as much as a fast token's signature). The per-call
+	// timeout still holds for the pool — at the deadline the call counts
+	// as a device failure for the breaker, its session is interrupted when
+	// the source can do that and discarded when it returns, and its result
+	// is ErrTimeout — but the caller itself waits until the device library
+	// returns. For local tokens; leave it off for network HSMs.
 	Inline bool
 	// OnBreaker, when set, is told when the breaker opens (true) and
 	// closes again (false), for metrics and alerts. It must not block.
@@ -153,8 +156,10 @@ func (p *Pool[S]) DoWithin(ctx context.Context, timeout time.Duration, fn func(S
 		return err
 	}
 	if p.opts.Inline {
-		w.state.Store(stateRunning)
-		err := w.call(ctx, fn)
+		err, answered := w.inline(ctx, fn, timeout, probe, deadline)
+		if !answered {
+			return err // the watchdog settled the breaker at the deadline
+		}
 		w.release(err)
 		return p.finish(err, probe)
 	}

@@ -269,15 +269,59 @@ func TestBreakerCountsOpenFailures(t *testing.T) {
 
 func TestPoolInline(t *testing.T) {
 	src := &fakeSessions{}
-	fire := make(chan time.Time, 1)
+	var mu sync.Mutex
+	var deadline chan time.Time // the latest call's
+	opened := make(chan bool, 4)
 	p := NewPool[int](src, PoolOptions{Inline: true, FailureThreshold: 1, CoolDown: time.Minute,
-		After: func(time.Duration) <-chan time.Time { return fire }})
-	// The deadline passing during an inline call does not abandon it.
-	err := p.Do(context.Background(), func(int) error { fire <- time.Time{}; return nil })
-	if err != nil {
-		t.Fatalf("inline call: %v", err)
+		After: func(time.Duration) <-chan time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			deadline = make(chan time.Time, 1)
+			return deadline
+		},
+		OnBreaker: func(open bool) { opened <- open }})
+	ctx := context.Background()
+	var used []int
+	for range 2 {
+		if err := p.Do(ctx, func(s int) error { used = append(used, s); return nil }); err != nil {
+			t.Fatalf("inline call: %v", err)
+		}
 	}
-	<-fire
+	if !slices.Equal(used, []int{1, 1}) {
+		t.Fatalf("inline calls used sessions %v, want one session reused", used)
+	}
+	// The deadline passes during a call: the watchdog counts the timeout
+	// (the breaker opens at once) while the caller still waits for the
+	// device; when it returns, its answer is ErrTimeout and its session is
+	// discarded.
+	err := p.Do(ctx, func(int) error {
+		mu.Lock()
+		deadline <- time.Time{}
+		mu.Unlock()
+		if !<-opened {
+			t.Error("breaker reported closed")
+		}
+		return nil
+	})
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("inline call past its deadline: %v, want ErrTimeout", err)
+	}
+	if p.State() != "open" {
+		t.Fatalf("breaker %s after the timeout", p.State())
+	}
+	if _, open, closed := src.counts(); open != 0 || !slices.Equal(closed, []int{1}) {
+		t.Fatalf("after the timeout: open %d, closed %v", open, closed)
+	}
+	if !p.Drain(nil) {
+		t.Fatal("not drained")
+	}
+}
+
+// TestPoolInlineDeviceError: a device error on an inline call drops the
+// session and counts against the breaker.
+func TestPoolInlineDeviceError(t *testing.T) {
+	src := &fakeSessions{}
+	p := NewPool[int](src, PoolOptions{Inline: true, FailureThreshold: 1, CoolDown: time.Minute})
 	if err := p.Do(context.Background(), func(int) error { return errBroken }); !errors.Is(err, ErrDeviceUnavailable) {
 		t.Fatalf("inline device error: %v", err)
 	}
@@ -286,6 +330,22 @@ func TestPoolInline(t *testing.T) {
 	}
 	if _, open, closed := src.counts(); open != 0 || len(closed) != 1 {
 		t.Fatalf("open %d closed %v", open, closed)
+	}
+}
+
+// TestPoolInlineRealTimer: with the real clock, a watchdog armed for an
+// earlier call never abandons a later one, and a call that ends in time
+// is not abandoned.
+func TestPoolInlineRealTimer(t *testing.T) {
+	src := &fakeSessions{}
+	p := NewPool[int](src, PoolOptions{Inline: true, CallTimeout: time.Hour})
+	for i := range 1000 {
+		if err := p.Do(context.Background(), func(int) error { return nil }); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if n, _, closed := src.counts(); n != 1 || len(closed) != 0 {
+		t.Fatalf("opened %d, closed %v: a call in time was abandoned", n, closed)
 	}
 }
 

@@ -19,8 +19,15 @@ type worker[S any] struct {
 	gen   uint64 // the pool's generation when s was opened
 	jobs  chan job[S]
 	done  chan error
-	timer *time.Timer // reused from call to call
-	state atomic.Int32
+	timer *time.Timer // hand-off deadline, reused from call to call
+	watch *time.Timer // Inline watchdog, reused from call to call
+	probe bool        // Inline: the call is the breaker's probe
+	seq   uint64      // the current call's number (written by its caller)
+
+	// state is seq<<2 | the call's state, so that a watchdog firing late
+	// for an earlier call cannot touch the current one.
+	state    atomic.Uint64
+	deadline atomic.Int64 // Inline: the current call's deadline on monoClock
 }
 
 type job[S any] struct {
@@ -28,13 +35,13 @@ type job[S any] struct {
 	fn  func(S) error
 }
 
-// A call's state; the caller and the worker's goroutine settle who cleans
-// up with compare-and-swap.
+// A call's state; the caller, the worker's goroutine and the watchdog
+// settle who cleans up with compare-and-swap.
 const (
-	stateRunning   int32 = iota // handed over, the session not yet in use
-	stateStarted                // fn runs on w.s
-	stateAnswered               // fn returned and the caller gets the answer
-	stateAbandoned              // the caller gave up: the worker cleans up
+	stateRunning   = iota // handed over, the session not yet in use
+	stateStarted          // fn runs on w.s
+	stateAnswered         // fn returned and the caller gets the answer
+	stateAbandoned        // the caller gave up: whoever runs fn cleans up
 )
 
 // outcome of a hand-over.
@@ -45,6 +52,11 @@ const (
 	handCancelled
 	handTimedOut
 )
+
+// monoEpoch anchors monoClock, a monotonic clock in an int64.
+var monoEpoch = time.Now()
+
+func monoClock() int64 { return int64(time.Since(monoEpoch)) }
 
 // worker takes an idle worker (the most recently used: its session and
 // goroutine are warm) or makes one, and counts the call in flight.
@@ -64,6 +76,45 @@ func (p *Pool[S]) worker() (*worker[S], error) {
 	return &worker[S]{p: p, gen: p.gen}, nil
 }
 
+// begin numbers a new call and marks it running.
+func (w *worker[S]) begin() {
+	w.seq++
+	w.state.Store(w.seq<<2 | stateRunning)
+}
+
+// move changes the current call's state from one value to another.
+func (w *worker[S]) move(from, to uint64) bool {
+	return w.state.CompareAndSwap(w.seq<<2|from, w.seq<<2|to)
+}
+
+// answer marks the current call answered unless it was abandoned.
+func (w *worker[S]) answer() bool {
+	return w.move(stateStarted, stateAnswered) || w.move(stateRunning, stateAnswered)
+}
+
+// giveUp abandons the call numbered by cur's sequence unless it has
+// answered (or was abandoned already); it reports whether it did, and
+// interrupts a session in use when the source can do that.
+func (w *worker[S]) giveUp(cur uint64) bool {
+	for {
+		st := cur & 3
+		if st == stateAnswered || st == stateAbandoned {
+			return false
+		}
+		if w.state.CompareAndSwap(cur, cur&^3|stateAbandoned) {
+			if a, ok := w.p.src.(Abandoner[S]); ok && st == stateStarted {
+				a.Abandon(w.s) // w.s was written before the state became started
+			}
+			return true
+		}
+		next := w.state.Load()
+		if next>>2 != cur>>2 {
+			return false // another call by now
+		}
+		cur = next
+	}
+}
+
 // call opens the session if needed and runs fn on it, on whichever
 // goroutine runs the call.
 func (w *worker[S]) call(ctx context.Context, fn func(S) error) error {
@@ -74,7 +125,7 @@ func (w *worker[S]) call(ctx context.Context, fn func(S) error) error {
 		}
 		w.s, w.has = s, true
 	}
-	if !w.state.CompareAndSwap(stateRunning, stateStarted) {
+	if !w.move(stateRunning, stateStarted) {
 		return fmt.Errorf("%w: the caller gave up before the call started", ErrTimeout)
 	}
 	return fn(w.s)
@@ -101,38 +152,21 @@ func (w *worker[S]) hand(ctx context.Context, fn func(S) error, timeout time.Dur
 			deadline = w.timer.C
 		}
 	}
-	w.state.Store(stateRunning)
+	w.begin()
 	w.jobs <- job[S]{ctx, fn}
 	select {
 	case err := <-w.done:
 		return err, handAnswered
 	case <-ctx.Done():
-		if err, ok := w.abandon(); ok {
-			return err, handAnswered
+		if !w.giveUp(w.state.Load()) {
+			return <-w.done, handAnswered
 		}
 		return ctx.Err(), handCancelled
 	case <-deadline:
-		if err, ok := w.abandon(); ok {
-			return err, handAnswered
+		if !w.giveUp(w.state.Load()) {
+			return <-w.done, handAnswered
 		}
 		return fmt.Errorf("%w: no answer within %v", ErrTimeout, timeout), handTimedOut
-	}
-}
-
-// abandon gives up on the call, or returns its answer when it came first.
-// A session in use is interrupted when the source can do that.
-func (w *worker[S]) abandon() (error, bool) {
-	for {
-		st := w.state.Load()
-		if st == stateAnswered {
-			return <-w.done, true
-		}
-		if w.state.CompareAndSwap(st, stateAbandoned) {
-			if a, ok := w.p.src.(Abandoner[S]); ok && st == stateStarted {
-				a.Abandon(w.s) // w.s was written before the state became started
-			}
-			return nil, false
-		}
 	}
 }
 
@@ -141,22 +175,89 @@ func (w *worker[S]) abandon() (error, bool) {
 func (w *worker[S]) run() {
 	for j := range w.jobs {
 		err := w.call(j.ctx, j.fn)
-		if w.state.CompareAndSwap(stateStarted, stateAnswered) || w.state.CompareAndSwap(stateRunning, stateAnswered) {
+		if w.answer() {
 			w.done <- err
 			continue
 		}
-		// Abandoned: the session's state is unknown.
-		p := w.p
-		if w.has {
-			p.src.Close(w.s)
-		}
-		if err != nil && p.src.Failed(err) {
-			p.dropIdle()
-		}
-		p.leave()
-		<-p.slots
+		w.discard(err)
 		return
 	}
+}
+
+// inline runs fn on the caller's goroutine under a watchdog that abandons
+// the call at the deadline (a running one when waiting for a slot already
+// started the clock). It reports false when the call was abandoned: its
+// session is then discarded, the slot freed and ErrTimeout returned.
+func (w *worker[S]) inline(ctx context.Context, fn func(S) error, timeout time.Duration, probe bool, deadline <-chan time.Time) (error, bool) {
+	w.probe = probe
+	w.deadline.Store(monoClock() + int64(timeout))
+	w.begin()
+	var stop func()
+	switch {
+	case deadline == nil && w.p.opts.After == nil:
+		if w.watch == nil {
+			w.watch = time.AfterFunc(timeout, w.expire)
+		} else {
+			w.watch.Reset(timeout)
+		}
+		stop = func() { w.watch.Stop() }
+	default: // an injected clock, or a deadline already running
+		if deadline == nil {
+			deadline = w.p.opts.After(timeout)
+		}
+		cur := w.state.Load()
+		done := make(chan struct{})
+		go func() {
+			select {
+			case <-done: // the call ended before this goroutine ran
+				return
+			default:
+			}
+			select {
+			case <-deadline:
+				if w.giveUp(cur) {
+					w.p.settle(probe, outcomeFailure)
+				}
+			case <-done:
+			}
+		}()
+		stop = func() { close(done) }
+	}
+	err := w.call(ctx, fn)
+	stop()
+	if w.answer() {
+		return err, true
+	}
+	w.discard(err)
+	return fmt.Errorf("%w: no answer within %v", ErrTimeout, timeout), false
+}
+
+// expire is the Inline watchdog's timer function. The timer is reused, so
+// it may fire late for an earlier call: it acts only on a call whose
+// deadline has passed, and counts the timeout against the breaker.
+func (w *worker[S]) expire() {
+	cur := w.state.Load()
+	if monoClock() < w.deadline.Load() { // read after state: this call's deadline
+		return
+	}
+	if w.giveUp(cur) {
+		w.p.settle(w.probe, outcomeFailure)
+	}
+}
+
+// discard cleans up after an abandoned call once fn has returned: the
+// session's state is unknown.
+func (w *worker[S]) discard(err error) {
+	p := w.p
+	if w.has {
+		p.src.Close(w.s)
+		w.has = false
+	}
+	if err != nil && p.src.Failed(err) {
+		p.dropIdle()
+	}
+	p.leave()
+	<-p.slots
 }
 
 // release returns an answered call's worker to the pool, or discards its
@@ -184,6 +285,9 @@ func (w *worker[S]) end() {
 	if w.jobs != nil {
 		close(w.jobs)
 		w.jobs = nil
+	}
+	if w.watch != nil {
+		w.watch.Stop()
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"runtime"
 	"testing"
 
 	"github.com/emmansun/gmsm/sm2"
@@ -87,4 +88,63 @@ func BenchmarkSign(b *testing.B) {
 			testutil.Loop(b, "sig", func() error { _, err := verified.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
 	}
+}
+
+// BenchmarkSignParallel is BenchmarkSign's own call and adapter for P-256
+// with one signer per core, as a sealing server runs: each goroutine of
+// path=own holds a session of its own. Compare with benchstat -col /path.
+func BenchmarkSignParallel(b *testing.B) {
+	digest := sha256.Sum256([]byte("benchmark"))
+	st := newSoftToken(b, "sihub-bench")
+	be, err := Open(context.Background(), st.config())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer be.Close()
+	verified, err := be.Generate(context.Background(), hsm.P256, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	id, _ := hex.DecodeString(verified.ID())
+	inner := &key{b: be, id: id, hexID: verified.ID(), alg: hsm.P256, pub: verified.Public()}
+	mech, input, err := inner.prepare(digest[:], crypto.SHA256)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("alg=p256/path=own", func(b *testing.B) {
+		m := testutil.StartCPU()
+		b.RunParallel(func(pb *testing.PB) {
+			err := be.pool.Do(context.Background(), func(s pkcs11.SessionHandle) error {
+				h, err := be.privateHandle(s, id, verified.ID())
+				if err != nil {
+					return err
+				}
+				for pb.Next() {
+					if err := be.mod.ctx.SignInit(s, []*pkcs11.Mechanism{mech}, h); err != nil {
+						return err
+					}
+					if _, err := be.mod.ctx.Sign(s, input); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				b.Error(err)
+			}
+		})
+		m.Report(b, runtime.GOMAXPROCS(0))
+	})
+	b.Run("alg=p256/path=adapter", func(b *testing.B) {
+		m := testutil.StartCPU()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := inner.Sign(nil, digest[:], crypto.SHA256); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		m.Report(b, runtime.GOMAXPROCS(0))
+	})
 }
