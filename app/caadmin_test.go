@@ -104,9 +104,19 @@ func TestSealLifecycle(t *testing.T) {
 	if cur, _ := a.PKI.Seal(hsm.SM2); cur.Seal.ID != dev.Seal.ID {
 		t.Fatal("a requested seal took over before approval")
 	}
+	sealedBefore, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID,
+		Algorithms: []string{"sm2"}, Actor: DemoPersonID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	s, err := c.ApproveSeal(ctx, DemoCAAdmin2, req.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// What the replaced seal sealed while it served stays valid.
+	if r := a.Verifier.Verify(ctx, sealedBefore.PDF); !r.Valid || r.Signatures[0].Seal == nil ||
+		r.Signatures[0].Seal.Status != model.SealReplaced || len(r.Signatures[0].Notes) == 0 {
+		t.Fatalf("a document sealed before the replacement: valid %v %+v", r.Valid, r.Signatures)
 	}
 	if s.Status != model.SealActive || s.ApprovedBy != DemoCAAdmin2 || s.KeyURI != "soft:" || s.KeyID == "" || len(s.SESeal) == 0 {
 		t.Fatalf("approved seal %+v", s)

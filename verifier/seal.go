@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
 
 	"sihub/certs/cms"
 	"sihub/certs/seal"
@@ -33,11 +34,15 @@ type SealReport struct {
 }
 
 // checkSeal reads the seal reference of si, if any, and with a seal
-// registry checks that the seal is known and active: a signature made
-// with a seal that is revoked, suspended, expired or not yet approved is
-// not valid, whatever its certificate. A signature without the attribute
-// (documents from other producers) gets no seal check.
-func (d *document) checkSeal(rep *SignatureReport, si *cms.SignerInfo) {
+// registry checks that the seal is known and was in service when the
+// signature was made (at, the best signing time known; zero if none): an
+// active seal always; a seal replaced or expired since, if at is before
+// its replacement or within its validity (the document was sealed while
+// the seal served, and a note says what happened since); never a seal that
+// is revoked, suspended, rejected or not yet approved, whatever its
+// certificate. A signature without the attribute (documents from other
+// producers) gets no seal check.
+func (d *document) checkSeal(rep *SignatureReport, si *cms.SignerInfo, at time.Time) {
 	attr, ok := si.Attribute(seal.OIDAttributeSealReference)
 	if !ok {
 		return
@@ -66,7 +71,31 @@ func (d *document) checkSeal(rep *SignatureReport, si *cms.SignerInfo) {
 		return
 	}
 	sr.ID, sr.Name, sr.Status = s.ID, s.Name, s.Status
-	if s.Status != sealActive {
-		rep.addError(ReasonSealNotActive, fmt.Sprintf("the seal %s (%s) is %s, not active", s.ID, s.Name, s.Status))
+	if s.Status == sealActive {
+		return
 	}
+	if note, ok := servedAt(s, at); ok {
+		rep.Notes = append(rep.Notes, note)
+		return
+	}
+	rep.addError(ReasonSealNotActive, fmt.Sprintf("the seal %s (%s) is %s, not active", s.ID, s.Name, s.Status))
+}
+
+// servedAt reports whether a replaced or expired seal was still in
+// service at t, with a note saying what happened to it since.
+func servedAt(s model.Seal, t time.Time) (string, bool) {
+	if t.IsZero() || (!s.ValidFrom.IsZero() && t.Before(s.ValidFrom)) {
+		return "", false
+	}
+	switch s.Status {
+	case model.SealReplaced:
+		if s.StatusChangedAt != nil && !t.After(*s.StatusChangedAt) && (s.ValidUntil.IsZero() || !t.After(s.ValidUntil)) {
+			return fmt.Sprintf("the seal %s was replaced on %s, after this signature was made", s.ID, s.StatusChangedAt.UTC().Format(time.DateOnly)), true
+		}
+	case model.SealExpired:
+		if !s.ValidUntil.IsZero() && !t.After(s.ValidUntil) {
+			return fmt.Sprintf("the seal %s expired on %s, after this signature was made", s.ID, s.ValidUntil.UTC().Format(time.DateOnly)), true
+		}
+	}
+	return "", false
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,6 +85,37 @@ func TestSealReference(t *testing.T) {
 			r := expectInvalid(t, verifierWith(mapSeals{hex.EncodeToString(known.Digest): s}), sealedWithReference(t, known), ReasonSealNotActive)
 			if got := r.Signatures[0].Seal; got == nil || got.Status != status {
 				t.Fatalf("seal report %+v", got)
+			}
+		})
+	}
+	// A seal replaced or expired after the document was sealed served when
+	// it sealed: the signature stays valid with a note; one replaced or
+	// expired before the signing time does not.
+	day := 24 * time.Hour
+	before, after := testNow.Add(-day), testNow.Add(day)
+	for _, c := range []struct {
+		name  string
+		seal  model.Seal
+		valid bool
+	}{
+		{"replaced after sealing", model.Seal{Status: model.SealReplaced, StatusChangedAt: &after, ValidFrom: testNow.Add(-30 * day), ValidUntil: testNow.Add(300 * day)}, true},
+		{"replaced before sealing", model.Seal{Status: model.SealReplaced, StatusChangedAt: &before, ValidFrom: testNow.Add(-30 * day), ValidUntil: testNow.Add(300 * day)}, false},
+		{"replaced, no date", model.Seal{Status: model.SealReplaced}, false},
+		{"expired after sealing", model.Seal{Status: model.SealExpired, ValidFrom: testNow.Add(-30 * day), ValidUntil: after}, true},
+		{"expired before sealing", model.Seal{Status: model.SealExpired, ValidFrom: testNow.Add(-30 * day), ValidUntil: before}, false},
+		{"sealed before its validity", model.Seal{Status: model.SealExpired, ValidFrom: after, ValidUntil: after.Add(day)}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := c.seal
+			s.ID, s.Name = "seal-sm2-1", "业务专用章"
+			v := verifierWith(mapSeals{hex.EncodeToString(known.Digest): s})
+			if !c.valid {
+				expectInvalid(t, v, sealedWithReference(t, known), ReasonSealNotActive)
+				return
+			}
+			r := v.Verify(ctx, sealedWithReference(t, known))
+			if !r.Valid || len(r.Signatures[0].Notes) == 0 || !strings.Contains(strings.Join(r.Signatures[0].Notes, " "), "after this signature") {
+				t.Fatalf("a seal that served at signing time: valid %v notes %q\n%s", r.Valid, r.Signatures[0].Notes, dump(r))
 			}
 		})
 	}

@@ -82,10 +82,6 @@ func (d *document) checkSignature(s *sigRef) SignatureReport {
 		rep.Issuer = c.Issuer.String()
 	}
 
-	if rep.Type == TypeSignature {
-		d.checkSeal(&rep, si)
-	}
-
 	signingTime := si.SigningTime
 	if rep.Type == TypeDocTimestamp {
 		signingTime, err = d.verifyTimestamp(sd, br)
@@ -115,6 +111,18 @@ func (d *document) checkSignature(s *sigRef) SignatureReport {
 		} else {
 			rep.addError(ReasonTimestampInvalid, "signature timestamp: "+ts.Error)
 		}
+	}
+	if rep.Type == TypeSignature {
+		// The seal is judged at the best signing time known: proven by a
+		// timestamp, else claimed by the CMS or the dictionary's /M.
+		at := proven
+		if at.IsZero() {
+			at = signingTime
+		}
+		if at.IsZero() && rep.SignedAt != nil {
+			at = *rep.SignedAt
+		}
+		d.checkSeal(&rep, si, at)
 	}
 	if si.Certificate == nil {
 		return rep
