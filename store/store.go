@@ -31,6 +31,7 @@ type Store interface {
 	Applications
 	Benefits
 	UnitRecords
+	Jobs
 	// Close releases the backend's resources.
 	Close() error
 }
@@ -176,4 +177,42 @@ type UnitRecords interface {
 	// UnpaidContributionsOfUnit lists the unit's unpaid contributions with
 	// from <= Month <= to, ordered by month, person, type.
 	UnpaidContributionsOfUnit(ctx context.Context, unitCode, from, to string) ([]model.Contribution, error)
+}
+
+// Jobs holds batch jobs and their work items. Items are claimed with
+// leases by compare-and-set, so that several processes on several nodes
+// can run one job, and a dead worker's items are taken over once their
+// lease has ended. Times are the callers' (a clock each node injects).
+type Jobs interface {
+	// CreateJob stores a new job; a taken ID is ErrConflict.
+	CreateJob(ctx context.Context, j model.BatchJob) error
+	Job(ctx context.Context, id string) (model.BatchJob, error)
+	// UpdateJob replaces the stored job j.ID only if its stored status is
+	// fromStatus, atomically: a missing job is ErrNotFound, another
+	// status ErrConflict.
+	UpdateJob(ctx context.Context, j model.BatchJob, fromStatus string) error
+	// AddWorkItem stores a new item (its claim fields are stored as
+	// given); a taken (JobID, Seq) is ErrConflict.
+	AddWorkItem(ctx context.Context, it model.WorkItem) error
+	// LastWorkItem returns the job's item with the highest Seq;
+	// ErrNotFound if the job has none.
+	LastWorkItem(ctx context.Context, jobID string) (model.WorkItem, error)
+	// ClaimWorkItem takes the job's lowest-Seq item that is not done and
+	// that no one holds (no Owner, or LeaseUntil <= now): it sets Owner to
+	// owner, LeaseUntil to until and adds one to Attempts, atomically, and
+	// returns the item as stored. Of concurrent claimers, in any process,
+	// each claim goes to one. ErrNotFound when no item can be claimed.
+	ClaimWorkItem(ctx context.Context, jobID, owner string, now, until time.Time) (model.WorkItem, error)
+	// RenewWorkItem moves the lease of the item (jobID, seq) to until if
+	// it is not done and still held by the claim (owner, attempts);
+	// ErrConflict otherwise (another worker has claimed it since),
+	// ErrNotFound for a missing item.
+	RenewWorkItem(ctx context.Context, jobID string, seq int, owner string, attempts int, until time.Time) error
+	// CompleteWorkItem marks the item it.JobID/it.Seq done with its
+	// outcome (Issued, Already, Failed, Failures, DoneAt) if it is still
+	// held by the claim (it.Owner, it.Attempts), even after its lease
+	// ended; ErrConflict otherwise, ErrNotFound for a missing item.
+	CompleteWorkItem(ctx context.Context, it model.WorkItem) error
+	// WorkItems lists the job's items ordered by Seq.
+	WorkItems(ctx context.Context, jobID string) ([]model.WorkItem, error)
 }

@@ -130,6 +130,24 @@ CREATE INDEX insurances_unit ON insurances (json_extract(data, '$.unit_code'), p
 CREATE INDEX contributions_unpaid_unit ON contributions (json_extract(data, '$.unit_code'), month, person_id, type)
 	WHERE json_extract(data, '$.paid') = 0;
 `,
+	// 4: batch jobs and their leased work items.
+	`
+CREATE TABLE batch_jobs (
+	id   TEXT PRIMARY KEY,
+	data TEXT NOT NULL
+);
+
+CREATE TABLE work_items (
+	job_id      TEXT NOT NULL,
+	seq         INTEGER NOT NULL,
+	done        INTEGER NOT NULL,
+	owner       TEXT NOT NULL,
+	lease_until INTEGER NOT NULL, -- Unix nanoseconds
+	data        TEXT NOT NULL,
+	PRIMARY KEY (job_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX work_items_open ON work_items (job_id, done, seq);
+`,
 }
 
 // SchemaVersion is the schema version this package writes.

@@ -2,8 +2,8 @@
 // passes: round-trips of every record, ordering, not-found and conflict
 // errors, the atomic visibility of a document and its PDF, status changes,
 // audit filtering, paging, and the uniqueness of numbers and documents under
-// concurrent writers, the seal's compare-and-set on its status, and
-// in-platform messages.
+// concurrent writers, the seal's compare-and-set on its status,
+// in-platform messages, and batch jobs' work items claimed with leases.
 //
 // A backend's test calls Run (or RunWith) with a function that opens a
 // fresh, empty store for one subtest. The suite closes each store it opens;
@@ -81,6 +81,9 @@ var tests = []test{
 	{"BenefitPayments", testBenefitPayments},
 	{"UnitRecords", testUnitRecords},
 	{"DocumentParams", testDocumentParams},
+	{"Jobs", testJobs},
+	{"WorkItemLeases", testWorkItemLeases},
+	{"ClaimWorkItemConcurrent", testClaimWorkItemConcurrent},
 }
 
 // TestNames lists the names Options.Skip may use.
