@@ -275,10 +275,18 @@ func (fl *flow) header(doc *Document) error {
 	return nil
 }
 
-// heading draws a bold section heading, kept with what follows.
+// heading draws a bold section heading, wrapped to the width and kept
+// with what follows.
 func (fl *flow) heading(s string) {
-	fl.ensure(40)
-	fl.d.textBold(&fl.p.c, fl.left, fl.y-10, 10, s)
+	const size, lead = 10, 14
+	lines := fl.d.font.wrap(s, size, fl.width())
+	fl.ensure(40 + float64(len(lines)-1)*lead)
+	for i, line := range lines {
+		if i > 0 {
+			fl.y -= lead
+		}
+		fl.d.textBold(&fl.p.c, fl.left, fl.y-size, size, line)
+	}
 	fl.y -= 16
 }
 
