@@ -209,11 +209,17 @@ func decide(in reportInput, w *words) reportVerdict {
 				return reportVerdict{Key: verdictUnknown, Line: fmt.Sprintf(w.UnknownF, clause(reasonSentence(p.Code, in.lang))), Explain: w.ExplainUnknown}
 			}
 		}
+		if line, ok := outsideWindow(in, kind, all); ok {
+			return reportVerdict{Key: verdictExpired, Line: line, Explain: w.ExplainExpired}
+		}
 		why := w.ExplainInvalid
 		if len(all) > 0 {
 			why = reasonSentence(all[0].Code, in.lang)
 		}
 		return reportVerdict{Key: verdictInvalid, Line: fmt.Sprintf(w.InvalidF, clause(why)), Explain: w.ExplainInvalid}
+	}
+	if line, ok := outsideWindow(in, kind, nil); ok {
+		return reportVerdict{Key: verdictExpired, Line: line, Explain: w.ExplainExpired}
 	}
 	var until time.Time
 	if in.doc != nil {

@@ -1,7 +1,9 @@
 package portal
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"sihub/model"
 	"sihub/verifier"
@@ -31,6 +33,8 @@ var reasonSentences = map[verifier.Reason][2]string{
 	verifier.ReasonCodeUnknown:          {"登记系统中没有该文书的防伪码。", "The registry does not know the document's code."},
 	verifier.ReasonDocumentSuperseded:   {"该文书已被重新开具的文书替代。", "The document was replaced by a newly issued one."},
 	verifier.ReasonDocumentWithdrawn:    {"该文书已被经办机构撤回。", "The agency withdrew the document."},
+	verifier.ReasonDocumentExpired: {"该文书已超出在线核验期限，登记系统不再为其作答。",
+		"The document is past its verification window; the registry no longer answers for it."},
 	verifier.ReasonRegistryDigestMismatch: {"文件与登记的原始文件不一致。",
 		"The file differs from the original the registry holds."},
 	verifier.ReasonRegistryUnavailable: {"暂时无法查询登记系统，请稍后再试。", "The registry cannot be reached now; try again later."},
@@ -166,6 +170,7 @@ var registryStatusNames = map[string][2]string{
 	verifier.RegistryValid:      {"有效", "Valid"},
 	verifier.RegistrySuperseded: {"已被替代", "Superseded"},
 	verifier.RegistryWithdrawn:  {"已撤回", "Withdrawn"},
+	verifier.RegistryExpired:    {"已超出核验期限", "Past its verification window"},
 	verifier.RegistryUnknown:    {"未登记", "Not registered"},
 	verifier.RegistryNotChecked: {"未核对", "Not checked"},
 }
@@ -216,4 +221,40 @@ func named(table map[string][2]string, key, lang string) string {
 		return n[1]
 	}
 	return n[0]
+}
+
+// windowLines refuse a document past its verification window, Chinese
+// then English: kind, then the window's last day.
+var windowLines = [2]string{
+	"已超出在线核验期限：这份%s可在线核验至 %s，登记系统不再为其作答，请持有人重新开具",
+	"Past its verification window: this %s could be checked online until %s; the registry no longer answers for it, ask the holder for a new one",
+}
+
+// outsideWindow returns the verdict line refusing the document when it
+// is past its verification window and nothing else is wrong with it
+// (problems holds only verifier.ReasonDocumentExpired, or nothing).
+func outsideWindow(in reportInput, kind string, problems []verifier.Problem) (string, bool) {
+	for _, p := range problems {
+		if p.Code != verifier.ReasonDocumentExpired {
+			return "", false
+		}
+	}
+	var end time.Time
+	switch {
+	case in.doc != nil:
+		if in.doc.Status != model.DocValid {
+			return "", false
+		}
+		end = verifier.VerifyWindowEnd(*in.doc)
+	case in.rep != nil && in.rep.Document.VerifyUntil != nil:
+		end = *in.rep.Document.VerifyUntil
+	}
+	if end.IsZero() || !in.now.After(end) {
+		return "", false
+	}
+	i := 0
+	if in.lang == langEN {
+		i = 1
+	}
+	return fmt.Sprintf(windowLines[i], kind, fmtDateLang(end, in.lang)), true
 }

@@ -57,6 +57,10 @@ const (
 	ReasonDocumentSuperseded Reason = "document_superseded"
 	// ReasonDocumentWithdrawn: the registry says the document was withdrawn.
 	ReasonDocumentWithdrawn Reason = "document_withdrawn"
+	// ReasonDocumentExpired: the document is past its validity and its
+	// verification window (VerifyWindowEnd): the registry no longer
+	// vouches for it online, though its seal may still verify.
+	ReasonDocumentExpired Reason = "document_expired"
 	// ReasonRegistryDigestMismatch: the registry's SHA-256 of the issued
 	// file differs from this file's.
 	ReasonRegistryDigestMismatch Reason = "registry_digest_mismatch"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"sihub/model"
@@ -100,9 +101,19 @@ func (v *Verifier) checkRegistry(ctx context.Context, d *document, sigs []*sigRe
 	} else if doc.Number != "" && doc.Number != r.Document.Number {
 		r.addError(ReasonRegistryDigestMismatch, fmt.Sprintf("the file's number %s differs from the registry's %s", r.Document.Number, doc.Number))
 	}
+	end := VerifyWindowEnd(doc)
+	if !end.IsZero() {
+		t := end.UTC()
+		r.Document.VerifyUntil = &t
+	}
 	switch doc.Status {
 	case model.DocValid:
 		r.Document.RegistryStatus = RegistryValid
+		if !end.IsZero() && d.now.After(end) {
+			r.Document.RegistryStatus = RegistryExpired
+			r.addError(ReasonDocumentExpired, fmt.Sprintf("the document's verification window ended %s: the registry no longer vouches for it online",
+				end.UTC().Format(time.RFC3339)))
+		}
 	case model.DocSuperseded:
 		r.Document.RegistryStatus = RegistrySuperseded
 		r.Document.SupersededBy = doc.SupersededBy
@@ -116,6 +127,20 @@ func (v *Verifier) checkRegistry(ctx context.Context, d *document, sigs []*sigRe
 	if !strings.EqualFold(doc.SHA256, r.Document.SHA256) {
 		r.addError(ReasonRegistryDigestMismatch, "the file's SHA-256 differs from the issued file's")
 	}
+}
+
+// VerifyWindowEnd is when the registry stops answering for doc online:
+// its VerifyUntil, but never before its ValidUntil. Zero for a document
+// without a VerifyUntil (one issued before windows were recorded): it has
+// no window, and past its ValidUntil it is only reported expired by date.
+func VerifyWindowEnd(doc model.Document) time.Time {
+	if doc.VerifyUntil.IsZero() {
+		return time.Time{}
+	}
+	if doc.VerifyUntil.After(doc.ValidUntil) {
+		return doc.VerifyUntil
+	}
+	return doc.ValidUntil
 }
 
 func withReason(s string) string {

@@ -164,6 +164,7 @@ const (
 	RegistryValid      = "valid"
 	RegistrySuperseded = "superseded"
 	RegistryWithdrawn  = "withdrawn"
+	RegistryExpired    = "expired" // past its verification window
 	RegistryUnknown    = "unknown"
 	RegistryNotChecked = "not_checked"
 )
@@ -181,8 +182,11 @@ type DocumentReport struct {
 	SubjectMasked string     `json:"subject_masked,omitempty"`
 	ValidUntil    *time.Time `json:"valid_until,omitempty"`
 	SupersededBy  string     `json:"superseded_by,omitempty"`
-	SHA256        string     `json:"sha256"`
-	Size          int64      `json:"size"`
+	// VerifyUntil ends the registry's verification window
+	// (VerifyWindowEnd).
+	VerifyUntil *time.Time `json:"verify_until,omitempty"`
+	SHA256      string     `json:"sha256"`
+	Size        int64      `json:"size"`
 	// Revisions counts the file's cross-reference sections.
 	Revisions int `json:"revisions"`
 }
