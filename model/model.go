@@ -37,6 +37,7 @@ type Person struct {
 	Region    string    `json:"region" bson:"region"`         // 6-digit area code of the insuring agency
 	UnitCode  string    `json:"unit_code" bson:"unit_code"`   // current employer's credit code, "" if none
 	Phone     string    `json:"phone,omitempty" bson:"phone,omitempty"`
+	Email     string    `json:"email,omitempty" bson:"email,omitempty"`
 	Address   string    `json:"address,omitempty" bson:"address,omitempty"`
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`
 }

@@ -32,6 +32,7 @@ type Store interface {
 	Benefits
 	UnitRecords
 	Jobs
+	Outbox
 	// Close releases the backend's resources.
 	Close() error
 }
@@ -142,6 +143,23 @@ type Messages interface {
 	// MarkMessageRead sets ReadAt of a message that has none (a message
 	// already read keeps its first time). A missing ID is ErrNotFound.
 	MarkMessageRead(ctx context.Context, id string, at time.Time) error
+}
+
+// Outbox holds email and SMS messages waiting to be sent
+// (model.OutboxMessage), and the record of those sent or given up.
+type Outbox interface {
+	// PutOutbox stores a new outbox message. A taken ID is ErrConflict
+	// (the first message stays).
+	PutOutbox(ctx context.Context, m model.OutboxMessage) error
+	OutboxMessage(ctx context.Context, id string) (model.OutboxMessage, error)
+	// DueOutbox lists pending messages with NextAttemptAt <= now, the
+	// earliest due first (ties by ID), at most limit (<= 0: no limit).
+	DueOutbox(ctx context.Context, now time.Time, limit int) ([]model.OutboxMessage, error)
+	// UpdateOutbox replaces the stored message m.ID only if it is still
+	// pending with fromAttempts attempts, atomically (compare-and-set): a
+	// missing message is ErrNotFound, another state ErrConflict. Of
+	// several dispatchers taking one message, one succeeds.
+	UpdateOutbox(ctx context.Context, m model.OutboxMessage, fromAttempts int) error
 }
 
 // Audit is the append-only audit trail.

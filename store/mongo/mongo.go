@@ -157,7 +157,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 		{s.audit, "object_time", bson.D{{Key: "object", Value: 1}, {Key: "time", Value: 1}}, false},
 		{s.messages, "dedup", bson.D{{Key: "dedup", Value: 1}}, true},
 		{s.messages, "recipient_created", bson.D{{Key: "recipient", Value: 1}, {Key: "created_at", Value: -1}}, false},
-	}, append(s.issuanceIndexes(), s.jobIndexes()...)...) {
+	}, append(append(s.issuanceIndexes(), s.jobIndexes()...), s.outboxIndexes()...)...) {
 		_, err := ix.col.Indexes().CreateOne(ctx, mongodrv.IndexModel{
 			Keys:    ix.keys,
 			Options: options.Index().SetName(ix.name).SetUnique(ix.unique),

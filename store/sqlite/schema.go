@@ -148,6 +148,17 @@ CREATE TABLE work_items (
 ) WITHOUT ROWID;
 CREATE INDEX work_items_open ON work_items (job_id, done, seq);
 `,
+	// 5: the email and SMS outbox.
+	`
+CREATE TABLE outbox (
+	id           TEXT PRIMARY KEY,
+	status       TEXT NOT NULL,
+	attempts     INTEGER NOT NULL,
+	next_attempt INTEGER NOT NULL, -- Unix nanoseconds
+	data         TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX outbox_due ON outbox (status, next_attempt, id);
+`,
 }
 
 // SchemaVersion is the schema version this package writes.

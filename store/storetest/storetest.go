@@ -81,6 +81,8 @@ var tests = []test{
 	{"BenefitPayments", testBenefitPayments},
 	{"UnitRecords", testUnitRecords},
 	{"DocumentParams", testDocumentParams},
+	{"Outbox", testOutbox},
+	{"OutboxConcurrent", testOutboxConcurrent},
 	{"Jobs", testJobs},
 	{"WorkItemLeases", testWorkItemLeases},
 	{"ClaimWorkItemConcurrent", testClaimWorkItemConcurrent},
