@@ -191,8 +191,9 @@ func (r *Renderer) Document(doc *Document, o Options) (*pades.Prepared, error) {
 		c.Op("w", 0.5)
 		c.Line(fl.left, fl.y-13, fl.right, fl.y-13)
 		c.FillRGB(0, 0, 0)
-		fl.y -= 22
+		fl.y -= fl.headRoom
 	}
+	fl.headRoom = 22
 	if err := fl.header(doc); err != nil {
 		return nil, err
 	}

@@ -92,7 +92,8 @@ type flow struct {
 	y           float64 // top of the free space on the current page
 	left, right float64
 	top, bottom float64
-	onNewPage   func() // called after a page break, e.g. to redraw a header
+	onNewPage   func()  // called after a page break, e.g. to redraw a header
+	headRoom    float64 // height onNewPage takes at the top of a page
 }
 
 func (fl *flow) width() float64 { return fl.right - fl.left }
@@ -300,29 +301,71 @@ func (fl *flow) headerHeight(t *table) float64 {
 
 // drawTable draws the header and rows, continuing on new pages with the
 // header repeated. The header never stands alone at the foot of a page:
-// it moves to the next page unless the first row fits under it.
+// it moves to the next page unless the first row (or its first lines)
+// fits under it. A row moves whole to the next page when it does not fit
+// at the foot of this one; a row taller than a whole page is split
+// between its lines, so no text runs off the page.
 func (fl *flow) drawTable(t *table, rows [][]cell) {
+	lead := t.leading()
+	hh := fl.headerHeight(t)
+	// capacity is the height a row may take on a page of its own.
+	capacity := fl.top - fl.headRoom - hh - fl.bottom
 	first := 0.0
 	if len(rows) > 0 {
 		_, first = fl.layoutRow(t, rows[0])
 	}
 	grid := t.uniform(rows)
-	fl.ensure(fl.headerHeight(t) + first)
+	fl.ensure(hh + min(first, 3*lead+2*t.pad))
 	top := fl.y
 	fl.drawHeader(t, grid)
+	newPage := func() {
+		if grid {
+			fl.verticals(t, top)
+		}
+		fl.ensure(fl.top) // force a page break
+		top = fl.y
+		fl.drawHeader(t, grid)
+	}
 	for i, row := range rows {
 		lines, h := fl.layoutRow(t, row)
-		if fl.y-h < fl.bottom {
-			if grid {
-				fl.verticals(t, top)
+		fresh := false // the row's page holds nothing but the header
+		for fl.y-h < fl.bottom {
+			room := int((fl.y - fl.bottom - 2*t.pad) / lead)
+			if h <= capacity || room < 2 && !fresh {
+				newPage()
+				fresh = true
+				continue
 			}
-			fl.ensure(h + fl.top) // force a page break
-			top = fl.y
-			fl.drawHeader(t, grid)
+			// Taller than a page: fill this one and continue on the next.
+			head, tail := splitLines(lines, max(room, 1))
+			fl.drawRow(t, row, head, float64(max(room, 1))*lead+2*t.pad, grid, i == 0 && len(t.header) == 0 || fl.y == top)
+			newPage()
+			fresh = true
+			lines = tail
+			h = float64(maxLines(tail))*lead + 2*t.pad
 		}
 		fl.drawRow(t, row, lines, h, grid, i == 0 && len(t.header) == 0 || fl.y == top)
 	}
 	if grid {
 		fl.verticals(t, top)
 	}
+}
+
+// splitLines cuts each cell's lines after the first n.
+func splitLines(lines [][]string, n int) (head, tail [][]string) {
+	head, tail = make([][]string, len(lines)), make([][]string, len(lines))
+	for i, l := range lines {
+		k := min(n, len(l))
+		head[i], tail[i] = l[:k], l[k:]
+	}
+	return head, tail
+}
+
+// maxLines returns the number of lines of the cell with the most.
+func maxLines(lines [][]string) int {
+	n := 1
+	for _, l := range lines {
+		n = max(n, len(l))
+	}
+	return n
 }

@@ -199,3 +199,46 @@ func TestLongTableFlowsWithHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestTallRowSplitsAcrossPages renders a table row taller than a page (a
+// long remark in a narrow column): it continues on the next pages under
+// the repeated header instead of running off the page, and its text reads
+// back whole and in order.
+func TestTallRowSplitsAcrossPages(t *testing.T) {
+	remark := strings.Repeat("很长的说明文字", 95) // within the 2,000-byte cap
+	d := longDocument("zh")
+	d.Blocks = []Block{&Table{Heading: "材料说明", Columns: []Column{{Title: "备考", Width: 1}, {Title: "材料名称", Width: 6}},
+		Rows: [][]string{{"短", "居民身份证复印件"}, {remark, "情况说明"}, {"末", "最后一行"}}}}
+	p, err := renderer(t).Document(d, sampleOptions(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := pageCount(t, p.PDF)
+	if n < 2 {
+		t.Fatalf("a row of %d characters in a narrow column fits one page", len([]rune(remark)))
+	}
+	var got strings.Builder
+	for pg := 1; pg <= n; pg++ {
+		header := false
+		for _, w := range bboxWords(t, p.PDF, pg) {
+			if !inPrintable(w) {
+				t.Errorf("page %d: %q at y %.1f–%.1f outside the printable area", pg, w.text, w.yMin, w.yMax)
+			}
+			if w.text == "材料名称" {
+				header = true
+			}
+			if strings.Trim(w.text, "很长的说明文字") == "" {
+				got.WriteString(w.text)
+			}
+		}
+		if !header && strings.Contains(pdftext(t, p.PDF, pg, pg), "很长") {
+			t.Errorf("page %d continues the row without the column header", pg)
+		}
+	}
+	if got.String() != remark {
+		t.Errorf("the tall cell reads back as %d characters, want %d", len([]rune(got.String())), len([]rune(remark)))
+	}
+	if txt := pdftext(t, p.PDF, n, n); !strings.Contains(txt, "最后一行") {
+		t.Error("the row after the tall one is not on the last page")
+	}
+}
