@@ -6,7 +6,8 @@ import (
 )
 
 // BenchmarkPoolDo measures the pool's own cost around a call that does
-// nothing: the per-call goroutine hand-off (default) and Inline.
+// nothing: the hand-off to the session's goroutine (default) and Inline
+// (the caller's goroutine, under the reused watchdog timer).
 func BenchmarkPoolDo(b *testing.B) {
 	for _, inline := range []bool{false, true} {
 		name := "handoff"
