@@ -3,7 +3,10 @@ package sqlite
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"sihub/model"
@@ -15,8 +18,15 @@ func (s *Store) AppendAudit(ctx context.Context, e model.AuditEntry) error {
 	if e.ID == "" {
 		e.ID = newID()
 	}
-	return execJSON(ctx, s.st.insertAudit, "append audit "+e.ID, e,
-		e.ID, nanos(e.Time), e.Action, e.Object)
+	data, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: append audit %s: encode: %w", e.ID, err)
+	}
+	return s.gc.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.StmtContext(ctx, s.st.insertAudit).ExecContext(ctx,
+			e.ID, nanos(e.Time), e.Action, e.Object, string(data))
+		return wrap(err, "append audit %s", e.ID)
+	})
 }
 
 // AuditEntries lists entries with Time >= since, filtered by action ("" for

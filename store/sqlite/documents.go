@@ -27,19 +27,16 @@ func (s *Store) PutDocument(ctx context.Context, d model.Document, pdf []byte) e
 	if d.IdempotencyKey != "" {
 		idem = d.IdempotencyKey
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return wrap(err, "document %s", d.Code)
-	}
-	defer tx.Rollback()
-	if _, err := tx.StmtContext(ctx, s.st.insertDocument).ExecContext(ctx,
-		d.Code, d.Number, idem, d.Subject, nanos(d.IssuedAt), string(data)); err != nil {
-		return wrap(err, "document %s (number %s)", d.Code, d.Number)
-	}
-	if _, err := tx.StmtContext(ctx, s.st.insertPDF).ExecContext(ctx, d.Code, pdf); err != nil {
-		return wrap(err, "document %s: pdf", d.Code)
-	}
-	return wrap(tx.Commit(), "document %s", d.Code)
+	return s.gc.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.StmtContext(ctx, s.st.insertDocument).ExecContext(ctx,
+			d.Code, d.Number, idem, d.Subject, nanos(d.IssuedAt), string(data)); err != nil {
+			return wrap(err, "document %s (number %s)", d.Code, d.Number)
+		}
+		if _, err := tx.StmtContext(ctx, s.st.insertPDF).ExecContext(ctx, d.Code, pdf); err != nil {
+			return wrap(err, "document %s: pdf", d.Code)
+		}
+		return nil
+	})
 }
 
 // DocumentByCode returns the registry entry with the given code.

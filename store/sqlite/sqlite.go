@@ -7,7 +7,11 @@
 // exactly one connection whose transactions begin IMMEDIATE, so writers of
 // this process queue in Go instead of racing for the file lock; a separate,
 // read-only pool serves lookups in parallel with the writer. Other processes
-// opening the same file wait up to the busy timeout for the lock.
+// opening the same file wait up to the busy timeout for the lock. The
+// issuing path's writes (PutDocument, AppendAudit, AllocateNumber) are
+// group-committed: concurrent callers share one transaction, each in its
+// own savepoint, and each returns only once that transaction is durably
+// committed (see groupcommit.go).
 //
 // Records are stored as a few key columns plus a JSON column holding the
 // whole record; PDFs are BLOBs in their own table, written in the same
@@ -50,6 +54,7 @@ type Store struct {
 	w    *sql.DB // exactly one connection: all writes
 	r    *sql.DB // read-only connections
 	st   statements
+	gc   groupCommit // documents, audit entries and numbers: see groupcommit.go
 
 	closeOnce sync.Once
 	closeErr  error
@@ -95,6 +100,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	w.SetConnMaxIdleTime(0)
 
 	s := &Store{path: path, w: w}
+	s.gc.db = w
 	if err := migrate(ctx, w); err != nil {
 		w.Close()
 		return nil, err

@@ -1,0 +1,165 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+)
+
+// Group commit. Every write of this process goes through the one writer
+// connection, and with synchronous=FULL each transaction ends with an fsync
+// of the WAL: issuing a document used to cost three of them (number,
+// document, audit entry), one after another. writes instead queues the
+// concurrent callers' work and runs all that is waiting in one transaction,
+// each piece inside its own SAVEPOINT, so one caller's failure (a taken
+// idempotency key, say) rolls back only its own statements. A caller
+// returns only after the transaction holding its work has committed —
+// durably, with the same fsync as before — or with the error that undid
+// its work; nobody waits on a timer: the next batch is whatever queued
+// while the previous one committed.
+//
+// There is no background goroutine: the first caller to find the queue
+// idle becomes the leader and runs a batch; when it is done it hands the
+// lead to the oldest waiting caller, so no caller serves others' work for
+// longer than one batch beyond its own.
+
+// maxBatch caps the work run in one transaction.
+const maxBatch = 64
+
+// writeJob is one caller's work in a group commit.
+type writeJob struct {
+	ctx  context.Context
+	fn   func(ctx context.Context, tx *sql.Tx) error
+	err  error
+	lead bool          // set when the caller is woken to lead the next batch
+	wake chan struct{} // closed when err is final or lead is set
+}
+
+// groupCommit queues writes for one *sql.DB (the writer pool).
+type groupCommit struct {
+	db *sql.DB
+
+	mu    sync.Mutex
+	queue []*writeJob
+	busy  bool // a leader is running a batch
+
+	stats struct {
+		sync.Mutex
+		batches, jobs int64
+	}
+}
+
+// run executes fn inside a transaction shared with other callers' work and
+// returns once that transaction committed (nil, or fn's own error after
+// its statements were rolled back) or failed as a whole. fn must use only
+// tx and must not call back into the store's write path. ctx is checked
+// before fn starts; once started, fn's statements run to completion.
+func (g *groupCommit) run(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	j := &writeJob{ctx: ctx, fn: fn, wake: make(chan struct{})}
+	g.mu.Lock()
+	g.queue = append(g.queue, j)
+	if g.busy {
+		g.mu.Unlock()
+		<-j.wake
+		if !j.lead {
+			return j.err
+		}
+		g.mu.Lock()
+	}
+	g.busy = true
+	n := min(len(g.queue), maxBatch)
+	batch := g.queue[:n:n]
+	g.queue = append([]*writeJob(nil), g.queue[n:]...)
+	g.mu.Unlock()
+
+	g.commit(batch)
+
+	g.mu.Lock()
+	if len(g.queue) > 0 {
+		next := g.queue[0]
+		next.lead = true
+		close(next.wake)
+	} else {
+		g.busy = false
+	}
+	g.mu.Unlock()
+	return j.err
+}
+
+// commit runs one batch in one transaction and wakes its callers.
+func (g *groupCommit) commit(batch []*writeJob) {
+	defer func() {
+		for _, j := range batch {
+			if !j.lead { // a promoted leader's wake is already closed
+				close(j.wake)
+			}
+		}
+	}()
+	g.stats.Lock()
+	g.stats.batches++
+	g.stats.jobs += int64(len(batch))
+	g.stats.Unlock()
+
+	fail := func(err error) {
+		for _, j := range batch {
+			if j.err == nil {
+				j.err = err
+			}
+		}
+	}
+	tx, err := g.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		fail(fmt.Errorf("store/sqlite: begin: %w", err))
+		return
+	}
+	savepoints := len(batch) > 1
+	ran := false
+	for _, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			j.err = fmt.Errorf("store/sqlite: %w", err)
+			continue
+		}
+		ctx := context.WithoutCancel(j.ctx)
+		if savepoints {
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
+				tx.Rollback()
+				fail(fmt.Errorf("store/sqlite: savepoint: %w", err))
+				return
+			}
+		}
+		j.err = j.fn(ctx, tx)
+		if j.err == nil {
+			ran = true
+		}
+		if savepoints {
+			if j.err != nil {
+				if _, err := tx.ExecContext(ctx, "ROLLBACK TO job"); err != nil {
+					tx.Rollback()
+					fail(fmt.Errorf("store/sqlite: rollback to savepoint: %w", err))
+					return
+				}
+			}
+			if _, err := tx.ExecContext(ctx, "RELEASE job"); err != nil {
+				tx.Rollback()
+				fail(fmt.Errorf("store/sqlite: release savepoint: %w", err))
+				return
+			}
+		}
+	}
+	if !ran {
+		tx.Rollback()
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		fail(fmt.Errorf("store/sqlite: commit: %w", err))
+	}
+}
+
+// GroupCommitStats reports how many write transactions the group commit
+// ran and how many callers' writes they held since Open.
+func (s *Store) GroupCommitStats() (batches, jobs int64) {
+	s.gc.stats.Lock()
+	defer s.gc.stats.Unlock()
+	return s.gc.stats.batches, s.gc.stats.jobs
+}
