@@ -10,6 +10,7 @@
 //	sihub reissue --code CODE --out FILE
 //	sihub withdraw --code CODE --reason TEXT
 //	sihub seed --persons N [--seed S]
+//	sihub batch statements --year Y [--region CODE] [--workers N] [--rate R] [--alg sm2|p256] [--lease 2m] [--limit N]
 //	sihub backup --out FILE
 //	sihub ca list [--role ROLE]
 //	sihub ca create --alg sm2|p256 --role root|issuing [--parent SERIAL] [--hsm URI] [--key ID] [--label L] [--years N]
@@ -55,6 +56,7 @@ func commands() []command {
 		{"reissue", "replace a document: issue it anew and mark the old one superseded", runReissue},
 		{"withdraw", "withdraw a document with a reason", runWithdraw},
 		{"seed", "add synthetic insured persons", runSeed},
+		{"batch", "issue the yearly statements of every person (batch statements), resumable", runBatch},
 		{"backup", "copy the embedded store while the server runs", runBackup},
 		{"ca", "list, create and rotate CAs (ca list|create|rotate)", runCA},
 		{"key", "move a software key into a token (key transport|export|import)", runKey},
