@@ -28,11 +28,14 @@ import (
 
 // App is a wired sihub instance.
 type App struct {
-	Config   Config
-	Store    store.Store
-	Keys     hsm.Backend
-	PKI      *certs.PKI
-	Issuer   *signer.Service
+	Config Config
+	Store  store.Store
+	Keys   hsm.Backend
+	PKI    *certs.PKI
+	// Issuer issues, reissues and withdraws documents and delivers each
+	// to its holder (Delivery).
+	Issuer   *DeliveringIssuer
+	Delivery *Delivery
 	Verifier *verifier.Verifier
 	QR       *QRChecker
 	// PKIServices are the CRL, OCSP and TSA services under /pki/.
@@ -50,6 +53,7 @@ type App struct {
 	keyAudit *keyAudit
 	caAdmin  *CAAdmin
 	seals    *SealRegistry
+	sender   Sender
 }
 
 // Options tune Open beyond Config.
@@ -57,6 +61,9 @@ type Options struct {
 	Logger *slog.Logger
 	// NoDemo skips seeding even when Config.Demo is set.
 	NoDemo bool
+	// Sender sends the outbox's SMS and email (RunDelivery); default
+	// LogSender, which only logs them.
+	Sender Sender
 }
 
 // Open opens the store and the keystore, ensures the development PKI and
@@ -127,13 +134,19 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("app: font: %w", err)
 	}
-	a.Issuer, err = signer.NewService(signer.Config{
+	a.Delivery = NewDelivery(a.Store, cfg.PublicURL, cfg.Now, log)
+	a.sender = o.Sender
+	if a.sender == nil {
+		a.sender = LogSender{Logger: log}
+	}
+	svc, err := signer.NewService(signer.Config{
 		Agency: cfg.Agency, Region: cfg.Region, RegionName: cfg.RegionName, PublicURL: cfg.PublicURL, Validity: cfg.Validity, Now: cfg.Now,
 		LTV: &levelServices{a: a},
 	}, a.Store, a.Store, a.Store, a.PKI, render.New(font))
 	if err != nil {
 		return nil, err
 	}
+	a.Issuer = &DeliveringIssuer{Service: svc, Delivery: a.Delivery}
 	seals, err := NewSealRegistry(ctx, a.Store, cfg.Now)
 	if err != nil {
 		return nil, err
@@ -169,7 +182,7 @@ func (a *App) Handler(version string) (http.Handler, error) {
 	}, portal.Deps{
 		Accounts: a.Store, Documents: a.Store, Persons: a.Store, Issuer: a.Issuer,
 		Verifier: a.Verifier, QRChecker: a.QR, Audit: a.Store, APIKeys: a.Store, AuditTrail: a.Store,
-		Reports: a.Issuer,
+		Reports: a.Issuer, Inbox: a.Store,
 		CAAdmin: a.caAdmin,
 	})
 	if err != nil || a.PKIServices == nil {

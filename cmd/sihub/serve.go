@@ -65,6 +65,7 @@ Press Ctrl-C to stop.
 	go a.RunKeyAudit(ctx, time.Minute)   // counted key uses reach the audit trail
 	go a.RunExpiryWarnings(ctx, 24*time.Hour)
 	go a.RunSealSync(ctx, 15*time.Second) // seal changes made by sihub seal … reach this process
+	go a.RunDelivery(ctx, 10*time.Second) // the outbox's SMS and email, and notices to reconcile
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+
+	"sihub/signer"
+)
+
+// DeliveringIssuer is the signer service as the portal, the CLI and batch
+// jobs use it: every document it issues, reissues or withdraws is also
+// delivered to its holder (Delivery). Delivery is a second step after the
+// document is stored: when it fails the document stands, the failure is
+// logged, and the Dispatcher's reconciliation writes the notice later.
+// Every other method is the signer.Service's own.
+type DeliveringIssuer struct {
+	*signer.Service
+	Delivery *Delivery // nil: nothing is delivered
+}
+
+// Issue issues a document (signer.Service.Issue) and delivers it. A
+// repeated request with the same idempotency key delivers nothing new.
+func (i *DeliveringIssuer) Issue(ctx context.Context, req signer.IssueRequest) (*signer.Issued, error) {
+	iss, err := i.Service.Issue(ctx, req)
+	if err == nil && i.Delivery != nil {
+		if derr := i.Delivery.DocumentIssued(ctx, iss.Document, ""); derr != nil {
+			i.Delivery.logFailure(ctx, iss.Document.Code, derr)
+		}
+	}
+	return iss, err
+}
+
+// Reissue reissues a document (signer.Service.Reissue) and delivers the
+// new one, naming the one it replaces.
+func (i *DeliveringIssuer) Reissue(ctx context.Context, docs signer.DocumentStore, code, actor string) (*signer.Issued, error) {
+	old, _ := docs.DocumentByCode(ctx, code)
+	iss, err := i.Service.Reissue(ctx, docs, code, actor)
+	if iss != nil && i.Delivery != nil { // stored, even when marking the old one failed
+		if derr := i.Delivery.DocumentIssued(ctx, iss.Document, old.Number); derr != nil {
+			i.Delivery.logFailure(ctx, iss.Document.Code, derr)
+		}
+	}
+	return iss, err
+}
+
+// Withdraw withdraws a document (signer.Service.Withdraw) and tells its
+// holder, with the reason.
+func (i *DeliveringIssuer) Withdraw(ctx context.Context, docs signer.DocumentStore, code, reason, actor string) error {
+	if err := i.Service.Withdraw(ctx, docs, code, reason, actor); err != nil {
+		return err
+	}
+	if i.Delivery == nil {
+		return nil
+	}
+	doc, err := docs.DocumentByCode(ctx, code)
+	if err == nil {
+		err = i.Delivery.DocumentWithdrawn(ctx, doc)
+	}
+	if err != nil {
+		i.Delivery.logFailure(ctx, code, err)
+	}
+	return nil
+}
