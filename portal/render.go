@@ -18,7 +18,7 @@ var templateFS embed.FS
 // pageNames are the pages; each is templates/<name>.html defining
 // "content", rendered inside templates/layout.html.
 var pageNames = []string{"home", "login", "documents", "code_form", "verify_code", "upload_form", "upload_result", "error", "document",
-	"ca_overview", "ca_seals", "ca_seal", "ca_seal_new", "ca_certificates", "ca_messages"}
+	"ca_overview", "ca_seals", "ca_seal", "ca_seal_new", "ca_certificates", "ca_messages", "messages"}
 
 type templates struct {
 	byName map[string]*template.Template
@@ -57,6 +57,9 @@ type view struct {
 	RequestID string
 	Path      string
 	Data      any
+	// Unread counts the user's unread in-platform messages (the header's
+	// inbox link).
+	Unread int
 }
 
 // render executes page name into a buffer and writes it with status, so a
@@ -78,6 +81,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	if se, ok := s.currentSession(r); ok {
 		v.User = se
+		if name != "messages" { // that page marks them read as it opens
+			v.Unread = s.unreadCount(r.Context(), se)
+		}
 	}
 	var buf bytes.Buffer
 	if err := tpl.Execute(&buf, v); err != nil {

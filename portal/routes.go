@@ -28,6 +28,7 @@ func (s *server) routes() http.Handler {
 		{"GET", "/me/documents/{code}/pdf", "download", s.page(s.handleDownload), maxFormBytes},
 		{"GET", "/me/documents/{code}", "document", s.page(s.handleDocument), maxFormBytes},
 		{"POST", "/me/documents/{code}/consents", "consent_grant", s.page(s.handleGrantConsent), maxFormBytes},
+		{"GET", "/me/messages", "my_messages", s.page(s.handleMyMessages), maxFormBytes},
 		{"GET", "/v", "verify_code_form", s.page(s.handleCodeForm), maxFormBytes},
 		{"GET", "/v/{code}", "verify_code", s.page(s.handleVerifyCode), maxFormBytes},
 		{"GET", "/v/{code}/report.pdf", "verify_code_report", s.page(s.handleVerifyCodeReport), maxFormBytes},

@@ -103,6 +103,10 @@ type Deps struct {
 	// Reports seals verification reports (the PDF a verifier downloads);
 	// without it the download answers "service unavailable".
 	Reports ReportIssuer
+	// Inbox holds citizens' and units' in-platform messages (/me/messages);
+	// without it that page answers "service unavailable" and the header
+	// shows no count.
+	Inbox Inbox
 }
 
 // Config configures the portal. Zero values take the documented defaults.
