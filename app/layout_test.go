@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sihub/internal/testutil"
+	"sihub/model"
 	"sihub/signer"
 	"sihub/signer/render"
 )
@@ -174,4 +175,94 @@ func TestRareCharactersAreRejected(t *testing.T) {
 			t.Errorf("refused documents of %s stored: %d %v", s, len(docs), err)
 		}
 	}
+}
+
+// TestIssuedTablesFlowAcrossPages issues the multi-page kinds: every page
+// says "第 N 页，共 M 页", every continuation page carries the running
+// head and repeats the header of the table it continues, and no row is
+// lost or doubled at a page break.
+func TestIssuedTablesFlowAcrossPages(t *testing.T) {
+	testutil.NeedTool(t, "pdftotext")
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	a := testApp(t, t.TempDir(), func(c *Config) { c.Now = func() time.Time { return now } })
+	defer a.Close()
+	ctx := context.Background()
+	for _, tc := range []struct {
+		req      signer.IssueRequest
+		title    string
+		header   string // a column title of the table that flows
+		row      string // a word each row of that table has once
+		rows     int    // rows of the record data the tables show
+		minPages int
+	}{
+		// The statement lists the year's paid pension months, then every
+		// paid pension month up to the year's end.
+		{signer.IssueRequest{Kind: signer.KindRightsRecord, Subject: DemoPersonID, Year: 2025}, "社会保险个人权益记录单", "划入个人账户", "已缴费",
+			paidPensionMonths(t, a, "2025-01", "2025-12") + paidPensionMonths(t, a, "1900-01", "2025-12"), 3},
+		// The benefit details list one row per payment.
+		{signer.IssueRequest{Kind: signer.KindBenefitDetails, Subject: DemoRetireeID, Year: 2025}, "社会保险待遇享受明细", "待遇项目", "企业职工基本养老保险",
+			benefitPayments(t, a, "2025-01", "2025-12"), 2},
+	} {
+		t.Run(tc.req.Kind, func(t *testing.T) {
+			iss, err := a.Issuer.Issue(ctx, tc.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			file := testutil.WriteFile(t, t.TempDir(), "doc.pdf", iss.PDF)
+			out, err := testutil.Run(t, "pdftotext", "-layout", file, "-")
+			if err != nil {
+				t.Fatalf("pdftotext: %v", err)
+			}
+			pages := strings.Split(strings.TrimRight(out, "\f"), "\f")
+			n := len(pages)
+			if n < tc.minPages {
+				t.Fatalf("%d pages, want at least %d", n, tc.minPages)
+			}
+			rows := 0
+			for i, pg := range pages {
+				if want := fmt.Sprintf("第 %d 页，共 %d 页", i+1, n); !strings.Contains(pg, want) {
+					t.Errorf("page %d lacks %q", i+1, want)
+				}
+				if i > 0 {
+					if !strings.Contains(pg, tc.title+"（续）") || !strings.Contains(pg, iss.Document.Number) {
+						t.Errorf("page %d lacks the running head", i+1)
+					}
+					if hdr, row := strings.Index(pg, tc.header), strings.Index(pg, tc.row); row >= 0 && (hdr < 0 || hdr > row) {
+						t.Errorf("page %d continues the table without its header", i+1)
+					}
+				}
+				rows += strings.Count(pg, tc.row)
+			}
+			if rows != tc.rows {
+				t.Errorf("%d rows with %q across the pages, want %d", rows, tc.row, tc.rows)
+			}
+		})
+	}
+}
+
+// paidPensionMonths counts the demo person's paid pension months in
+// [from, to] in the store.
+func paidPensionMonths(t *testing.T, a *App, from, to string) int {
+	t.Helper()
+	cs, err := a.Store.ContributionsOfType(context.Background(), DemoPersonID, model.InsPensionEnterprise, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range cs {
+		if c.Paid {
+			n++
+		}
+	}
+	return n
+}
+
+// benefitPayments counts the demo retiree's payments in [from, to].
+func benefitPayments(t *testing.T, a *App, from, to string) int {
+	t.Helper()
+	ps, err := a.Store.BenefitPayments(context.Background(), DemoRetireeID, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ps)
 }
