@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sihub/model"
+	"sihub/verifier"
 )
 
 // codeStatus is the JSON answer of GET /api/v1/verify/{code}.
@@ -20,6 +21,12 @@ type codeStatus struct {
 	ValidUntil       time.Time `json:"valid_until"`
 	HolderNameMasked string    `json:"holder_name_masked"`
 	HolderIDMasked   string    `json:"holder_id_masked"`
+	// VerifyUntil ends the document's verification window; past it
+	// OutsideWindow is true and Message refuses the document in plain
+	// words: the registry no longer answers for it.
+	VerifyUntil   *time.Time `json:"verify_until,omitempty"`
+	OutsideWindow bool       `json:"outside_window,omitempty"`
+	Message       string     `json:"message,omitempty"`
 	// QR is present when the request carried a QR token (?t=) and the
 	// portal checks tokens.
 	QR *qrStatus `json:"qr,omitempty"`
@@ -93,6 +100,13 @@ func (s *server) lookupStatus(r *http.Request, cl *apiClient, raw, qrToken, cons
 		ValidUntil:       doc.ValidUntil.UTC(),
 		HolderNameMasked: model.MaskName(doc.SubjectName),
 		HolderIDMasked:   model.MaskID(doc.Subject),
+	}
+	if end := verifier.VerifyWindowEnd(doc); !end.IsZero() {
+		u := end.UTC()
+		out.VerifyUntil = &u
+		if doc.Status == model.DocValid && s.cfg.Now().After(end) {
+			out.OutsideWindow, out.Message = true, reasonSentence(verifier.ReasonDocumentExpired, langZH)
+		}
 	}
 	if qrToken != "" && s.deps.QRChecker != nil {
 		out.QR = &qrStatus{Mismatch: []string{}}
