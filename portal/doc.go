@@ -8,8 +8,12 @@
 //
 // Pages: / (home), /login and /logout, /me/documents (我的证明: list,
 // issue, download), /me/documents/{code} (one document: who checked it,
-// consents), /v and /v/{code} (verify by anti-forgery code), /verify
-// (verify an uploaded PDF). Every page works without JavaScript.
+// consents), /me/messages (我的消息: notices of documents issued,
+// reissued and withdrawn, marked read as the page opens; the header shows
+// the unread count), /v and /v/{code} (verify by anti-forgery code),
+// /verify (verify an uploaded PDF). Every page works without JavaScript.
+// A document past its verification window (verifier.VerifyWindowEnd) is
+// refused in plain words on /v/{code} and in the API (outside_window).
 //
 // # Verification report
 //
