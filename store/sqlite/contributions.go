@@ -55,13 +55,13 @@ func (s *Store) PutContributions(ctx context.Context, cs []model.Contribution) e
 // ContributionsBetween lists a person's contributions with from <= Month <=
 // to, ordered by month then type.
 func (s *Store) ContributionsBetween(ctx context.Context, personID, from, to string) ([]model.Contribution, error) {
-	return listJSON[model.Contribution](ctx, s.st.contributionsRange,
+	return listContributions(ctx, s.st.contributionsRange,
 		"contributions of "+personID, personID, from, to)
 }
 
 // ContributionsOfType lists a person's contributions of one insurance type
 // with from <= Month <= to, ordered by month.
 func (s *Store) ContributionsOfType(ctx context.Context, personID, typ, from, to string) ([]model.Contribution, error) {
-	return listJSON[model.Contribution](ctx, s.st.contributionsOfType,
+	return listContributions(ctx, s.st.contributionsOfType,
 		"contributions of "+personID+"/"+typ, personID, from, to, typ)
 }
