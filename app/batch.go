@@ -57,6 +57,9 @@ const (
 	// batchPoll is how often a worker with nothing to claim looks whether
 	// the items others hold are done.
 	batchPoll = time.Second
+	// batchRetries is how often a statement is tried again after an
+	// error that is not the request's own.
+	batchRetries = 2
 )
 
 // StatementIssuer issues one document; *signer.Service is one.
@@ -264,7 +267,8 @@ type batchRun struct {
 	prog BatchProgress
 }
 
-// plan creates the job or finds it, and writes the work items it lacks.
+// plan creates the job or finds it, and writes the work items it lacks,
+// continuing after the last item written (by this process or another).
 func (b *batchRun) plan(ctx context.Context) (model.BatchJob, error) {
 	id := b.prog.JobID
 	job := model.BatchJob{ID: id, Kind: BatchKindStatements, Year: b.o.Year, Region: b.o.Region, Alg: b.o.Alg,
@@ -272,74 +276,93 @@ func (b *batchRun) plan(ctx context.Context) (model.BatchJob, error) {
 	if err := b.st.CreateJob(ctx, job); err != nil && !errors.Is(err, model.ErrConflict) {
 		return job, fmt.Errorf("app: batch: %w", err)
 	}
-	for {
-		stored, err := b.st.Job(ctx, id)
+	stored, err := b.st.Job(ctx, id)
+	if err != nil {
+		return job, fmt.Errorf("app: batch: %w", err)
+	}
+	if stored.Status != model.JobPlanning {
+		return stored, nil
+	}
+	// Where planning stands: the next item, after which person, and how
+	// many persons are planned (for Limit).
+	var next planCursor
+	resync := func() error {
+		items, err := b.st.WorkItems(ctx, id)
 		if err != nil {
-			return job, fmt.Errorf("app: batch: %w", err)
+			return fmt.Errorf("app: batch: %w", err)
 		}
-		if stored.Status != model.JobPlanning {
-			return stored, nil
+		next = planCursor{}
+		for _, it := range items {
+			next.planned += len(it.Subjects)
+			if it.Seq >= next.seq {
+				next.seq, next.after = it.Seq+1, it.Subjects[len(it.Subjects)-1]
+			}
 		}
-		last, err := b.st.LastWorkItem(ctx, id)
-		after, seq, planned := "", 0, 0
-		switch {
-		case err == nil:
-			after, seq = last.Subjects[len(last.Subjects)-1], last.Seq+1
-			planned = b.plannedBefore(ctx, id)
-		case !errors.Is(err, model.ErrNotFound):
-			return stored, fmt.Errorf("app: batch: %w", err)
-		}
-		more, err := b.nextItem(ctx, id, seq, after, planned)
+		return nil
+	}
+	if err := resync(); err != nil {
+		return stored, err
+	}
+	for {
+		subjects, err := b.nextSubjects(ctx, next)
 		if err != nil {
 			return stored, err
 		}
-		if more {
-			continue
+		if len(subjects) == 0 {
+			break
 		}
-		items, err := b.st.WorkItems(ctx, id)
+		err = b.st.AddWorkItem(ctx, model.WorkItem{JobID: id, Seq: next.seq, Subjects: subjects})
+		switch {
+		case err == nil:
+			next = planCursor{seq: next.seq + 1, after: subjects[len(subjects)-1], planned: next.planned + len(subjects)}
+		case errors.Is(err, model.ErrConflict): // another planner wrote it: continue after theirs
+			if err := resync(); err != nil {
+				return stored, err
+			}
+		default:
+			return stored, fmt.Errorf("app: batch: %w", err)
+		}
+	}
+	if err := resync(); err != nil {
+		return stored, err
+	}
+	done := stored
+	now := b.o.Now().UTC()
+	done.Status, done.Items, done.Subjects, done.PlannedAt = model.JobRunning, next.seq, next.planned, &now
+	switch err := b.st.UpdateJob(ctx, done, model.JobPlanning); {
+	case err == nil:
+		return done, nil
+	case errors.Is(err, model.ErrConflict): // another planner finished first
+		j, err := b.st.Job(ctx, id)
 		if err != nil {
-			return stored, fmt.Errorf("app: batch: %w", err)
+			return j, fmt.Errorf("app: batch: %w", err)
 		}
-		done := stored
-		now := b.o.Now().UTC()
-		done.Status, done.Items, done.PlannedAt = model.JobRunning, len(items), &now
-		for _, it := range items {
-			done.Subjects += len(it.Subjects)
-		}
-		if err := b.st.UpdateJob(ctx, done, model.JobPlanning); err != nil && !errors.Is(err, model.ErrConflict) {
-			return stored, fmt.Errorf("app: batch: %w", err)
-		}
+		return j, nil
+	default:
+		return stored, fmt.Errorf("app: batch: %w", err)
 	}
 }
 
-// plannedBefore counts the persons in the job's items (for Limit).
-func (b *batchRun) plannedBefore(ctx context.Context, id string) int {
-	if b.o.Limit <= 0 {
-		return 0
-	}
-	items, err := b.st.WorkItems(ctx, id)
-	if err != nil {
-		return 0
-	}
-	n := 0
-	for _, it := range items {
-		n += len(it.Subjects)
-	}
-	return n
+// planCursor is where planning stands.
+type planCursor struct {
+	seq     int    // the next item's Seq
+	after   string // the last person planned
+	planned int    // persons planned
 }
 
-// nextItem writes item seq: the next Chunk persons after after (in the
-// region, within the limit). It reports false when there are none.
-func (b *batchRun) nextItem(ctx context.Context, id string, seq int, after string, planned int) (bool, error) {
+// nextSubjects returns the next Chunk persons after the cursor (in the
+// region, within the limit); none when planning is complete.
+func (b *batchRun) nextSubjects(ctx context.Context, c planCursor) ([]string, error) {
 	want := b.o.Chunk
 	if b.o.Limit > 0 {
-		want = min(want, b.o.Limit-planned)
+		want = min(want, b.o.Limit-c.planned)
 	}
 	var subjects []string
+	after := c.after
 	for want > 0 && len(subjects) < want {
 		ids, err := b.st.PersonIDs(ctx, after, 4*b.o.Chunk)
 		if err != nil {
-			return false, fmt.Errorf("app: batch: %w", err)
+			return nil, fmt.Errorf("app: batch: %w", err)
 		}
 		if len(ids) == 0 {
 			break
@@ -349,7 +372,7 @@ func (b *batchRun) nextItem(ctx context.Context, id string, seq int, after strin
 			if b.o.Region != "" {
 				p, err := b.st.Person(ctx, pid)
 				if err != nil {
-					return false, fmt.Errorf("app: batch: %w", err)
+					return nil, fmt.Errorf("app: batch: %w", err)
 				}
 				if !strings.HasPrefix(p.Region, b.o.Region) {
 					continue
@@ -361,14 +384,7 @@ func (b *batchRun) nextItem(ctx context.Context, id string, seq int, after strin
 			}
 		}
 	}
-	if len(subjects) == 0 {
-		return false, nil
-	}
-	err := b.st.AddWorkItem(ctx, model.WorkItem{JobID: id, Seq: seq, Subjects: subjects})
-	if err != nil && !errors.Is(err, model.ErrConflict) { // a conflict: another planner wrote it
-		return false, fmt.Errorf("app: batch: %w", err)
-	}
-	return true, nil
+	return subjects, nil
 }
 
 // work claims and works items until none is left, waiting while other
@@ -439,9 +455,7 @@ func (b *batchRun) workItem(ctx context.Context, it model.WorkItem) error {
 			}
 			renewed = now
 		}
-		res, err := b.iss.Issue(ctx, signer.IssueRequest{Kind: signer.KindRightsRecord, Subject: pid,
-			Algorithms: strings.Split(b.o.Alg, ","), Lang: "zh", IdempotencyKey: StatementKey(b.o.Year, pid),
-			Actor: b.o.Actor, Year: b.o.Year})
+		res, err := b.issue(ctx, pid)
 		var fail *model.BatchFailure
 		switch {
 		case err != nil && ctx.Err() != nil:
@@ -468,6 +482,34 @@ func (b *batchRun) workItem(ctx context.Context, it model.WorkItem) error {
 		return fmt.Errorf("app: batch: %w", err)
 	}
 	return nil
+}
+
+// issue issues one person's statement. An error that is not the
+// request's own (a busy store, a slow HSM) is tried again, batchRetries
+// times, a second more apart each time; then it is the person's failure.
+func (b *batchRun) issue(ctx context.Context, pid string) (*signer.Issued, error) {
+	req := signer.IssueRequest{Kind: signer.KindRightsRecord, Subject: pid, Algorithms: strings.Split(b.o.Alg, ","),
+		Lang: "zh", IdempotencyKey: StatementKey(b.o.Year, pid), Actor: b.o.Actor, Year: b.o.Year}
+	for attempt := 1; ; attempt++ {
+		res, err := b.iss.Issue(ctx, req)
+		if err == nil || ctx.Err() != nil || attempt > batchRetries || requestError(err) {
+			return res, err
+		}
+		if err := b.o.Sleep(ctx, time.Duration(attempt)*time.Second); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// requestError tells the errors of the request itself (no such person,
+// nothing to state), which repeating does not change.
+func requestError(err error) bool {
+	for _, kind := range []error{signer.ErrBadRequest, signer.ErrUnsupportedKind, model.ErrNotFound, model.ErrInvalid, ErrBatchOptions} {
+		if errors.Is(err, kind) {
+			return true
+		}
+	}
+	return false
 }
 
 // report counts one document and calls Progress.
