@@ -68,6 +68,10 @@ type DispatcherOptions struct {
 	Lease time.Duration
 	// Batch is the most messages sent per pass (default 100).
 	Batch int
+	// ReconcileBatch is the most audit entries per action a pass
+	// reconciles (default 5000): enough to keep up with a batch run
+	// issuing hundreds of documents a second.
+	ReconcileBatch int
 	// Lookback is how far back the first reconciliation pass reads the
 	// audit trail (default 1 hour); later passes continue from there.
 	Lookback time.Duration
@@ -108,6 +112,9 @@ func NewDispatcher(d *Delivery, sender Sender, o DispatcherOptions) *Dispatcher 
 	}
 	if o.Batch <= 0 {
 		o.Batch = 100
+	}
+	if o.ReconcileBatch <= 0 {
+		o.ReconcileBatch = 5000
 	}
 	if o.Lookback <= 0 {
 		o.Lookback = time.Hour
@@ -217,9 +224,10 @@ func truncate(s string, n int) string {
 }
 
 // reconcile writes the notices of documents issued or withdrawn since the
-// last pass (the audit trail says which), up to Batch entries per action.
-// Each action's cursor moves to the last entry read, or to the first one
-// whose notice could not be written, which the next pass tries again.
+// last pass (the audit trail says which), up to ReconcileBatch entries
+// per action. Each action's cursor moves to the last entry read, or to
+// the first one whose notice could not be written, which the next pass
+// tries again.
 func (p *Dispatcher) reconcile(ctx context.Context) (int, error) {
 	if p.since == nil {
 		start := p.o.Now().Add(-p.o.Lookback)
@@ -228,13 +236,17 @@ func (p *Dispatcher) reconcile(ctx context.Context) (int, error) {
 	n := 0
 	var errs []error
 	for action, since := range p.since {
-		entries, err := p.d.store.AuditEntries(ctx, since, action, "", p.o.Batch)
+		entries, err := p.d.store.AuditEntries(ctx, since, action, "", p.o.ReconcileBatch)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("app: delivery: reconcile: %w", err))
 			continue
 		}
 		next, failed := since, false
 		for _, e := range entries {
+			if ctx.Err() != nil {
+				failed = true
+				break
+			}
 			if !failed {
 				next = e.Time
 			}
@@ -258,16 +270,10 @@ func (p *Dispatcher) reconcile(ctx context.Context) (int, error) {
 			}
 			n++
 		}
-		if !failed && len(entries) == p.o.Batch && !next.After(since) {
+		if !failed && len(entries) == p.o.ReconcileBatch && !next.After(since) {
 			next = next.Add(time.Nanosecond) // a full page of one instant: step past it
 		}
 		p.since[action] = next
 	}
 	return n, errors.Join(errs...)
-}
-
-// RunDelivery sends the outbox through the configured Sender
-// (Options.Sender) every interval until ctx ends; sihub serve runs it.
-func (a *App) RunDelivery(ctx context.Context, interval time.Duration) {
-	NewDispatcher(a.Delivery, a.sender, DispatcherOptions{Now: a.Config.Now, Logger: a.Logger}).Run(ctx, interval)
 }

@@ -403,3 +403,26 @@ func TestMaskAddress(t *testing.T) {
 		}
 	}
 }
+
+// TestDeliveryReconcilesInPages: the reconciliation reads the audit trail
+// a page per pass and continues where it stopped.
+func TestDeliveryReconcilesInPages(t *testing.T) {
+	a, clock := deliveryApp(t)
+	ctx := context.Background()
+	broken := &DeliveringIssuer{Service: a.Issuer.Service, Delivery: NewDelivery(failingWrites{a.Store}, a.Config.PublicURL, clock.Now, quietLog())}
+	for range 3 {
+		clock.Set(clock.Now().Add(time.Second))
+		if _, err := broken.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := NewDispatcher(a.Delivery, &recordingSender{}, DispatcherOptions{Now: clock.Now, Logger: quietLog(), ReconcileBatch: 2})
+	for i, want := range []int{2, 3, 3} {
+		if _, err := d.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(inbox(t, a, DemoPersonID)); got != want {
+			t.Errorf("after pass %d: %d messages, want %d", i+1, got, want)
+		}
+	}
+}
