@@ -418,20 +418,17 @@ func (b *batchRun) work(ctx context.Context, jobID, owner string) error {
 // openItems counts the job's items not done and the earliest end of their
 // leases.
 func (b *batchRun) openItems(ctx context.Context, jobID string) (int, time.Time, error) {
-	items, err := b.st.WorkItems(ctx, jobID)
+	items, err := b.st.OpenWorkItems(ctx, jobID)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("app: batch: %w", err)
 	}
-	n, next := 0, time.Time{}
+	var next time.Time
 	for _, it := range items {
-		if !it.Done {
-			n++
-			if next.IsZero() || it.LeaseUntil.Before(next) {
-				next = it.LeaseUntil
-			}
+		if next.IsZero() || it.LeaseUntil.Before(next) {
+			next = it.LeaseUntil
 		}
 	}
-	return n, next, nil
+	return len(items), next, nil
 }
 
 // workItem issues the item's statements, renewing the lease, and marks it

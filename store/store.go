@@ -233,4 +233,7 @@ type Jobs interface {
 	CompleteWorkItem(ctx context.Context, it model.WorkItem) error
 	// WorkItems lists the job's items ordered by Seq.
 	WorkItems(ctx context.Context, jobID string) ([]model.WorkItem, error)
+	// OpenWorkItems lists the job's items that are not done, ordered by
+	// Seq (a worker with nothing to claim looks when the held ones end).
+	OpenWorkItems(ctx context.Context, jobID string) ([]model.WorkItem, error)
 }

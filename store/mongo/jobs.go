@@ -155,8 +155,17 @@ func (s *Store) CompleteWorkItem(ctx context.Context, done model.WorkItem) error
 
 // WorkItems lists the job's items ordered by Seq.
 func (s *Store) WorkItems(ctx context.Context, jobID string) ([]model.WorkItem, error) {
-	recs, err := findAll[workItemRecord](ctx, s.db.Collection(colWorkItems), bson.D{{Key: "job_id", Value: jobID}},
-		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}), "work items of "+jobID)
+	return s.workItems(ctx, bson.D{{Key: "job_id", Value: jobID}}, "work items of "+jobID)
+}
+
+// OpenWorkItems lists the job's items not done, ordered by Seq.
+func (s *Store) OpenWorkItems(ctx context.Context, jobID string) ([]model.WorkItem, error) {
+	return s.workItems(ctx, bson.D{{Key: "job_id", Value: jobID}, {Key: "done", Value: false}}, "open work items of "+jobID)
+}
+
+func (s *Store) workItems(ctx context.Context, filter bson.D, what string) ([]model.WorkItem, error) {
+	recs, err := findAll[workItemRecord](ctx, s.db.Collection(colWorkItems), filter,
+		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}), what)
 	if err != nil {
 		return nil, err
 	}

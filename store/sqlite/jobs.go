@@ -135,6 +135,12 @@ func (s *Store) WorkItems(ctx context.Context, jobID string) ([]model.WorkItem, 
 		`SELECT data FROM work_items WHERE job_id = ? ORDER BY seq`, jobID)
 }
 
+// OpenWorkItems lists the job's items not done, ordered by Seq.
+func (s *Store) OpenWorkItems(ctx context.Context, jobID string) ([]model.WorkItem, error) {
+	return queryJSON[model.WorkItem](ctx, s.r, "open work items of "+jobID,
+		`SELECT data FROM work_items WHERE job_id = ? AND done = 0 ORDER BY seq`, jobID)
+}
+
 // changeHeld applies change to an open item held by (owner, attempts), in
 // one transaction.
 func (s *Store) changeHeld(ctx context.Context, jobID string, seq int, owner string, attempts int, what string, change func(*model.WorkItem)) error {

@@ -67,6 +67,9 @@ func testWorkItemLeases(t *testing.T, s store.Store, _ Options) {
 	for seq := range 3 {
 		must(t, "AddWorkItem", s.AddWorkItem(c, workItem(job, seq)))
 	}
+	open, err := s.OpenWorkItems(c, job)
+	must(t, "OpenWorkItems", err)
+	wantSame(t, "OpenWorkItems before any claim", open, []model.WorkItem{workItem(job, 0), workItem(job, 1), workItem(job, 2)})
 	must(t, "AddWorkItem of another job", s.AddWorkItem(c, workItem("J2", 7)))
 	wantConflict(t, "AddWorkItem of a taken (job, seq)", s.AddWorkItem(c, workItem(job, 1)))
 	last, err := s.LastWorkItem(c, job)
@@ -142,6 +145,12 @@ func testWorkItemLeases(t *testing.T, s store.Store, _ Options) {
 	must(t, "WorkItems", err)
 	first.Done, done.Done = true, true
 	wantSame(t, "WorkItems", items, []model.WorkItem{first, done, again})
+	open, err = s.OpenWorkItems(c, job)
+	must(t, "OpenWorkItems", err)
+	wantSame(t, "OpenWorkItems", open, []model.WorkItem{again})
+	none, err := s.OpenWorkItems(c, "no-such-job")
+	must(t, "OpenWorkItems of a missing job", err)
+	wantSame(t, "OpenWorkItems of a missing job", none, []model.WorkItem{})
 	other, err := s.WorkItems(c, "J2")
 	must(t, "WorkItems of J2", err)
 	if len(other) != 1 || other[0].Seq != 7 {
