@@ -277,3 +277,9 @@ func (p *Dispatcher) reconcile(ctx context.Context) (int, error) {
 	}
 	return n, errors.Join(errs...)
 }
+
+// RunDelivery sends the outbox through the configured Sender
+// (Options.Sender) every interval until ctx ends; sihub serve runs it.
+func (a *App) RunDelivery(ctx context.Context, interval time.Duration) {
+	NewDispatcher(a.Delivery, a.sender, DispatcherOptions{Now: a.Config.Now, Logger: a.Logger}).Run(ctx, interval)
+}
