@@ -426,3 +426,43 @@ func TestDeliveryReconcilesInPages(t *testing.T) {
 		}
 	}
 }
+
+// signalSender reports each send on a channel.
+type signalSender chan model.OutboxMessage
+
+func (s signalSender) Send(_ context.Context, m model.OutboxMessage) error { s <- m; return nil }
+
+// TestRunDeliveryUsesTheConfiguredSender: the dispatcher sihub serve
+// starts sends through Options.Sender from its first pass, and stops with
+// its context.
+func TestRunDeliveryUsesTheConfiguredSender(t *testing.T) {
+	cfg := Defaults()
+	cfg.DataDir = t.TempDir()
+	sent := make(signalSender, 4)
+	a, err := Open(context.Background(), cfg, Options{Logger: quietLog(), Sender: sent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := a.Store.Person(ctx, DemoPersonID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Phone = "13800138000"
+	if err := a.Store.PutPerson(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	iss, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { a.RunDelivery(ctx, time.Hour); close(done) }()
+	m := <-sent
+	cancel()
+	<-done
+	if m.ID != EventDocumentIssued+":"+iss.Document.Code+":"+model.ChannelSMS {
+		t.Errorf("sent %+v", m)
+	}
+}
