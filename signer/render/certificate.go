@@ -93,10 +93,12 @@ func init() {
 // both joins a Chinese and an English label on one line.
 func both(zh, en string) string { return zh + " " + en }
 
-// stacked puts an English table header under the Chinese one, each on
-// one line.
+// stacked puts an English table header under the Chinese one. The
+// Chinese keeps its own line break: joined, a six-character header is
+// cut wherever the narrow column ends, leaving one character alone on a
+// line ("养老个人缴" / "费"). The English words wrap as the column allows.
 func stacked(zh, en string) string {
-	return strings.ReplaceAll(zh, "\n", "") + "\n" + strings.ReplaceAll(en, "\n", " ")
+	return zh + "\n" + strings.ReplaceAll(en, "\n", " ")
 }
 
 // CertificateTitle is the certificate's printed title and /Title.
