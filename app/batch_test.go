@@ -386,3 +386,62 @@ func TestBatchProgressRateAndETA(t *testing.T) {
 		t.Error("an empty progress has a rate or an ETA")
 	}
 }
+
+// slowIssuer moves the fake clock by step per statement, as slow sealing
+// would.
+type slowIssuer struct {
+	*storeIssuer
+	clk  *fakeClock
+	step time.Duration
+}
+
+func (s slowIssuer) Issue(ctx context.Context, req signer.IssueRequest) (*signer.Issued, error) {
+	s.clk.Sleep(ctx, s.step)
+	return s.storeIssuer.Issue(ctx, req)
+}
+
+// renewLog counts lease renewals.
+type renewLog struct {
+	store.Store
+	n *atomic.Int64
+}
+
+func (r renewLog) RenewWorkItem(ctx context.Context, jobID string, seq int, owner string, attempts int, until time.Time) error {
+	err := r.Store.RenewWorkItem(ctx, jobID, seq, owner, attempts, until)
+	if err == nil {
+		r.n.Add(1)
+	}
+	return err
+}
+
+// TestBatchRenewsItsLease has each statement take 25 s (on the clock)
+// against a lease of one minute: an item of four takes longer than its
+// lease, so it stays its worker's only by renewal — and no item is
+// claimed twice.
+func TestBatchRenewsItsLease(t *testing.T) {
+	st := batchStore(t, t.TempDir())
+	putPersons(t, st, 8)
+	clk := newFakeClock()
+	var renewals atomic.Int64
+	iss := slowIssuer{&storeIssuer{st: st, now: clk.Now}, clk, 25 * time.Second}
+	res, err := RunStatementBatch(t.Context(), renewLog{st, &renewals}, iss, BatchOptions{Year: 2025, Chunk: 4, Workers: 2,
+		Lease: time.Minute, Now: clk.Now, Sleep: clk.Sleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Issued != 8 || res.Already != 0 {
+		t.Errorf("issued=%d already=%d, want 8 and 0", res.Issued, res.Already)
+	}
+	if renewals.Load() == 0 {
+		t.Error("no lease was renewed")
+	}
+	items, err := st.WorkItems(t.Context(), res.Job.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.Attempts != 1 || !it.Done {
+			t.Errorf("item %d: %+v, want done on its only claim", it.Seq, it)
+		}
+	}
+}
