@@ -11,9 +11,10 @@ import (
 // connection, and with synchronous=FULL each transaction ends with an fsync
 // of the WAL: issuing a document used to cost three of them (number,
 // document, audit entry), one after another. writes instead queues the
-// concurrent callers' work and runs all that is waiting in one transaction,
-// each piece inside its own SAVEPOINT, so one caller's failure (a taken
-// idempotency key, say) rolls back only its own statements. A caller
+// concurrent callers' work and runs all that is waiting in one transaction;
+// when one caller's work fails (a taken idempotency key, say) the
+// transaction is rolled back and the rest run again without it, so the
+// failure undoes only that caller's statements. A caller
 // returns only after the transaction holding its work has committed —
 // durably, with the same fsync as before — or with the error that undid
 // its work; nobody waits on a timer: the next batch is whatever queued
@@ -53,8 +54,10 @@ type groupCommit struct {
 // run executes fn inside a transaction shared with other callers' work and
 // returns once that transaction committed (nil, or fn's own error after
 // its statements were rolled back) or failed as a whole. fn must use only
-// tx and must not call back into the store's write path. ctx is checked
-// before fn starts; once started, fn's statements run to completion.
+// tx and must not call back into the store's write path; it may run more
+// than once (when another caller's work in the batch fails), and only its
+// last run counts. ctx is checked before fn starts; once started, fn's
+// statements run to completion.
 func (g *groupCommit) run(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	j := &writeJob{ctx: ctx, fn: fn, wake: make(chan struct{})}
 	g.mu.Lock()
@@ -87,7 +90,10 @@ func (g *groupCommit) run(ctx context.Context, fn func(ctx context.Context, tx *
 	return j.err
 }
 
-// commit runs one batch in one transaction and wakes its callers.
+// commit runs one batch in one transaction and wakes its callers. When a
+// caller's work fails, the transaction is rolled back and the others' work
+// run again without it, so the failed work leaves nothing behind and no
+// statement is spent on savepoints in the common case.
 func (g *groupCommit) commit(batch []*writeJob) {
 	defer func() {
 		for _, j := range batch {
@@ -101,58 +107,44 @@ func (g *groupCommit) commit(batch []*writeJob) {
 	g.stats.jobs += int64(len(batch))
 	g.stats.Unlock()
 
-	fail := func(err error) {
-		for _, j := range batch {
-			if j.err == nil {
-				j.err = err
-			}
-		}
-	}
-	tx, err := g.db.BeginTx(context.Background(), nil)
-	if err != nil {
-		fail(fmt.Errorf("store/sqlite: begin: %w", err))
-		return
-	}
-	savepoints := len(batch) > 1
-	ran := false
+	pending := make([]*writeJob, 0, len(batch))
 	for _, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			j.err = fmt.Errorf("store/sqlite: %w", err)
 			continue
 		}
-		ctx := context.WithoutCancel(j.ctx)
-		if savepoints {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
-				tx.Rollback()
-				fail(fmt.Errorf("store/sqlite: savepoint: %w", err))
-				return
+		pending = append(pending, j)
+	}
+	for len(pending) > 0 {
+		tx, err := g.db.BeginTx(context.Background(), nil)
+		if err != nil {
+			for _, j := range pending {
+				j.err = fmt.Errorf("store/sqlite: begin: %w", err)
+			}
+			return
+		}
+		failed := false
+		for _, j := range pending {
+			if j.err = j.fn(context.WithoutCancel(j.ctx), tx); j.err != nil {
+				failed = true
 			}
 		}
-		j.err = j.fn(ctx, tx)
-		if j.err == nil {
-			ran = true
-		}
-		if savepoints {
-			if j.err != nil {
-				if _, err := tx.ExecContext(ctx, "ROLLBACK TO job"); err != nil {
-					tx.Rollback()
-					fail(fmt.Errorf("store/sqlite: rollback to savepoint: %w", err))
-					return
+		if !failed {
+			if err := tx.Commit(); err != nil {
+				for _, j := range pending {
+					j.err = fmt.Errorf("store/sqlite: commit: %w", err)
 				}
 			}
-			if _, err := tx.ExecContext(ctx, "RELEASE job"); err != nil {
-				tx.Rollback()
-				fail(fmt.Errorf("store/sqlite: release savepoint: %w", err))
-				return
+			return
+		}
+		tx.Rollback()
+		ok := pending[:0]
+		for _, j := range pending {
+			if j.err == nil {
+				ok = append(ok, j)
 			}
 		}
-	}
-	if !ran {
-		tx.Rollback()
-		return
-	}
-	if err := tx.Commit(); err != nil {
-		fail(fmt.Errorf("store/sqlite: commit: %w", err))
+		pending = ok
 	}
 }
 
