@@ -315,7 +315,10 @@ func (fl *flow) drawTable(t *table, rows [][]cell) {
 		_, first = fl.layoutRow(t, rows[0])
 	}
 	grid := t.uniform(rows)
-	fl.ensure(hh + min(first, 3*lead+2*t.pad))
+	if first > capacity { // the first row will be split: its first lines go with the header
+		first = min(first, 3*lead+2*t.pad)
+	}
+	fl.ensure(hh + first)
 	top := fl.y
 	fl.drawHeader(t, grid)
 	newPage := func() {

@@ -242,3 +242,43 @@ func TestTallRowSplitsAcrossPages(t *testing.T) {
 		t.Error("the row after the tall one is not on the last page")
 	}
 }
+
+// TestHeaderNeverAloneAtPageFoot starts a table where its header and
+// four lines fit at the foot of a page. A five-line first row moves to
+// the next page with the header, leaving nothing of the table behind; a
+// first row taller than a page starts here, under the header, and
+// continues. Every line of the row is drawn once.
+func TestHeaderNeverAloneAtPageFoot(t *testing.T) {
+	f := renderer(t).Font()
+	for _, tc := range []struct {
+		name      string
+		lines     int  // lines of the first row
+		startHere bool // the table starts on the first page
+	}{
+		{"row fits a page", 5, false},
+		{"row taller than a page", 200, true},
+	} {
+		d := newDoc(f)
+		fl := &flow{d: d, lb: labelSets["zh"], left: marginX, right: PageWidth - marginX, top: PageHeight - marginTop, bottom: marginBot}
+		fl.p = d.newPage()
+		tb := &table{size: 9, pad: 2.5, lead: 1.25, cols: []float64{100, 300}, header: [][]cell{{shaded("项目"), shaded("说明")}}}
+		_, hh := fl.layoutRow(tb, tb.header[0])
+		fl.y = fl.bottom + hh + 4*tb.leading() + 2*tb.pad + 1
+		row := []cell{{text: "甲"}, {text: strings.TrimSuffix(strings.Repeat("一行\n", tc.lines), "\n")}}
+		fl.drawTable(tb, [][]cell{row})
+		if got := strings.Contains(string(d.pages[0].c.B), "BT"); got != tc.startHere {
+			t.Errorf("%s: table on the first page = %v, want %v", tc.name, got, tc.startHere)
+		}
+		line := string(d.appendText(nil, "一行"))
+		drawn := 0
+		for _, p := range d.pages {
+			drawn += strings.Count(string(p.c.B), line)
+		}
+		if drawn != tc.lines {
+			t.Errorf("%s: %d of %d lines drawn", tc.name, drawn, tc.lines)
+		}
+		if fl.y < fl.bottom {
+			t.Errorf("%s: the table ends %.1f pt below the bottom margin", tc.name, fl.bottom-fl.y)
+		}
+	}
+}
