@@ -357,34 +357,20 @@ func (b *batchRun) nextSubjects(ctx context.Context, c planCursor) ([]string, er
 	if b.o.Limit > 0 {
 		want = min(want, b.o.Limit-c.planned)
 	}
-	var subjects []string
-	after := c.after
-	for want > 0 && len(subjects) < want {
-		ids, err := b.st.PersonIDs(ctx, after, 4*b.o.Chunk)
-		if err != nil {
-			return nil, fmt.Errorf("app: batch: %w", err)
-		}
-		if len(ids) == 0 {
-			break
-		}
-		for _, pid := range ids {
-			after = pid
-			if b.o.Region != "" {
-				p, err := b.st.Person(ctx, pid)
-				if err != nil {
-					return nil, fmt.Errorf("app: batch: %w", err)
-				}
-				if !strings.HasPrefix(p.Region, b.o.Region) {
-					continue
-				}
-			}
-			subjects = append(subjects, pid)
-			if len(subjects) == want {
-				break
-			}
-		}
+	if want <= 0 {
+		return nil, nil
 	}
-	return subjects, nil
+	var ids []string
+	var err error
+	if b.o.Region == "" {
+		ids, err = b.st.PersonIDs(ctx, c.after, want)
+	} else {
+		ids, err = b.st.PersonIDsInRegion(ctx, b.o.Region, c.after, want)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("app: batch: %w", err)
+	}
+	return ids, nil
 }
 
 // work claims and works items until none is left, waiting while other

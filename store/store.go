@@ -46,6 +46,9 @@ type Persons interface {
 	// PersonIDs returns up to limit person IDs greater than after, in order
 	// (for batch jobs walking every person).
 	PersonIDs(ctx context.Context, after string, limit int) ([]string, error)
+	// PersonIDsInRegion is PersonIDs for the persons whose Region starts
+	// with regionPrefix (a batch job for a district, a city, a province).
+	PersonIDsInRegion(ctx context.Context, regionPrefix, after string, limit int) ([]string, error)
 }
 
 // Units holds insured employers.

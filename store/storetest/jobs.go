@@ -3,6 +3,8 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +20,54 @@ func batchJob(id string) model.BatchJob {
 
 func workItem(job string, seq int) model.WorkItem {
 	return model.WorkItem{JobID: job, Seq: seq, Subjects: []string{fmt.Sprintf("P%03d-a", seq), fmt.Sprintf("P%03d-b", seq)}}
+}
+
+// testPersonIDsInRegion walks the persons of a district, a city and a
+// province in pages, in ID order.
+func testPersonIDsInRegion(t *testing.T, s store.Store, _ Options) {
+	c := ctx(t)
+	regions := []string{"110105", "110108", "310104", "110105", "120101", "110105", "110108", "011050"}
+	var all []model.Person
+	for i, r := range regions {
+		p := person(fmt.Sprintf("%s1990030712%02d", r, i))
+		p.Region = r
+		must(t, "PutPerson", s.PutPerson(c, p))
+		all = append(all, p)
+	}
+	for _, tc := range []struct {
+		prefix string
+		page   int
+	}{{"110105", 2}, {"1101", 2}, {"11", 3}, {"31", 1}, {"", 3}, {"9", 2}, {"1101050", 2}} {
+		var want []string
+		for _, p := range all {
+			if strings.HasPrefix(p.Region, tc.prefix) {
+				want = append(want, p.ID)
+			}
+		}
+		slices.Sort(want)
+		var got []string
+		after := ""
+		for range len(all) + 1 {
+			ids, err := s.PersonIDsInRegion(c, tc.prefix, after, tc.page)
+			must(t, "PersonIDsInRegion", err)
+			if len(ids) > tc.page {
+				t.Fatalf("PersonIDsInRegion(%q, %q, %d) returned %d ids", tc.prefix, after, tc.page, len(ids))
+			}
+			if len(ids) == 0 {
+				break
+			}
+			got = append(got, ids...)
+			after = ids[len(ids)-1]
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("region %q: walked %q, want %q", tc.prefix, got, want)
+		}
+	}
+	ids, err := s.PersonIDsInRegion(c, "110108", "", 0)
+	must(t, "PersonIDsInRegion without limit", err)
+	if len(ids) != 2 {
+		t.Errorf("PersonIDsInRegion(110108, no limit) = %q, want 2 ids", ids)
+	}
 }
 
 // testJobs stores a batch job and moves it through its statuses with

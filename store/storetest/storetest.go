@@ -83,6 +83,7 @@ var tests = []test{
 	{"DocumentParams", testDocumentParams},
 	{"Outbox", testOutbox},
 	{"OutboxConcurrent", testOutboxConcurrent},
+	{"PersonIDsInRegion", testPersonIDsInRegion},
 	{"Jobs", testJobs},
 	{"WorkItemLeases", testWorkItemLeases},
 	{"ClaimWorkItemConcurrent", testClaimWorkItemConcurrent},
