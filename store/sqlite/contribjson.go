@@ -22,20 +22,25 @@ import (
 // maxContributionJSON caps the fast path; longer rows go to encoding/json.
 const maxContributionJSON = 4 << 10
 
-// decodeContribution decodes one contribution row.
-func decodeContribution(data []byte, c *model.Contribution) error {
-	if len(data) <= maxContributionJSON && fastContribution(data, c) {
+// decodeContribution decodes one contribution row. p, if not nil, is
+// reused across the rows of one query: a string equal to the previous
+// row's (the person, the type, the unit) is shared instead of copied.
+func decodeContribution(data []byte, c *model.Contribution, p *jsonScan) error {
+	if p == nil {
+		p = &jsonScan{}
+	}
+	if len(data) <= maxContributionJSON && p.contribution(data, c) {
 		return nil
 	}
 	*c = model.Contribution{}
 	return json.Unmarshal(data, c)
 }
 
-// fastContribution decodes data into c and reports whether it could; on
-// false c holds garbage.
-func fastContribution(data []byte, c *model.Contribution) bool {
+// contribution decodes data into c and reports whether it could; on false
+// c holds garbage.
+func (p *jsonScan) contribution(data []byte, c *model.Contribution) bool {
 	*c = model.Contribution{}
-	p := jsonScan{b: data}
+	p.b, p.i = data, 0
 	if !p.byte('{') {
 		return false
 	}
@@ -43,19 +48,19 @@ func fastContribution(data []byte, c *model.Contribution) bool {
 		return p.end()
 	}
 	for {
-		key, ok := p.str()
+		key, ok := p.raw()
 		if !ok || !p.byte(':') {
 			return false
 		}
-		switch key {
+		switch string(key) {
 		case "person_id":
-			c.PersonID, ok = p.str()
+			c.PersonID, ok = p.text(0)
 		case "month":
-			c.Month, ok = p.str()
+			c.Month, ok = p.text(1)
 		case "type":
-			c.Type, ok = p.str()
+			c.Type, ok = p.text(2)
 		case "unit_code":
-			c.UnitCode, ok = p.str()
+			c.UnitCode, ok = p.text(3)
 		case "base":
 			c.Base, ok = p.int()
 		case "employer":
@@ -77,10 +82,11 @@ func fastContribution(data []byte, c *model.Contribution) bool {
 	}
 }
 
-// jsonScan reads the plain subset of JSON fastContribution accepts.
+// jsonScan reads the plain subset of JSON contribution accepts.
 type jsonScan struct {
-	b []byte
-	i int
+	b    []byte
+	i    int
+	last [4]string // the previous row's value of each string field
 }
 
 func (p *jsonScan) space() {
@@ -115,10 +121,24 @@ func (p *jsonScan) end() bool {
 	return p.i == len(p.b)
 }
 
-// str reads a string without escapes, of valid UTF-8.
-func (p *jsonScan) str() (string, bool) {
-	if !p.byte('"') {
+// text reads a string field and shares it with the previous row's value
+// of field f when they are equal.
+func (p *jsonScan) text(f int) (string, bool) {
+	b, ok := p.raw()
+	if !ok {
 		return "", false
+	}
+	if string(b) != p.last[f] {
+		p.last[f] = string(b)
+	}
+	return p.last[f], true
+}
+
+// raw reads a string without escapes, of valid UTF-8, and returns its
+// bytes (aliasing the input).
+func (p *jsonScan) raw() ([]byte, bool) {
+	if !p.byte('"') {
+		return nil, false
 	}
 	start := p.i
 	for p.i < len(p.b) {
@@ -128,15 +148,15 @@ func (p *jsonScan) str() (string, bool) {
 			s := p.b[start:p.i]
 			p.i++
 			if !utf8.Valid(s) {
-				return "", false
+				return nil, false
 			}
-			return string(s), true
+			return s, true
 		case c == '\\' || c < 0x20:
-			return "", false
+			return nil, false
 		}
 		p.i++
 	}
-	return "", false
+	return nil, false
 }
 
 // int reads an integer: an optional minus, then 0 or a digit 1–9 followed
@@ -196,13 +216,14 @@ func listContributions(ctx context.Context, stmt *sql.Stmt, what string, args ..
 	}
 	defer rows.Close()
 	out := []model.Contribution{}
+	var p jsonScan
 	for rows.Next() {
 		var data sql.RawBytes
 		if err := rows.Scan(&data); err != nil {
 			return nil, wrap(err, "%s", what)
 		}
 		var c model.Contribution
-		if err := decodeContribution(data, &c); err != nil {
+		if err := decodeContribution(data, &c, &p); err != nil {
 			return nil, fmt.Errorf("store/sqlite: %s: decode: %w", what, err)
 		}
 		out = append(out, c)
