@@ -406,7 +406,7 @@ func (fl *flow) closing(doc *Document) (float64, float64) {
 		fl.y -= ns * 1.45
 	}
 	if len(d.pages) != pg { // notes longer than a page: seal at the top of the last
-		top = fl.top - 22
+		top = fl.top - fl.headRoom
 	}
 	y1 := top - sealDiameter*0.42
 	x := fl.right - 6 - aw

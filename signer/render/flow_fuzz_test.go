@@ -7,8 +7,8 @@ import (
 
 // FuzzTableFlow lays out tables of arbitrary cell text (drawn from
 // characters the font covers), column widths and row counts: the flow
-// always ends, draws every line of every cell exactly once, and never
-// leaves the page's bottom margin while a row could be split.
+// always ends, draws every line of every cell exactly once (and the
+// header once per page it uses), and ends above the bottom margin.
 func FuzzTableFlow(f *testing.F) {
 	font, err := DefaultFont()
 	if err != nil {
