@@ -65,7 +65,9 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitError
 	}
 	for _, f := range res.Job.Failures {
-		fmt.Fprintf(stderr, "batch: failed %s: %s\n", f.Subject, f.Reason)
+		if !pr.failures[f] { // failures of earlier runs
+			fmt.Fprintf(stderr, "batch: failed %s: %s\n", f.Subject, f.Reason)
+		}
 	}
 	if res.Failed > len(res.Job.Failures) {
 		fmt.Fprintf(stderr, "batch: … and %d more failures\n", res.Failed-len(res.Job.Failures))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sihub/app"
+	"sihub/model"
 )
 
 // batchBlock is the documents per logged block: each block's rate is
@@ -25,6 +26,7 @@ type batchPrinter struct {
 	blockStart time.Duration // elapsed at the start of the current block
 	shown      bool          // an updating line is on screen
 	p          app.BatchProgress
+	failures   map[model.BatchFailure]bool // the failures shown
 	printed    app.BatchProgress // the state last shown
 }
 
@@ -38,13 +40,14 @@ func newBatchPrinter(w io.Writer, interval time.Duration) *batchPrinter {
 	if interval <= 0 {
 		interval = 5 * time.Second
 	}
-	return &batchPrinter{w: w, tty: tty, interval: interval}
+	return &batchPrinter{w: w, tty: tty, interval: interval, failures: map[model.BatchFailure]bool{}}
 }
 
 // update is BatchOptions.Progress: called serialised, after each document.
 func (b *batchPrinter) update(p app.BatchProgress) {
 	b.p = p
 	if p.Last != nil {
+		b.failures[*p.Last] = true
 		b.clear()
 		fmt.Fprintf(b.w, "batch: failed %s: %s\n", p.Last.Subject, p.Last.Reason)
 	}

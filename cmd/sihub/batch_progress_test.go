@@ -61,7 +61,8 @@ func TestBatchPrinterLog(t *testing.T) {
 // in place and ends with a newline.
 func TestBatchPrinterTerminal(t *testing.T) {
 	var out bytes.Buffer
-	pr := &batchPrinter{w: &out, tty: true, interval: time.Second}
+	pr := newBatchPrinter(&out, time.Second)
+	pr.tty = true
 	p := app.BatchProgress{JobID: "j", Total: 10}
 	for i := 1; i <= 10; i++ {
 		p.Done, p.Issued, p.Elapsed = i, i, time.Duration(i)*time.Second
