@@ -466,3 +466,24 @@ func TestRunDeliveryUsesTheConfiguredSender(t *testing.T) {
 		t.Errorf("sent %+v", m)
 	}
 }
+
+// TestLogSenderMasksTheAddress: the default sender records the message
+// with the address and the recipient masked, and reports it delivered.
+func TestLogSenderMasksTheAddress(t *testing.T) {
+	var buf strings.Builder
+	s := LogSender{Logger: slog.New(slog.NewTextHandler(&buf, nil))}
+	m := model.OutboxMessage{ID: "document.issued:X:sms", Channel: model.ChannelSMS, Recipient: DemoPersonID,
+		Address: "13800138000", Link: "http://127.0.0.1:8080/me/documents/X"}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "138****8000") || !strings.Contains(out, m.ID) || !strings.Contains(out, m.Link) {
+		t.Errorf("log line lacks the masked address, the id or the link: %s", out)
+	}
+	for _, leak := range []string{"13800138000", DemoPersonID} {
+		if strings.Contains(out, leak) {
+			t.Errorf("log line shows %q: %s", leak, out)
+		}
+	}
+}
