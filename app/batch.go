@@ -417,9 +417,26 @@ func (b *batchRun) openItems(ctx context.Context, jobID string) (int, time.Time,
 	return len(items), next, nil
 }
 
-// workItem issues the item's statements, renewing the lease, and marks it
-// done. Losing the lease abandons the item without error.
+// workItem works one claimed item; an item it could not finish is
+// released.
 func (b *batchRun) workItem(ctx context.Context, it model.WorkItem) error {
+	err := b.issueItem(ctx, it)
+	if err == nil {
+		return nil
+	}
+	// Stopped (interrupted, or the store failing): let the item go at
+	// once rather than when its lease ends, so that a run started right
+	// after takes it up.
+	rerr := b.st.RenewWorkItem(context.WithoutCancel(ctx), it.JobID, it.Seq, it.Owner, it.Attempts, b.o.Now())
+	if rerr != nil && !errors.Is(rerr, model.ErrConflict) {
+		return errors.Join(err, fmt.Errorf("app: batch: releasing item %d: %w", it.Seq, rerr))
+	}
+	return err
+}
+
+// issueItem issues the item's statements, renewing the lease, and marks
+// it done; losing the lease abandons the item without error.
+func (b *batchRun) issueItem(ctx context.Context, it model.WorkItem) error {
 	renewed := b.o.Now()
 	out := it
 	for _, pid := range it.Subjects {

@@ -445,3 +445,54 @@ func TestBatchRenewsItsLease(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchInterruptedReleasesItsItem cancels a run in the middle of an
+// item: the run stops with the context's error, the item is released (its
+// lease ends at once), and the next run takes it up without waiting.
+func TestBatchInterruptedReleasesItsItem(t *testing.T) {
+	st := batchStore(t, t.TempDir())
+	ids := putPersons(t, st, 6)
+	clk := newFakeClock()
+	iss := &storeIssuer{st: st, now: clk.Now}
+	ctx, cancel := context.WithCancel(t.Context())
+	o := BatchOptions{Year: 2025, Chunk: 3, Workers: 1, Now: clk.Now, Sleep: clk.Sleep}
+	o.Progress = func(p BatchProgress) {
+		if p.Done == 2 {
+			cancel()
+		}
+	}
+	res, err := RunStatementBatch(ctx, st, iss, o)
+	if !errors.Is(err, context.Canceled) || res.Run.Done != 2 {
+		t.Fatalf("interrupted run: %v after %d documents, want context.Canceled after 2", err, res.Run.Done)
+	}
+	items, err := st.WorkItems(t.Context(), BatchJobID(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := items[0]; it.Done || it.Attempts != 1 || it.LeaseUntil.After(clk.Now()) {
+		t.Errorf("interrupted item %+v, want open with its lease ended (now %v)", it, clk.Now())
+	}
+	es, err := st.AuditEntries(t.Context(), time.Time{}, "batch.finish", BatchJobID(o), 0)
+	if err != nil || len(es) != 1 || es[0].Outcome != "failed" {
+		t.Errorf("batch.finish audit of the interrupted run: %+v %v", es, err)
+	}
+
+	o.Progress = nil
+	start := clk.Now()
+	res, err = RunStatementBatch(t.Context(), st, iss, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clk.Now() != start {
+		t.Errorf("the next run waited %v", clk.Now().Sub(start))
+	}
+	// The 2 statements of the interrupted item are found again.
+	if res.Issued != 4 || res.Already != 2 || res.Run.Done != 6 {
+		t.Errorf("issued=%d already=%d this run %d; want 4, 2 and 6", res.Issued, res.Already, res.Run.Done)
+	}
+	for id, n := range statementsOf(t, st, ids, 2025) {
+		if n != 1 {
+			t.Errorf("%s has %d statements", id, n)
+		}
+	}
+}
