@@ -282,3 +282,40 @@ func TestHeaderNeverAloneAtPageFoot(t *testing.T) {
 		}
 	}
 }
+
+// TestLongFieldValueWrapsInsideItsCell checks a 40-character unit name and
+// a 100-character address given as fields take a row of their own (too
+// wide for half a row) and stay, wrapped, between the label column and
+// the right margin.
+func TestLongFieldValueWrapsInsideItsCell(t *testing.T) {
+	d := longDocument("zh")
+	d.Blocks = []Block{&Fields{Pairs: [][2]string{{"单位名称", longUnit}, {"单位地址", longAddress}, {"性别", "男"}}}}
+	p, err := renderer(t).Document(d, sampleOptions(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	width := PageWidth - 2*marginX
+	left, right := marginX+width*0.17, PageWidth-marginX // the label column is 17 % for short labels
+	f, _ := DefaultFont()
+	for _, v := range []string{longUnit, longAddress} {
+		lines := f.wrap(v, 9.5, right-left-2*4)
+		if v == longAddress && len(lines) < 2 {
+			t.Fatalf("the address fits one line; the test needs a longer one")
+		}
+		found := 0
+		for _, w := range bboxWords(t, p.PDF, 1) {
+			for _, l := range lines {
+				if w.text != l {
+					continue
+				}
+				found++
+				if w.xMin < left || w.xMax > right {
+					t.Errorf("line %q spans x %.1f–%.1f, outside its cell %.1f–%.1f", l, w.xMin, w.xMax, left, right)
+				}
+			}
+		}
+		if found != len(lines) {
+			t.Errorf("found %d of the %d wrapped lines %q", found, len(lines), lines)
+		}
+	}
+}
