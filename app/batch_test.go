@@ -237,6 +237,11 @@ func TestBatchRegionLimitAndFailures(t *testing.T) {
 	if _, err := RunStatementBatch(t.Context(), st, iss, BatchOptions{Year: 2025, Alg: "rsa"}); !errors.Is(err, ErrBatchOptions) {
 		t.Errorf("alg rsa: %v, want ErrBatchOptions", err)
 	}
+	// The job keeps the algorithm it was started with.
+	_, err = RunStatementBatch(t.Context(), st, iss, BatchOptions{Year: 2024, Region: "1101", Limit: 8, Alg: "p256", Now: clk.Now, Sleep: clk.Sleep})
+	if !errors.Is(err, ErrBatchOptions) || !strings.Contains(err.Error(), "seals with sm2, not p256") {
+		t.Errorf("resuming an sm2 job with p256: %v, want ErrBatchOptions", err)
+	}
 }
 
 // TestBatchTakesOverAnEndedLease leaves one item held by a worker that
