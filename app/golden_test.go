@@ -112,6 +112,9 @@ func TestGoldenImages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A Service of its own over the app's store and PKI: the app's Issuer
+	// draws its randomness from crypto/rand. Without LTV services it seals
+	// at B-B, which changes nothing that is drawn.
 	rnd := &seededReader{}
 	svc, err := signer.NewService(signer.Config{
 		Agency: a.Config.Agency, Region: a.Config.Region, RegionName: a.Config.RegionName, PublicURL: a.Config.PublicURL,
