@@ -14,6 +14,7 @@ import (
 	"sihub/hsm"
 	"sihub/model"
 	"sihub/signer"
+	"sihub/signer/render"
 )
 
 var idemRE = regexp.MustCompile(`name="idempotency_key" value="([0-9a-f]{32})"`)
@@ -142,6 +143,7 @@ func TestIssueFailuresAreExplained(t *testing.T) {
 		{signer.ErrUnsupportedKind, 503, "暂不支持在线开具"},
 		{fmt.Errorf("signer: sealing: %w", hsm.ErrCircuitOpen), 503, "电子印章设备暂时无法使用"},
 		{errors.New("disk on fire"), 500, "系统暂时无法完成"},
+		{fmt.Errorf("signer: rendering: %w", &render.MissingGlyphError{Rune: '䶮', Text: "刘䶮"}), 400, "“䶮”（U&#43;4DAE）无法印制"},
 	} {
 		e := newEnv(t, func(cfg *Config, d *Deps) { d.Issuer = failingIssuer{c.err} })
 		b := e.browser()

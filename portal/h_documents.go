@@ -14,6 +14,7 @@ import (
 	"sihub/hsm"
 	"sihub/model"
 	"sihub/signer"
+	"sihub/signer/render"
 )
 
 type documentRow struct {
@@ -128,7 +129,10 @@ func (s *server) handleIssue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		s.metrics.issued.WithLabelValues(kind, "failed").Inc()
 		s.audit(r, se.Login, actionIssueRequest, subject, "failed", kind)
+		var glyph *render.MissingGlyphError
 		switch {
+		case errors.As(err, &glyph):
+			return userErr(ErrBadRequest, fmt.Sprintf("未能开具：记录中的字符“%c”（U+%04X）无法印制。请到经办机构窗口办理，由经办人员核实用字。", glyph.Rune, glyph.Rune), err)
 		case errors.Is(err, signer.ErrUnsupportedKind):
 			return userErr(ErrUnavailable, "暂不支持在线开具此类文书，请到经办机构窗口办理。", err)
 		case errors.Is(err, hsm.ErrDeviceUnavailable):
