@@ -242,13 +242,19 @@ func RunStatementBatch(ctx context.Context, st store.Store, iss StatementIssuer,
 	if opts.Rate > 0 {
 		b.limit = &pacer{interval: time.Duration(float64(time.Second) / opts.Rate), now: opts.Now, sleep: opts.Sleep}
 	}
+	// The first worker to fail stops the others (each releases its item).
+	wctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	var wg sync.WaitGroup
-	errs := make([]error, opts.Workers)
 	for w := range opts.Workers {
-		wg.Go(func() { errs[w] = b.work(ctx, job.ID, fmt.Sprintf("%s/%d", opts.Owner, w)) })
+		wg.Go(func() {
+			if err := b.work(wctx, job.ID, fmt.Sprintf("%s/%d", opts.Owner, w)); err != nil {
+				stop(err)
+			}
+		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := context.Cause(wctx); err != nil {
 		aerr := b.audit(context.WithoutCancel(ctx), "batch.finish", "failed", fmt.Sprintf("stopped after %d documents: %v", b.snapshot().Done, err))
 		return BatchResult{Job: job, Run: b.snapshot()}, errors.Join(err, aerr)
 	}

@@ -501,3 +501,45 @@ func TestBatchInterruptedReleasesItsItem(t *testing.T) {
 		}
 	}
 }
+
+// failingClaims fails ClaimWorkItem after the first n claims.
+type failingClaims struct {
+	store.Store
+	n *atomic.Int64
+}
+
+var errStoreDown = errors.New("store down")
+
+func (f failingClaims) ClaimWorkItem(ctx context.Context, jobID, owner string, now, until time.Time) (model.WorkItem, error) {
+	if f.n.Add(-1) < 0 {
+		return model.WorkItem{}, errStoreDown
+	}
+	return f.Store.ClaimWorkItem(ctx, jobID, owner, now, until)
+}
+
+// TestBatchStopsOnAStoreError: a worker that cannot reach the store stops
+// the run with that error; the others stop too and release their items.
+func TestBatchStopsOnAStoreError(t *testing.T) {
+	st := batchStore(t, t.TempDir())
+	putPersons(t, st, 12)
+	clk := newFakeClock()
+	var left atomic.Int64
+	left.Store(1)
+	o := BatchOptions{Year: 2025, Chunk: 3, Workers: 2, Now: clk.Now, Sleep: clk.Sleep}
+	res, err := RunStatementBatch(t.Context(), failingClaims{st, &left}, &storeIssuer{st: st, now: clk.Now}, o)
+	if !errors.Is(err, errStoreDown) {
+		t.Fatalf("run: %v, want the store's error", err)
+	}
+	if res.Run.Done > 3 {
+		t.Errorf("%d documents after the store failed, want at most the one item's 3", res.Run.Done)
+	}
+	items, err := st.WorkItems(t.Context(), BatchJobID(o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if !it.Done && it.LeaseUntil.After(clk.Now()) {
+			t.Errorf("item %d is still held: %+v", it.Seq, it)
+		}
+	}
+}
