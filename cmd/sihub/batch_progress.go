@@ -27,7 +27,7 @@ type batchPrinter struct {
 	shown      bool          // an updating line is on screen
 	p          app.BatchProgress
 	failures   map[model.BatchFailure]bool // the failures shown
-	printed    app.BatchProgress // the state last shown
+	printed    app.BatchProgress           // the state last shown
 }
 
 func newBatchPrinter(w io.Writer, interval time.Duration) *batchPrinter {
