@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"sync"
 )
@@ -154,4 +155,19 @@ func (s *Store) GroupCommitStats() (batches, jobs int64) {
 	s.gc.stats.Lock()
 	defer s.gc.stats.Unlock()
 	return s.gc.stats.batches, s.gc.stats.jobs
+}
+
+// execJSONGrouped is execJSON through the group commit: a write of one
+// statement on the issuing path (a document's notice, say) that shares
+// its caller's neighbours' transaction instead of paying its own fsync.
+func (s *Store) execJSONGrouped(ctx context.Context, stmt *sql.Stmt, what string, v any, args ...any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: %s: encode: %w", what, err)
+	}
+	args = append(args, string(data))
+	return s.gc.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+		return wrap(err, "%s", what)
+	})
 }

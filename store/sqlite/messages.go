@@ -22,7 +22,7 @@ func (s *Store) PutMessage(ctx context.Context, m model.Message) error {
 	if m.DedupKey != "" {
 		dedup = m.DedupKey
 	}
-	return execJSON(ctx, s.st.putMessage, "put message "+m.ID, m,
+	return s.execJSONGrouped(ctx, s.st.putMessage, "put message "+m.ID, m,
 		m.ID, m.Recipient, dedup, nanos(m.CreatedAt))
 }
 

@@ -8,10 +8,11 @@
 // this process queue in Go instead of racing for the file lock; a separate,
 // read-only pool serves lookups in parallel with the writer. Other processes
 // opening the same file wait up to the busy timeout for the lock. The
-// issuing path's writes (PutDocument, AppendAudit, AllocateNumber) are
-// group-committed: concurrent callers share one transaction (a caller
-// whose work fails is taken out and the rest run again), and each returns
-// only once that transaction is durably committed (see groupcommit.go).
+// issuing path's writes (PutDocument, AppendAudit, AllocateNumber,
+// PutMessage) are group-committed: concurrent callers share one
+// transaction (a caller whose work fails is taken out and the rest run
+// again), and each returns only once that transaction is durably
+// committed (see groupcommit.go).
 //
 // Records are stored as a few key columns plus a JSON column holding the
 // whole record; PDFs are BLOBs in their own table, written in the same
