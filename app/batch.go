@@ -105,6 +105,7 @@ type BatchProgress struct {
 	// run started; Done is how many this run has handled since.
 	Total, DoneBefore, Done int
 	Issued, Already, Failed int // this run
+	Skipped                 int // this run: nothing to state for the year
 	Elapsed                 time.Duration
 	// Last is the failure just recorded, if the call is for one.
 	Last *model.BatchFailure
@@ -133,6 +134,7 @@ func (p BatchProgress) ETA() time.Duration {
 type BatchResult struct {
 	Job                     model.BatchJob
 	Issued, Already, Failed int // the whole job
+	Skipped                 int // the whole job: subjects with nothing to state
 	Run                     BatchProgress
 }
 
@@ -273,16 +275,26 @@ type batchRun struct {
 	prog BatchProgress
 }
 
-// report counts one document and calls Progress.
-func (b *batchRun) report(already, issued bool, fail *model.BatchFailure) {
+// Outcomes of one subject, for report.
+const (
+	batchIssued = iota
+	batchAlready
+	batchSkipped
+	batchFailed
+)
+
+// report counts one subject's outcome and calls Progress.
+func (b *batchRun) report(outcome int, fail *model.BatchFailure) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.prog.Done++
-	switch {
-	case already:
+	switch outcome {
+	case batchAlready:
 		b.prog.Already++
-	case issued:
+	case batchIssued:
 		b.prog.Issued++
+	case batchSkipped:
+		b.prog.Skipped++
 	default:
 		b.prog.Failed++
 	}
@@ -314,6 +326,7 @@ func (b *batchRun) finish(ctx context.Context, job model.BatchJob) (BatchResult,
 		res.Issued += it.Issued
 		res.Already += it.Already
 		res.Failed += it.Failed
+		res.Skipped += it.Skipped
 		for _, f := range it.Failures {
 			if len(failures) < MaxJobFailures {
 				failures = append(failures, f)
@@ -328,6 +341,7 @@ func (b *batchRun) finish(ctx context.Context, job model.BatchJob) (BatchResult,
 		now := b.o.Now().UTC()
 		done.Status, done.FinishedAt = model.JobFinished, &now
 		done.Issued, done.Already, done.Failed, done.Failures = res.Issued, res.Already, res.Failed, failures
+		done.Skipped = res.Skipped
 		switch err := b.st.UpdateJob(ctx, done, model.JobRunning); {
 		case err == nil:
 			job = done
@@ -345,8 +359,8 @@ func (b *batchRun) finish(ctx context.Context, job model.BatchJob) (BatchResult,
 	if res.Failed > 0 {
 		outcome = "failed"
 	}
-	return res, b.audit(ctx, "batch.finish", outcome, fmt.Sprintf("issued=%d already=%d failed=%d; this run %d documents in %s",
-		res.Issued, res.Already, res.Failed, res.Run.Done, res.Run.Elapsed.Round(time.Millisecond)))
+	return res, b.audit(ctx, "batch.finish", outcome, fmt.Sprintf("issued=%d already=%d failed=%d skipped=%d; this run %d documents in %s",
+		res.Issued, res.Already, res.Failed, res.Skipped, res.Run.Done, res.Run.Elapsed.Round(time.Millisecond)))
 }
 
 // audit appends an entry for the job.

@@ -96,10 +96,16 @@ func (b *batchRun) issueItem(ctx context.Context, it model.WorkItem) error {
 		}
 		res, err := b.issue(ctx, pid)
 		var fail *model.BatchFailure
+		outcome := batchIssued
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return ctx.Err()
+		case errors.Is(err, signer.ErrNothingToState):
+			// Not insured in the year: no statement is due.
+			out.Skipped++
+			outcome = batchSkipped
 		case err != nil:
+			outcome = batchFailed
 			fail = &model.BatchFailure{Subject: model.MaskID(pid), Reason: err.Error()}
 			out.Failed++
 			if len(out.Failures) < MaxJobFailures {
@@ -107,10 +113,11 @@ func (b *batchRun) issueItem(ctx context.Context, it model.WorkItem) error {
 			}
 		case res.Existing:
 			out.Already++
+			outcome = batchAlready
 		default:
 			out.Issued++
 		}
-		b.report(err == nil && res.Existing, err == nil && !res.Existing, fail)
+		b.report(outcome, fail)
 	}
 	out.Done, out.DoneAt = true, b.o.Now().UTC()
 	err := b.st.CompleteWorkItem(ctx, out)

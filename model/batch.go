@@ -26,9 +26,12 @@ type BatchJob struct {
 	Subjects int `json:"subjects" bson:"subjects"`
 	// The outcome, once finished: documents issued by the job, found
 	// already issued (a retaken item), and subjects that failed.
-	Issued   int            `json:"issued" bson:"issued"`
-	Already  int            `json:"already" bson:"already"`
-	Failed   int            `json:"failed" bson:"failed"`
+	Issued  int `json:"issued" bson:"issued"`
+	Already int `json:"already" bson:"already"`
+	Failed  int `json:"failed" bson:"failed"`
+	// Skipped counts subjects with nothing to state for the year (not
+	// insured then): neither issued nor failed.
+	Skipped  int            `json:"skipped,omitempty" bson:"skipped,omitempty"`
 	Failures []BatchFailure `json:"failures,omitempty" bson:"failures,omitempty"`
 
 	CreatedAt  time.Time  `json:"created_at" bson:"created_at"`
@@ -58,8 +61,11 @@ type WorkItem struct {
 	Done       bool      `json:"done" bson:"done"`
 	DoneAt     time.Time `json:"done_at,omitzero" bson:"done_at,omitempty"`
 	// The outcome of a done item, as for BatchJob.
-	Issued   int            `json:"issued" bson:"issued"`
-	Already  int            `json:"already" bson:"already"`
-	Failed   int            `json:"failed" bson:"failed"`
+	Issued  int `json:"issued" bson:"issued"`
+	Already int `json:"already" bson:"already"`
+	Failed  int `json:"failed" bson:"failed"`
+	// Skipped counts subjects with nothing to state for the year (not
+	// insured then): neither issued nor failed.
+	Skipped  int            `json:"skipped,omitempty" bson:"skipped,omitempty"`
 	Failures []BatchFailure `json:"failures,omitempty" bson:"failures,omitempty"`
 }

@@ -61,6 +61,10 @@ var (
 	ErrBadRequest = errors.New("signer: bad request")
 	// ErrUnsupportedKind: the kind is known but this version cannot issue it yet.
 	ErrUnsupportedKind = errors.New("signer: document kind not supported yet")
+	// ErrNothingToState: the subject has no record the document would
+	// state (a yearly statement for a year before the person's first paid
+	// month). It comes wrapped together with ErrBadRequest.
+	ErrNothingToState = errors.New("signer: nothing to state")
 )
 
 // IssueRequest asks for one sealed document.

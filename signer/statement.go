@@ -106,7 +106,7 @@ func (s *Service) statementData(ctx context.Context, personID, lang string, year
 	}
 	d.Years = accountYears(cs, year, s.cfg.InterestRates)
 	if len(d.Years) == 0 {
-		return nil, fmt.Errorf("%w: no paid pension contribution of %s up to %d", ErrBadRequest, model.MaskID(p.ID), year)
+		return nil, fmt.Errorf("%w: %w: no paid pension contribution of %s up to %d", ErrBadRequest, ErrNothingToState, model.MaskID(p.ID), year)
 	}
 
 	// The pension months: the year's twelve and the whole history.

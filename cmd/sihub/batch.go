@@ -73,7 +73,7 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "batch: … and %d more failures\n", res.Failed-len(res.Job.Failures))
 	}
 	run := res.Run
-	fmt.Fprintf(stdout, "job=%s persons=%d run=%d elapsed=%.1fs rate=%.1f/s\n", res.Job.ID, res.Job.Subjects, run.Done, run.Elapsed.Seconds(), run.Rate())
+	fmt.Fprintf(stdout, "job=%s persons=%d skipped=%d run=%d elapsed=%.1fs rate=%.1f/s\n", res.Job.ID, res.Job.Subjects, res.Skipped, run.Done, run.Elapsed.Seconds(), run.Rate())
 	fmt.Fprintf(stdout, "issued=%d already=%d failed=%d\n", res.Issued, res.Already, res.Failed)
 	if res.Failed > 0 {
 		return exitInvalid

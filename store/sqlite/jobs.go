@@ -126,6 +126,7 @@ func (s *Store) CompleteWorkItem(ctx context.Context, done model.WorkItem) error
 		func(it *model.WorkItem) {
 			it.Done, it.DoneAt = true, done.DoneAt
 			it.Issued, it.Already, it.Failed, it.Failures = done.Issued, done.Already, done.Failed, done.Failures
+			it.Skipped = done.Skipped
 		})
 }
 

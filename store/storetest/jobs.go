@@ -170,7 +170,7 @@ func testWorkItemLeases(t *testing.T, s store.Store, _ Options) {
 	wantConflict(t, "CompleteWorkItem with an old claim number", s.CompleteWorkItem(c, sameOwner))
 
 	done := taken
-	done.DoneAt, done.Issued, done.Already = now, 1, 1
+	done.DoneAt, done.Issued, done.Already, done.Skipped = now, 1, 1, 1
 	must(t, "CompleteWorkItem by the holder", s.CompleteWorkItem(c, done))
 	wantConflict(t, "CompleteWorkItem twice", s.CompleteWorkItem(c, done))
 	wantConflict(t, "RenewWorkItem of a done item", s.RenewWorkItem(c, job, 1, "w4", 2, lease(time.Hour)))
