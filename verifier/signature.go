@@ -79,7 +79,7 @@ func (d *document) checkSignature(s *sigRef) SignatureReport {
 	if c := si.Certificate; c != nil {
 		rep.Signer = certName(c)
 		rep.SignerSerial = hex.EncodeToString(c.SerialNumber.Bytes())
-		rep.Issuer = c.Issuer.String()
+		rep.Issuer = d.v.certInfo(c).Issuer
 	}
 
 	signingTime := si.SigningTime
@@ -99,7 +99,7 @@ func (d *document) checkSignature(s *sigRef) SignatureReport {
 	if rep.Type == TypeDocTimestamp {
 		rep.Timestamp = &TimestampReport{GenTime: signingTime}
 		if c := si.Certificate; c != nil {
-			rep.Timestamp.TSA = c.Subject.String()
+			rep.Timestamp.TSA = d.v.certInfo(c).Subject
 			if err := checkTSACertificate(c); err != nil {
 				rep.addError(ReasonTimestampInvalid, err.Error())
 			}
@@ -199,7 +199,7 @@ func (d *document) checkCertificates(rep *SignatureReport, leaf *smx509.Certific
 		rep.ChainTrusted = true
 	}
 	for _, c := range chain {
-		rep.Chain = append(rep.Chain, certReport(c))
+		rep.Chain = append(rep.Chain, d.v.certInfo(c))
 	}
 	// the signer's, or for a document timestamp the TSA's, certificate
 	if len(chain) > 1 {
@@ -237,8 +237,20 @@ func certName(c *smx509.Certificate) string {
 	return c.Subject.String()
 }
 
-func certReport(c *smx509.Certificate) CertificateReport {
+// certInfo returns the report of c, from the cache when the same
+// certificate (by the SHA-256 of its DER) was reported before: formatting
+// names is a good part of the cost of a report.
+func (v *Verifier) certInfo(c *smx509.Certificate) CertificateReport {
 	sum := sha256.Sum256(c.Raw)
+	if r, ok := v.reports.get(sum); ok {
+		return r
+	}
+	r := certReport(c, sum)
+	v.reports.put(sum, r)
+	return r
+}
+
+func certReport(c *smx509.Certificate, sum [32]byte) CertificateReport {
 	return CertificateReport{
 		Subject:   c.Subject.String(),
 		Issuer:    c.Issuer.String(),

@@ -48,7 +48,7 @@ func (d *document) checkToken(sd *cms.SignedData, stamped func(hash.Hash)) *Time
 	gen, err := verifyToken(sd, stamped)
 	rep.GenTime = gen
 	if len(sd.Signers) == 1 && sd.Signers[0].Certificate != nil {
-		rep.TSA = sd.Signers[0].Certificate.Subject.String()
+		rep.TSA = d.v.certInfo(sd.Signers[0].Certificate).Subject
 	}
 	if err != nil {
 		rep.Error = err.Error()

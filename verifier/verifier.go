@@ -68,6 +68,8 @@ type Verifier struct {
 	certCache *boundedCache[[32]byte, *smx509.Certificate]
 	crlCache  *boundedCache[[64]byte, *parsedCRL]
 	ocspCache *boundedCache[[64]byte, *ocsp.Response]
+	// certificate reports, by the SHA-256 of the certificate's DER
+	reports *boundedCache[[32]byte, CertificateReport]
 }
 
 // New returns a Verifier with o's settings and secure defaults.
@@ -104,6 +106,7 @@ func New(o Options) *Verifier {
 	v.certCache = newBoundedCache[[32]byte, *smx509.Certificate](size)
 	v.crlCache = newBoundedCache[[64]byte, *parsedCRL](64)
 	v.ocspCache = newBoundedCache[[64]byte, *ocsp.Response](size)
+	v.reports = newBoundedCache[[32]byte, CertificateReport](size)
 	return v
 }
 

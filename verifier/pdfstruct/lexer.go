@@ -115,8 +115,8 @@ func (p *parser) unsigned() (int64, bool) {
 		p.pos = start
 		return 0, false
 	}
-	n, err := strconv.ParseInt(string(p.buf[start:p.pos]), 10, 64)
-	if err != nil {
+	n, ok := parseDecimal(p.buf[start:p.pos])
+	if !ok {
 		p.pos = start
 		return 0, false
 	}
@@ -195,7 +195,7 @@ func (p *parser) name() (Object, error) {
 	if out != nil {
 		return Name(out), nil
 	}
-	return Name(p.buf[start:p.pos]), nil
+	return nameObject(p.buf[start:p.pos]), nil
 }
 
 func unhexDigit(c byte) (byte, bool) {
@@ -375,18 +375,25 @@ func (p *parser) number() (Object, error) {
 		return nil, p.errorf("bad number %q", truncate(tok))
 	}
 	if !dot {
-		n, err := strconv.ParseInt(string(tok), 10, 64)
-		if err != nil {
-			// out of range: keep it as a real, like other readers do
-			r, _ := strconv.ParseFloat(string(tok), 64)
-			return Real(r), nil
+		n, ok := parseDecimal(tok)
+		if !ok {
+			var err error
+			n, err = strconv.ParseInt(string(tok), 10, 64)
+			if err != nil {
+				// out of range: keep it as a real, like other readers do
+				r, _ := strconv.ParseFloat(string(tok), 64)
+				return Real(r), nil
+			}
 		}
 		if n >= 0 && tok[0] != '+' {
 			if ref, ok := p.refAfter(n); ok {
-				return ref, nil
+				return refObject(ref), nil
 			}
 		}
-		return Int(n), nil
+		return intObject(n), nil
+	}
+	if r, ok := parseShortReal(tok); ok {
+		return Real(r), nil
 	}
 	r, err := strconv.ParseFloat(string(tok), 64)
 	if err != nil {
