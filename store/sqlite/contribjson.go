@@ -217,8 +217,8 @@ func listContributions(ctx context.Context, stmt *sql.Stmt, what string, args ..
 	defer rows.Close()
 	out := []model.Contribution{}
 	var p jsonScan
+	var data sql.RawBytes // reused: Scan copies each row into it
 	for rows.Next() {
-		var data sql.RawBytes
 		if err := rows.Scan(&data); err != nil {
 			return nil, wrap(err, "%s", what)
 		}
