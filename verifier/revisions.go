@@ -143,18 +143,10 @@ func extendsChain(old, cur *pdfstruct.File) bool {
 // checkDuplicates reports object numbers defined twice within one
 // revision's bytes.
 func (d *document) checkDuplicates(revs []*revision, sigs []*sigRef, r *Report) {
-	first := int64(-1)
-	for _, s := range sigs {
-		if s.end > 0 && (first < 0 || s.end < first) {
-			first = s.end
-		}
-	}
-	for _, rv := range revs {
-		if first < 0 || rv.end < first {
-			continue
-		}
+	for i, heads := range d.scanRevisions(revs, sigs) {
+		rv := revs[i]
 		seen := map[int]int64{}
-		for _, h := range d.f.ObjectsIn(rv.start, rv.end, 100000) {
+		for _, h := range heads {
 			if at, dup := seen[h.Num]; dup {
 				r.addError(ReasonDuplicateObject, fmt.Sprintf("revision %d defines object %d twice (at %d and %d)", rv.index, h.Num, at, h.Offset))
 				break
@@ -162,4 +154,40 @@ func (d *document) checkDuplicates(revs []*revision, sigs []*sigRef, r *Report) 
 			seen[h.Num] = h.Offset
 		}
 	}
+}
+
+// scanRevisions returns, for each revision from the first signed one on,
+// the indirect objects found by scanning its bytes (nil for the others),
+// and indexes them by offset for inspect. The scan runs once per document.
+func (d *document) scanRevisions(revs []*revision, sigs []*sigRef) [][]pdfstruct.ObjectHeader {
+	if d.scans != nil {
+		return d.scans
+	}
+	first := int64(-1)
+	for _, s := range sigs {
+		if s.end > 0 && (first < 0 || s.end < first) {
+			first = s.end
+		}
+	}
+	d.scans = make([][]pdfstruct.ObjectHeader, len(revs))
+	d.heads = map[int64]pdfstruct.ObjectHeader{}
+	for i, rv := range revs {
+		if first < 0 || rv.end < first {
+			continue
+		}
+		d.scans[i] = d.f.ObjectsIn(rv.start, rv.end, 100000)
+		for _, h := range d.scans[i] {
+			d.heads[h.Offset] = h
+		}
+	}
+	return d.scans
+}
+
+// inspect is d.f.InspectAt(off), answered from the revision scan when it
+// parsed the object at off (the same parse).
+func (d *document) inspect(off int64) (int64, []pdfstruct.Name, error) {
+	if h, ok := d.heads[off]; ok {
+		return h.End, h.Dups, nil
+	}
+	return d.f.InspectAt(off)
 }

@@ -12,6 +12,9 @@ import (
 // dictionary's own /Contents, overlapping ranges, cross-reference entries
 // into a gap, and certification signatures that are not the first.
 func (d *document) checkStructure(sigs []*sigRef, r *Report) {
+	if revs := d.revisionList(); len(revs) > 1 && len(revs) <= maxAnalyzedRevisions {
+		d.scanRevisions(revs, sigs) // shared with the revision analysis
+	}
 	type gap struct{ lo, hi int64 }
 	gaps := make([]gap, len(sigs))
 	size := int64(len(d.data))
@@ -36,7 +39,7 @@ func (d *document) checkStructure(sigs []*sigRef, r *Report) {
 		objEnd, objErr := int64(0), error(nil)
 		if inFile {
 			var dups []pdfstruct.Name
-			objEnd, dups, objErr = d.f.InspectAt(off)
+			objEnd, dups, objErr = d.inspect(off)
 			if len(dups) > 0 {
 				for _, k := range dups {
 					if k == "Contents" || k == "ByteRange" {

@@ -13,6 +13,9 @@ type ObjectHeader struct {
 	Gen    int
 	Offset int64 // where "N G obj" starts
 	End    int64 // just past the object (its "endobj" when present)
+	// Dups are the dictionary keys the object repeats, as InspectAt
+	// reports them.
+	Dups []Name
 }
 
 // ObjectsIn scans the bytes [start, end) for indirect objects "N G obj …",
@@ -45,7 +48,8 @@ func (f *File) ObjectsIn(start, end int64, max int) []ObjectHeader {
 		if !ok || int64(k) < start {
 			continue
 		}
-		p := &parser{buf: f.data, pos: k, base: 0, f: f, skim: true}
+		var dups []Name
+		p := &parser{buf: f.data, pos: k, base: 0, f: f, skim: true, dups: &dups}
 		num, gen, err := p.indirectHeader()
 		if err != nil || num > int64(f.lim.MaxObjects) || gen > 65535 {
 			continue
@@ -65,7 +69,7 @@ func (f *File) ObjectsIn(start, end int64, max int) []ObjectHeader {
 			p.skipSpace()
 			p.pos += len("endobj")
 		}
-		out = append(out, ObjectHeader{Num: int(num), Gen: int(gen), Offset: int64(k), End: int64(p.pos)})
+		out = append(out, ObjectHeader{Num: int(num), Gen: int(gen), Offset: int64(k), End: int64(p.pos), Dups: dups})
 		if p.pos > i {
 			i = p.pos
 		}

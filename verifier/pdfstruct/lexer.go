@@ -2,6 +2,7 @@ package pdfstruct
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 )
@@ -27,6 +28,25 @@ func isDelim(c byte) bool {
 func isRegular(c byte) bool { return !isSpace(c) && !isDelim(c) }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// Classes of the bytes in a hexadecimal string.
+const (
+	hexBad = iota
+	hexSpace
+	hexDigit
+)
+
+var hexClass = func() (t [256]byte) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case isSpace(byte(c)):
+			t[c] = hexSpace
+		case isDigit(byte(c)) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'):
+			t[c] = hexDigit
+		}
+	}
+	return t
+}()
 
 // parser reads objects from buf. base is the file offset of buf[0], or -1
 // when buf is not the file (a decoded object stream).
@@ -228,10 +248,8 @@ func (p *parser) hexString() (Object, error) {
 	p.pos++ // '<'
 	if p.skim {
 		for p.pos < len(p.buf) && p.buf[p.pos] != '>' {
-			if c := p.buf[p.pos]; !isSpace(c) {
-				if _, ok := unhexDigit(c); !ok {
-					return nil, p.errorf("bad character %q in hex string", c)
-				}
+			if c := p.buf[p.pos]; hexClass[c] == hexBad {
+				return nil, p.errorf("bad character %q in hex string", c)
 			}
 			p.pos++
 		}
@@ -247,6 +265,17 @@ func (p *parser) hexString() (Object, error) {
 	size := 64
 	if i := bytes.IndexByte(p.buf[p.pos:], '>'); i > 0 {
 		size = i/2 + 1
+		// the usual case, digits only and an even number of them
+		if seg := p.buf[p.pos : p.pos+i]; i%2 == 0 {
+			out := make([]byte, i/2)
+			if _, err := hex.Decode(out, seg); err == nil {
+				p.pos += i + 1
+				if err := p.f.charge(p.pos - start); err != nil {
+					return nil, err
+				}
+				return String{Value: out, Hex: true, Start: p.offset(start), End: p.offset(p.pos)}, nil
+			}
+		}
 	}
 	out := make([]byte, 0, size)
 	var hi byte
