@@ -64,6 +64,7 @@ type File struct {
 	scanned    map[int]int64 // object number → offset of its last "N G obj" (repair index)
 	decoded    int64
 	work       int64
+	scratch    *scratch // the parser's stack of array elements, while reading one
 	ticks      int
 	resolveDep int
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"sync"
 )
 
 // isSpace reports PDF white-space characters.
@@ -450,8 +451,26 @@ func (p *parser) refAfter(num int64) (Ref, bool) {
 	return Ref{}, false
 }
 
+// array reads the elements onto the File's scratch stack (nested arrays
+// stack theirs above) and copies them out once, so that a long array
+// costs one allocation of its exact size.
 func (p *parser) array(depth int) (Object, error) {
-	arr := Array{}
+	outer := p.f.scratch == nil
+	if outer {
+		p.f.scratch = scratchPool.Get().(*scratch)
+	}
+	sc := p.f.scratch
+	base := len(sc.s)
+	defer func() {
+		clear(sc.s[base:])
+		sc.s = sc.s[:base]
+		if outer {
+			p.f.scratch = nil
+			if cap(sc.s) <= maxPooledScratch {
+				scratchPool.Put(sc)
+			}
+		}
+	}()
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.buf) {
@@ -459,15 +478,25 @@ func (p *parser) array(depth int) (Object, error) {
 		}
 		if p.buf[p.pos] == ']' {
 			p.pos++
+			arr := make(Array, len(sc.s)-base)
+			copy(arr, sc.s[base:])
 			return arr, nil
 		}
 		o, err := p.object(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		arr = append(arr, o)
+		sc.s = append(sc.s, o)
 	}
 }
+
+// scratch is a stack of array elements being read.
+type scratch struct{ s []Object }
+
+// maxPooledScratch bounds the stacks kept for reuse.
+const maxPooledScratch = 1 << 14
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{s: make([]Object, 0, 256)} }}
 
 func (p *parser) dict(depth int) (Object, error) {
 	d := Dict{}
