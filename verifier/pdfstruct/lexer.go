@@ -466,9 +466,7 @@ func (p *parser) array(depth int) (Object, error) {
 		sc.s = sc.s[:base]
 		if outer {
 			p.f.scratch = nil
-			if cap(sc.s) <= maxPooledScratch {
-				scratchPool.Put(sc)
-			}
+			sc.put()
 		}
 	}()
 	for {
@@ -490,16 +488,47 @@ func (p *parser) array(depth int) (Object, error) {
 	}
 }
 
-// scratch is a stack of array elements being read.
-type scratch struct{ s []Object }
+// scratch holds the stacks of array elements and dictionary entries
+// being read.
+type scratch struct {
+	s  []Object
+	kv []entryKV
+}
+
+// put returns sc to the pool unless a large object made it large.
+func (sc *scratch) put() {
+	if cap(sc.s) <= maxPooledScratch && cap(sc.kv) <= maxPooledScratch {
+		scratchPool.Put(sc)
+	}
+}
 
 // maxPooledScratch bounds the stacks kept for reuse.
 const maxPooledScratch = 1 << 14
 
-var scratchPool = sync.Pool{New: func() any { return &scratch{s: make([]Object, 0, 256)} }}
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{s: make([]Object, 0, 256), kv: make([]entryKV, 0, 64)}
+}}
 
+// dict reads the entries onto the File's scratch stack and builds the map
+// once, at its size; a dictionary with more than smallDict entries moves
+// to a map while it is read (repeated keys are looked up linearly on the
+// stack until then).
 func (p *parser) dict(depth int) (Object, error) {
-	d := Dict{}
+	outer := p.f.scratch == nil
+	if outer {
+		p.f.scratch = scratchPool.Get().(*scratch)
+	}
+	sc := p.f.scratch
+	base := len(sc.kv)
+	defer func() {
+		clear(sc.kv[base:])
+		sc.kv = sc.kv[:base]
+		if outer {
+			p.f.scratch = nil
+			sc.put()
+		}
+	}()
+	var d Dict // set once the dictionary outgrows the stack
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.buf) {
@@ -508,6 +537,12 @@ func (p *parser) dict(depth int) (Object, error) {
 		if p.buf[p.pos] == '>' {
 			if p.pos+1 < len(p.buf) && p.buf[p.pos+1] == '>' {
 				p.pos += 2
+				if d == nil {
+					d = make(Dict, len(sc.kv)-base)
+					for _, e := range sc.kv[base:] {
+						d[e.k] = e.v
+					}
+				}
 				return d, nil
 			}
 			return nil, p.errorf("bad dictionary end")
@@ -516,24 +551,53 @@ func (p *parser) dict(depth int) (Object, error) {
 			return nil, p.errorf("dictionary key is not a name")
 		}
 		p.pos++
-		k, err := p.name()
+		ko, err := p.name()
 		if err != nil {
 			return nil, err
 		}
+		k := ko.(Name)
 		p.skipSpace()
-		if p.pos+1 < len(p.buf) && p.buf[p.pos] == '>' && p.buf[p.pos+1] == '>' {
-			d[k.(Name)] = Null{} // a key without a value
+		var v Object = Null{} // a key without a value
+		if !(p.pos+1 < len(p.buf) && p.buf[p.pos] == '>' && p.buf[p.pos+1] == '>') {
+			seen := false
+			if d != nil {
+				_, seen = d[k]
+			} else {
+				for _, e := range sc.kv[base:] {
+					if e.k == k {
+						seen = true
+						break
+					}
+				}
+			}
+			if seen && p.dups != nil && len(*p.dups) < 64 {
+				*p.dups = append(*p.dups, k)
+			}
+			if v, err = p.object(depth + 1); err != nil {
+				return nil, err
+			}
+		}
+		if d != nil {
+			d[k] = v
 			continue
 		}
-		if _, seen := d[k.(Name)]; seen && p.dups != nil && len(*p.dups) < 64 {
-			*p.dups = append(*p.dups, k.(Name))
+		sc.kv = append(sc.kv, entryKV{k, v})
+		if len(sc.kv)-base > smallDict {
+			d = make(Dict, 2*smallDict)
+			for _, e := range sc.kv[base:] {
+				d[e.k] = e.v
+			}
 		}
-		v, err := p.object(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		d[k.(Name)] = v
 	}
+}
+
+// smallDict bounds the dictionary entries kept on the stack while read.
+const smallDict = 16
+
+// entryKV is a dictionary entry being read.
+type entryKV struct {
+	k Name
+	v Object
 }
 
 // indirectHeader reads "num gen obj" at the current position.
