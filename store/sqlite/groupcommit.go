@@ -10,21 +10,20 @@ import (
 
 // Group commit. Every write of this process goes through the one writer
 // connection, and with synchronous=FULL each transaction ends with an fsync
-// of the WAL: issuing a document used to cost three of them (number,
-// document, audit entry), one after another. writes instead queues the
-// concurrent callers' work and runs all that is waiting in one transaction;
-// when one caller's work fails (a taken idempotency key, say) the
-// transaction is rolled back and the rest run again without it, so the
-// failure undoes only that caller's statements. A caller
-// returns only after the transaction holding its work has committed —
-// durably, with the same fsync as before — or with the error that undid
-// its work; nobody waits on a timer: the next batch is whatever queued
-// while the previous one committed.
+// of the WAL: issuing a document used to cost four of them (number,
+// document, audit entry, the holder's message), one after another.
+// groupCommit instead queues the concurrent callers' work and runs all
+// that is waiting in one transaction; when one caller's work fails (a
+// taken idempotency key, say) the transaction is rolled back and the rest
+// run again without it, so the failure undoes only that caller's
+// statements. A caller returns only after the transaction holding its
+// work has committed — durably, with the same fsync as before — or with
+// the error that undid its work. Nobody waits on a timer: the next batch
+// is whatever queued while the previous one committed.
 //
 // There is no background goroutine: the first caller to find the queue
-// idle becomes the leader and runs a batch; when it is done it hands the
-// lead to the oldest waiting caller, so no caller serves others' work for
-// longer than one batch beyond its own.
+// idle becomes the leader and runs one batch, the one holding its own
+// work; then it hands the lead to the oldest waiting caller and returns.
 
 // maxBatch caps the work run in one transaction.
 const maxBatch = 64
