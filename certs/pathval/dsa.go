@@ -11,12 +11,11 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 )
 
-// checkDSA verifies a DSA signature by parent's key; only reached with
+// checkDSA verifies a DSA signature by pub; only reached with
 // Options.AllowDSA.
-func checkDSA(parent *smx509.Certificate, alg smx509.SignatureAlgorithm, signed, sig []byte, allowSHA1 bool) error {
-	pub, ok := parent.PublicKey.(*dsa.PublicKey)
-	if !ok {
-		return errors.New("not a DSA key")
+func checkDSA(pub *dsa.PublicKey, alg smx509.SignatureAlgorithm, signed, sig []byte, allowSHA1 bool) error {
+	if pub.P == nil || pub.Q == nil || pub.G == nil || pub.Y == nil {
+		return errors.New("DSA key without domain parameters")
 	}
 	var h crypto.Hash
 	switch alg {
@@ -36,7 +35,12 @@ func checkDSA(parent *smx509.Certificate, alg smx509.SignatureAlgorithm, signed,
 	}
 	d := h.New()
 	d.Write(signed)
-	if !dsa.Verify(pub, d.Sum(nil), rs.R, rs.S) {
+	digest := d.Sum(nil)
+	// FIPS 186-4 §4.6: the leftmost min(N, outlen) bits of the hash.
+	if n := pub.Q.BitLen() / 8; n < len(digest) {
+		digest = digest[:n]
+	}
+	if !dsa.Verify(pub, digest, rs.R, rs.S) {
 		return errors.New("DSA verification failure")
 	}
 	return nil

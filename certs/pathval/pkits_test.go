@@ -70,7 +70,7 @@ func TestPKITS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, err := smx509.ParseCertificate(der)
+			c, err := ParseCertificate(der)
 			if err != nil {
 				if !listed {
 					t.Errorf("%s: %s: %v", vec.Name, name, err)

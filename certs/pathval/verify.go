@@ -44,7 +44,7 @@ func Verify(leaf *smx509.Certificate, opts Options) (*Result, error) {
 			return &Result{Chain: []*smx509.Certificate{leaf}}, nil
 		}
 	}
-	res := v.build([]*smx509.Certificate{leaf})
+	res := v.build([]*smx509.Certificate{leaf}, []*dsa.PublicKey{nil})
 	if res != nil {
 		return res, nil
 	}
@@ -66,6 +66,9 @@ type verifier struct {
 	sigCache   map[[2]*smx509.Certificate]error
 	best       *Error
 	bestScore  int
+	// inherited holds, while a chain is validated, the completed keys of
+	// its certificates whose DSA parameters are inherited.
+	inherited map[*smx509.Certificate]*dsa.PublicKey
 }
 
 func (v *verifier) index() {
@@ -91,20 +94,44 @@ func (v *verifier) record(e *Error, score int) {
 }
 
 func (v *verifier) checkSig(child, parent *smx509.Certificate) error {
+	return v.checkSigWith(child, parent, v.keyOf(parent))
+}
+
+// checkSigWith checks child's signature by parent with key, parent's key
+// as completed on the path at hand.
+func (v *verifier) checkSigWith(child, parent *smx509.Certificate, key any) error {
 	k := [2]*smx509.Certificate{child, parent}
-	if err, ok := v.sigCache[k]; ok {
+	cached := !inheritsDSAParams(parent) // an inherited key depends on the path
+	if err, ok := v.sigCache[k]; ok && cached {
 		return err
 	}
 	v.sigChecks++
-	err := v.verifySig(parent, child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
-	v.sigCache[k] = err
+	err := v.verifySigWith(parent, key, child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature)
+	if cached {
+		v.sigCache[k] = err
+	}
 	return err
+}
+
+// keyOf is the key of c on the chain being validated.
+func (v *verifier) keyOf(c *smx509.Certificate) any {
+	if k, ok := v.inherited[c]; ok {
+		return k
+	}
+	return c.PublicKey
 }
 
 // verifySig checks a signature by parent's key under the options.
 func (v *verifier) verifySig(parent *smx509.Certificate, alg smx509.SignatureAlgorithm, signed, sig []byte) error {
-	if _, isDSA := parent.PublicKey.(*dsa.PublicKey); isDSA && v.opts.AllowDSA {
-		return checkDSA(parent, alg, signed, sig, v.opts.AllowSHA1)
+	return v.verifySigWith(parent, v.keyOf(parent), alg, signed, sig)
+}
+
+func (v *verifier) verifySigWith(parent *smx509.Certificate, key any, alg smx509.SignatureAlgorithm, signed, sig []byte) error {
+	if pub, isDSA := key.(*dsa.PublicKey); isDSA {
+		if !v.opts.AllowDSA {
+			return errors.New("DSA keys are not accepted")
+		}
+		return checkDSA(pub, alg, signed, sig, v.opts.AllowSHA1)
 	}
 	return checkSignature(parent, alg, signed, sig, v.opts.AllowSHA1)
 }
@@ -125,8 +152,12 @@ func samePublicKey(a, b *smx509.Certificate) bool {
 	return bytes.Equal(a.RawSubjectPublicKeyInfo, b.RawSubjectPublicKeyInfo)
 }
 
-// build extends path (leaf first) towards a root, depth first.
-func (v *verifier) build(path []*smx509.Certificate) *Result {
+// build extends path (leaf first) towards a root, depth first. keys[i] is
+// the completed key of path[i] when its DSA parameters are inherited and
+// an issuer with parameters is on the path; nil otherwise. A signature by
+// a certificate whose key is still incomplete is checked once the key is
+// completed (resolve).
+func (v *verifier) build(path []*smx509.Certificate, keys []*dsa.PublicKey) *Result {
 	cur := path[len(path)-1]
 	for _, cand := range v.candidates {
 		c := cand.cert
@@ -151,21 +182,59 @@ func (v *verifier) build(path []*smx509.Certificate) *Result {
 			v.record(fail(ReasonNoPath, -1, "signature check budget exhausted"), 0)
 			return nil
 		}
-		if err := v.checkSig(cur, c); err != nil {
-			v.record(fail(ReasonSignature, len(path)-1, "%v", err), len(path))
-			continue
-		}
 		next := append(path[:len(path):len(path)], c)
+		nextKeys := append(keys[:len(keys):len(keys)], nil)
+		if inheritsDSAParams(c) {
+			if cand.root {
+				v.record(fail(ReasonMalformed, len(path), "trust anchor's DSA key has no domain parameters"), len(next))
+				continue
+			}
+		} else {
+			if err := v.checkSig(cur, c); err != nil {
+				v.record(fail(ReasonSignature, len(path)-1, "%v", err), len(path))
+				continue
+			}
+			if err := v.resolve(next, nextKeys); err != nil {
+				v.record(err, len(next))
+				continue
+			}
+		}
 		if cand.root {
-			res, err := v.validate(next)
+			res, err := v.validate(next, nextKeys)
 			if err == nil {
 				return res
 			}
 			v.record(err, len(next)+100)
 			continue
 		}
-		if res := v.build(next); res != nil {
+		if res := v.build(next, nextKeys); res != nil {
 			return res
+		}
+	}
+	return nil
+}
+
+// resolve completes, from the top of path down, the keys that inherit DSA
+// parameters below a key that has them, and checks the signatures made
+// by each completed key.
+func (v *verifier) resolve(path []*smx509.Certificate, keys []*dsa.PublicKey) *Error {
+	for j := len(path) - 2; j >= 0 && keys[j] == nil && inheritsDSAParams(path[j]); j-- {
+		if !v.opts.AllowDSA {
+			return fail(ReasonMalformed, j, "DSA keys are not accepted")
+		}
+		var issuerKey any = path[j+1].PublicKey
+		if keys[j+1] != nil {
+			issuerKey = keys[j+1]
+		}
+		k, err := inheritKey(path[j], issuerKey)
+		if err != nil {
+			return fail(ReasonMalformed, j, "%v", err)
+		}
+		keys[j] = k
+		if j > 0 {
+			if err := v.checkSigWith(path[j-1], path[j], k); err != nil {
+				return fail(ReasonSignature, j-1, "%v", err)
+			}
 		}
 	}
 	return nil
@@ -176,7 +245,14 @@ func isSelfIssued(c *smx509.Certificate) bool {
 }
 
 // validate runs RFC 5280 §6.1 over chain (leaf first, anchor last).
-func (v *verifier) validate(chain []*smx509.Certificate) (*Result, *Error) {
+func (v *verifier) validate(chain []*smx509.Certificate, keys []*dsa.PublicKey) (*Result, *Error) {
+	v.inherited = map[*smx509.Certificate]*dsa.PublicKey{}
+	for i, k := range keys {
+		if k != nil {
+			v.inherited[chain[i]] = k
+		}
+	}
+	defer func() { v.inherited = nil }()
 	o := v.opts
 	// Validity has one-second granularity (RFC 5280 §4.1.2.5).
 	now := o.now().Truncate(time.Second)
@@ -265,7 +341,7 @@ func (v *verifier) validate(chain []*smx509.Certificate) (*Result, *Error) {
 			if err := v.checkEKU(chain); err != nil {
 				return nil, err
 			}
-			res := &Result{Chain: chain}
+			res := &Result{Chain: withKeys(chain, keys)}
 			for _, p := range pols {
 				if oid, err := parseOID(p); err == nil {
 					res.Policies = append(res.Policies, oid)
@@ -404,4 +480,22 @@ func checkPeerName(leaf *smx509.Certificate, name string) *Error {
 		}
 	}
 	return fail(ReasonPeerName, 0, "%q not in subjectAltName", name)
+}
+
+// withKeys returns chain with each certificate whose DSA parameters were
+// inherited replaced by a copy carrying the completed key.
+func withKeys(chain []*smx509.Certificate, keys []*dsa.PublicKey) []*smx509.Certificate {
+	out, copied := chain, false
+	for i, k := range keys {
+		if k == nil {
+			continue
+		}
+		if !copied {
+			out, copied = append([]*smx509.Certificate(nil), chain...), true
+		}
+		cp := *chain[i]
+		cp.PublicKey = k
+		out[i] = &cp
+	}
+	return out
 }
