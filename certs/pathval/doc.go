@@ -19,6 +19,18 @@
 // path that got furthest, as an *Error whose Reason is usable with
 // errors.Is.
 //
+// Legacy DSA (only with Options.AllowDSA): a DSA key whose domain
+// parameters are omitted inherits them from its issuer's DSA key (RFC 3279
+// §2.3.2). smx509 refuses such certificates, so load certificates with
+// ParseCertificate, which keeps their DER as read and leaves P, Q and G
+// nil. On each candidate path Verify completes the key from the issuer's
+// (itself completed recursively), requires Y to lie in that group, and
+// checks the signatures the completed key makes and the certificate's own
+// signature over its original TBS bytes; an issuer whose key is not DSA,
+// or a trust anchor without parameters, makes the path invalid
+// (ReasonMalformed). Result.Chain then holds copies of such certificates
+// carrying the completed key.
+//
 // Trust anchors: a root's key and name start the path; its validity period
 // and name constraints are enforced (as WebPKI verifiers do), its own
 // basicConstraints, key usage and policies are not (RFC 5280 §6.1.1).
