@@ -58,13 +58,18 @@ type File struct {
 	repaired bool
 	notes    []string
 
-	cache      map[int]Object
-	busy       map[int]bool
-	objstms    map[int]*objStm
-	scanned    map[int]int64 // object number → offset of its last "N G obj" (repair index)
-	decoded    int64
-	work       int64
-	scratch    *scratch // the parser's stack of array elements, while reading one
+	cache   map[int]Object
+	busy    map[int]bool
+	objstms map[int]*objStm
+	scanned map[int]int64 // object number → offset of its last "N G obj" (repair index)
+	decoded int64
+	work    int64
+	scratch *scratch // the parser's stack of array elements, while reading one
+	// spans: where each object parsed at an offset ends and the keys it
+	// repeats (InspectAt's answer), for the parses that depended on the
+	// bytes alone (no indirect /Length); lengthRefs counts those lookups
+	spans      map[int64]objSpan
+	lengthRefs int
 	ticks      int
 	resolveDep int
 }
@@ -252,6 +257,7 @@ func (f *File) resolveQuiet(o Object) Object {
 
 // resolveLength resolves an indirect /Length, refusing recursion.
 func (f *File) resolveLength(r Ref) (Object, error) {
+	f.lengthRefs++
 	return f.Object(r.Num)
 }
 
@@ -325,7 +331,8 @@ func (f *File) objectAt(off int64, want int) (Object, error) {
 	if off < 0 || off >= int64(len(f.data)) {
 		return nil, fmt.Errorf("%w: object %d offset %d outside the file", ErrMalformed, want, off)
 	}
-	p := &parser{buf: f.data, pos: int(off), base: 0, f: f}
+	var dups []Name
+	p := &parser{buf: f.data, pos: int(off), base: 0, f: f, dups: &dups}
 	num, _, err := p.indirectHeader()
 	if err != nil {
 		return nil, err
@@ -333,6 +340,7 @@ func (f *File) objectAt(off int64, want int) (Object, error) {
 	if want >= 0 && num != int64(want) {
 		return nil, fmt.Errorf("%w: object %d found where %d was expected", ErrMalformed, num, want)
 	}
+	refs := f.lengthRefs
 	o, err := p.object(0)
 	if err != nil {
 		return nil, err
@@ -344,9 +352,32 @@ func (f *File) objectAt(off int64, want int) (Object, error) {
 		if err != nil {
 			return nil, err
 		}
-		return s, nil
+		o = s
+	}
+	if f.lengthRefs == refs {
+		f.recordSpan(off, p, dups)
 	}
 	return o, nil
+}
+
+// objSpan is what InspectAt reports for an object: its end and the keys
+// it repeats.
+type objSpan struct {
+	end  int64
+	dups []Name
+}
+
+// recordSpan notes where the object parsed from off by p ends (past its
+// "endobj" when present), as InspectAt would find it.
+func (f *File) recordSpan(off int64, p *parser, dups []Name) {
+	if p.peekKeyword("endobj") {
+		p.skipSpace()
+		p.pos += len("endobj")
+	}
+	if f.spans == nil {
+		f.spans = map[int64]objSpan{}
+	}
+	f.spans[off] = objSpan{end: int64(p.pos), dups: dups}
 }
 
 // ParseObjectAt parses the indirect object that starts at file offset off

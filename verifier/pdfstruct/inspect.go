@@ -54,6 +54,13 @@ func (f *File) ObjectsIn(start, end int64, max int) []ObjectHeader {
 		if err != nil || num > int64(f.lim.MaxObjects) || gen > 65535 {
 			continue
 		}
+		if s, ok := f.spans[int64(k)]; ok { // parsed already, the same way
+			out = append(out, ObjectHeader{Num: int(num), Gen: int(gen), Offset: int64(k), End: s.end, Dups: s.dups})
+			if int(s.end) > i {
+				i = int(s.end)
+			}
+			continue
+		}
 		o, err := p.object(0)
 		if err != nil {
 			continue
@@ -103,6 +110,9 @@ func (f *File) InspectAt(off int64) (end int64, dups []Name, err error) {
 	p := &parser{buf: f.data, pos: int(off), base: 0, f: f, dups: &dups, skim: true}
 	if _, _, err := p.indirectHeader(); err != nil {
 		return 0, nil, err
+	}
+	if s, ok := f.spans[off]; ok { // parsed already, the same way
+		return s.end, s.dups, nil
 	}
 	o, err := p.object(0)
 	if err != nil {

@@ -40,6 +40,23 @@ func TestObjectsInReportsWhatInspectAtDoes(t *testing.T) {
 	if got := fmt.Sprint(heads[2].Dups); got != "[K0 K1 K2 K3 K4 K5 K6 K7 K8 K9 A B]" {
 		t.Errorf("object 3 repeats %s", got)
 	}
+	// the same answers once the objects were loaded (then they come from
+	// the loads), for a fresh File
+	g := open(t, b.b.Bytes())
+	for n := 1; n <= 4; n++ {
+		if _, err := g.Object(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if again := g.ObjectsIn(0, int64(b.b.Len()), 0); fmt.Sprint(again) != fmt.Sprint(heads) {
+		t.Errorf("after loading, the scan says %v, before %v", again, heads)
+	}
+	for _, h := range heads {
+		end, dups, err := g.InspectAt(h.Offset)
+		if err != nil || end != h.End || fmt.Sprint(dups) != fmt.Sprint(h.Dups) {
+			t.Errorf("object %d after loading: InspectAt says %d %v %v, want %d %v", h.Num, end, dups, err, h.End, h.Dups)
+		}
+	}
 	o, err := f.Object(3)
 	if err != nil {
 		t.Fatal(err)
