@@ -98,7 +98,8 @@ func runX509Verify(_ context.Context, args []string, stdout, stderr io.Writer) i
 	return exitOK
 }
 
-// readCertFile reads the certificates of a PEM file (or a single DER one).
+// readCertFile reads the certificates of a PEM file (or a single DER one);
+// DSA keys that inherit their parameters load too (pathval.ParseCertificate).
 func readCertFile(path string) ([]*smx509.Certificate, error) {
 	data, err := readCapped(path, maxCertFile)
 	if err != nil {
@@ -115,14 +116,14 @@ func readCertFile(path string) ([]*smx509.Certificate, error) {
 		if b.Type != "CERTIFICATE" {
 			continue
 		}
-		c, err := smx509.ParseCertificate(b.Bytes)
+		c, err := pathval.ParseCertificate(b.Bytes)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		c, err := smx509.ParseCertificate(data)
+		c, err := pathval.ParseCertificate(data)
 		if err != nil {
 			return nil, fmt.Errorf("%s: no certificate", path)
 		}

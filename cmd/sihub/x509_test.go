@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/pem"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 
 	"sihub/certs/cms/cmstest"
+	"sihub/certs/pathval"
 	"sihub/internal/testutil"
 )
 
@@ -93,5 +95,32 @@ func TestX509VerifyCLI(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestX509VerifyInheritedDSA: a PKITS path whose DSA CA and leaf inherit
+// their key parameters loads (exit 1 with the validator's reason, not 2):
+// the command does not accept DSA keys.
+func TestX509VerifyInheritedDSA(t *testing.T) {
+	dir := testutil.Corpora(t, "x509", "pkits", "certs")
+	load := func(name string) *smx509.Certificate {
+		t.Helper()
+		der, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := pathval.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	tmp := t.TempDir()
+	roots := writeCertPEM(t, tmp, "roots.pem", load("TrustAnchorRootCertificate.crt"))
+	inter := writeCertPEM(t, tmp, "inter.pem", load("DSACACert.crt"), load("DSAParametersInheritedCACert.crt"))
+	leaf := writeCertPEM(t, tmp, "leaf.pem", load("ValidDSAParameterInheritanceTest5EE.crt"))
+	code, out, errOut := sihub(t, "x509", "verify", "--roots", roots, "--intermediates", inter, "--leaf", leaf, "--time", "2025-06-01T00:00:00Z")
+	if code != exitInvalid || !strings.HasPrefix(out, "invalid: ") || !strings.Contains(out, "DSA keys are not accepted") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 }
