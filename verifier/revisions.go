@@ -89,6 +89,10 @@ func (d *document) analyzeRevisions(revs []*revision, sigs []*sigRef, r *Report)
 				rv.err = "revision's cross-reference information is broken"
 			default:
 				rv.f = f
+				if d.revFiles == nil {
+					d.revFiles = map[int64]*pdfstruct.File{}
+				}
+				d.revFiles[rv.end] = f
 			}
 		}
 		if i == 0 || rv.end <= int64(first) {
@@ -190,4 +194,21 @@ func (d *document) inspect(off int64) (int64, []pdfstruct.Name, error) {
 		return h.End, h.Dups, nil
 	}
 	return d.f.InspectAt(off)
+}
+
+// revisionFile returns the revision the analysis read on its own that ends
+// at end (up to an end-of-line before it), or nil. It stands for
+// pdfstruct.Open(d.data[:end], pdfstruct.Limits{}): the same bytes but
+// for the end-of-line after "%%EOF", and a size those default limits
+// accept.
+func (d *document) revisionFile(end int64) *pdfstruct.File {
+	if end > 32<<20 {
+		return nil
+	}
+	for e := end; e >= end-2 && e >= 0; e-- {
+		if f, ok := d.revFiles[e]; ok && onlySpace(d.data[e:end]) {
+			return f
+		}
+	}
+	return nil
 }

@@ -223,4 +223,7 @@ type document struct {
 	// heads indexes them by offset
 	scans [][]pdfstruct.ObjectHeader
 	heads map[int64]pdfstruct.ObjectHeader
+	// revFiles: the earlier revisions the analysis read on their own, by
+	// end offset
+	revFiles map[int64]*pdfstruct.File
 }
