@@ -23,6 +23,9 @@
 //     The File says so (Repaired) and callers must report it.
 //   - Strings read directly from the file keep their byte offsets
 //     (String.Start, String.End), which signature checks need.
+//   - Objects are shared, not copied: a File hands out the same object on
+//     every call, and common names, small integers and references are
+//     boxed once for all files. Callers must not modify them.
 //   - A File is not safe for concurrent use.
 //
 // Errors are wrapped sentinels: ErrMalformed, ErrTooLarge, ErrLimit,
