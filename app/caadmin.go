@@ -60,6 +60,17 @@ func (a *App) CAAdmin() *CAAdmin { return a.caAdmin }
 
 func (c *CAAdmin) now() time.Time { return c.a.Config.Now().UTC() }
 
+// updateSeal changes a seal whose stored status is from
+// (store.Seals.UpdateSeal) and makes the verifier's seal registry read it
+// again.
+func (c *CAAdmin) updateSeal(ctx context.Context, s model.Seal, from string) error {
+	err := c.a.Store.UpdateSeal(ctx, s, from)
+	if c.a.seals != nil {
+		c.a.seals.Forget(s.ID)
+	}
+	return err
+}
+
 // Seals lists every seal, newest first.
 func (c *CAAdmin) Seals(ctx context.Context) ([]model.Seal, error) {
 	ss, err := c.a.Store.ListSeals(ctx)
@@ -201,7 +212,7 @@ func (c *CAAdmin) ApproveSeal(ctx context.Context, actor, id string) (model.Seal
 		c.audit(ctx, actor, "seal.approve", id, "failed", err.Error())
 		return model.Seal{}, err
 	}
-	if err := c.a.Store.UpdateSeal(ctx, m.Seal, model.SealRequested); err != nil {
+	if err := c.updateSeal(ctx, m.Seal, model.SealRequested); err != nil {
 		// Approved elsewhere meanwhile: the certificate just made serves
 		// nothing.
 		c.setCertificate(ctx, m.Seal.CertSerial, crl.StatusRevoked, int(crl.CessationOfOperation), now)
@@ -236,7 +247,7 @@ func (c *CAAdmin) replace(ctx context.Context, actor, old, id string, now time.T
 	from := o.Status
 	o.Status, o.ReplacedBy, o.StatusReason = model.SealReplaced, id, "replaced by "+id
 	o.StatusChangedAt, o.StatusChangedBy = &now, actor
-	if err := c.a.Store.UpdateSeal(ctx, o, from); err != nil {
+	if err := c.updateSeal(ctx, o, from); err != nil {
 		return err
 	}
 	c.a.PKI.DeactivateSeal(o)
@@ -328,7 +339,7 @@ func (c *CAAdmin) change(ctx context.Context, actor, id, action, reason string, 
 			return c.refuse(ctx, actor, action, id, err)
 		}
 	}
-	if err := c.a.Store.UpdateSeal(ctx, s, prev); err != nil {
+	if err := c.updateSeal(ctx, s, prev); err != nil {
 		// Changed elsewhere meanwhile: a hold or release of the
 		// certificate is undone; a revocation stands.
 		if certBefore != nil && status != model.SealRevoked {

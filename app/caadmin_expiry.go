@@ -30,7 +30,7 @@ func (c *CAAdmin) ExpireSeals(ctx context.Context) (int, error) {
 		from := s.Status
 		s.Status, s.StatusReason = model.SealExpired, "validity ended "+s.ValidUntil.UTC().Format(time.RFC3339)
 		s.StatusChangedAt, s.StatusChangedBy = &now, "system"
-		err := c.a.Store.UpdateSeal(ctx, s, from)
+		err := c.updateSeal(ctx, s, from)
 		if errors.Is(err, model.ErrConflict) {
 			continue
 		}

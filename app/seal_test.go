@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"sihub/hsm"
 	"sihub/signer"
@@ -10,11 +12,16 @@ import (
 )
 
 // The verifier gives one verdict for certificate and seal: a document
-// sealed with a seal that is no longer active is not valid, from the next
-// verification on, and valid again once the seal is restored.
+// sealed with a seal that is no longer active is not valid, and valid again
+// once the seal is restored. The status is changed in the store directly,
+// as another process would: it counts once the registry's record time
+// (sealRecordFor) is up.
 func TestSealStatusDecidesValidity(t *testing.T) {
 	dir := t.TempDir()
-	a := testApp(t, dir, nil)
+	var ahead atomic.Int64 // how far the instance's clock is ahead of time.Now
+	a := testApp(t, dir, func(c *Config) {
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	})
 	defer a.Close()
 	ctx := context.Background()
 	iss, err := a.Issuer.Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID,
@@ -58,6 +65,8 @@ func TestSealStatusDecidesValidity(t *testing.T) {
 	if err := a.Store.PutSeal(ctx, rec); err != nil {
 		t.Fatal(err)
 	}
+	check("revoked in the store, within the record time", true, []string{"active", "active"})
+	ahead.Add(int64(sealRecordFor))
 	r := check("SM2 seal revoked", false, []string{"revoked", "active"})
 	if !hasCode(r.Signatures[0].Errors, verifier.ReasonSealNotActive) || len(r.Signatures[1].Errors) != 0 {
 		t.Fatalf("want seal_not_active on the SM2 signature only: %+v / %+v", r.Signatures[0].Errors, r.Signatures[1].Errors)
@@ -80,6 +89,7 @@ func TestSealStatusDecidesValidity(t *testing.T) {
 	if err := a.Store.PutSeal(ctx, rec); err != nil {
 		t.Fatal(err)
 	}
+	ahead.Add(int64(sealRecordFor))
 	check("SM2 seal restored", true, []string{"active", "active"})
 }
 

@@ -23,11 +23,19 @@ type SealStore interface {
 // verification list the seals.
 const sealRefresh = 10 * time.Second
 
+// sealRecordFor is how long a seal record read from the store answers
+// look-ups. A change made through this process's CAAdmin counts at once
+// (it calls Forget); one made by another process (sihub seal … while the
+// server runs) within this time — the same bound as the registry answers
+// of the revocation source.
+const sealRecordFor = 5 * time.Second
+
 // SealRegistry finds the agency's seals by the SM3 digest of their SESeal
 // (verifier.SealRegistry). It indexes digest → seal id at start and again
-// on a miss (at most every sealRefresh), and reads the seal record itself
-// from the store on every look-up, so a change of status (a seal revoked
-// or restored) counts from the next verification.
+// on a miss (at most every sealRefresh), and keeps each seal record read
+// from the store for sealRecordFor, so a verification does not decode the
+// seal record every time while a change of status (a seal revoked or
+// restored) still counts within seconds, at once in this process.
 type SealRegistry struct {
 	st  SealStore
 	now func() time.Time
@@ -35,6 +43,20 @@ type SealRegistry struct {
 	mu       sync.Mutex
 	byDigest map[string]string
 	built    time.Time
+	records  map[string]cachedSeal // by seal id
+}
+
+type cachedSeal struct {
+	s  model.Seal
+	at time.Time
+}
+
+// Forget drops the cached record of seal id, so the next look-up reads
+// the store (after a change of its status).
+func (r *SealRegistry) Forget(id string) {
+	r.mu.Lock()
+	delete(r.records, id)
+	r.mu.Unlock()
 }
 
 // NewSealRegistry builds the index over st's seals; now is the clock (nil:
@@ -94,13 +116,35 @@ func (r *SealRegistry) SealByDigest(ctx context.Context, digest []byte) (model.S
 			id, ok = r.byDigest[key]
 		}
 	}
+	var c cachedSeal
+	var cached bool
+	if ok {
+		c, cached = r.records[id]
+	}
+	now := r.now()
 	r.mu.Unlock()
 	if !ok {
 		return model.Seal{}, fmt.Errorf("app: no seal with SESeal digest %s: %w", key, model.ErrNotFound)
+	}
+	if cached && now.Sub(c.at) < sealRecordFor && !now.Before(c.at) {
+		return c.s, nil
 	}
 	s, err := r.st.Seal(ctx, id)
 	if err != nil {
 		return model.Seal{}, fmt.Errorf("app: seal %s: %w", id, err)
 	}
+	r.mu.Lock()
+	if r.records == nil {
+		r.records = make(map[string]cachedSeal)
+	}
+	if len(r.records) >= maxCachedSeals {
+		clear(r.records)
+	}
+	r.records[id] = cachedSeal{s: s, at: now}
+	r.mu.Unlock()
 	return s, nil
 }
+
+// maxCachedSeals bounds the record cache (an agency has a handful of
+// seals; the bound only guards against a store that lists thousands).
+const maxCachedSeals = 1024

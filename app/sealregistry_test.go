@@ -47,10 +47,20 @@ func TestSealRegistryRefreshesOnMiss(t *testing.T) {
 	if s, err := r.SealByDigest(ctx, da[:]); err != nil || s.ID != "a" {
 		t.Fatalf("known seal: %+v %v", s, err)
 	}
-	// A status change is seen on the next look-up, without a rebuild.
+	// A status change made elsewhere is seen once the record's time is
+	// up, one made through Forget at once — without a rebuild either way.
 	st.seals["a"] = model.Seal{ID: "a", Status: "revoked", SESeal: []byte("seal a")}
+	if s, _ := r.SealByDigest(ctx, da[:]); s.Status != "active" {
+		t.Fatalf("status %q within the record's time, want the cached active", s.Status)
+	}
+	now = now.Add(sealRecordFor)
 	if s, _ := r.SealByDigest(ctx, da[:]); s.Status != "revoked" {
-		t.Fatalf("status %q after revocation", s.Status)
+		t.Fatalf("status %q after the record's time, want revoked", s.Status)
+	}
+	st.seals["a"] = model.Seal{ID: "a", Status: "active", SESeal: []byte("seal a")}
+	r.Forget("a")
+	if s, _ := r.SealByDigest(ctx, da[:]); s.Status != "active" {
+		t.Fatalf("status %q after Forget, want active", s.Status)
 	}
 	// A seal made after start is found once the refresh interval passed;
 	// misses within the interval do not list the seals again.
