@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -38,15 +39,15 @@ type PoolOptions struct {
 	CoolDown         time.Duration                        // open time before a half-open probe; 0 is 30 s
 	Now              func() time.Time                     // breaker clock; nil is time.Now
 	After            func(time.Duration) <-chan time.Time // timeouts; nil is a real timer, reused per session
-	// Inline runs each call on the caller's goroutine: no hand-off to the
-	// session's goroutine (two goroutine wake-ups per call, which on a
-	// small VM cost as much as a fast token's signature). The per-call
-	// timeout still holds for the pool — at the deadline the call counts
-	// as a device failure for the breaker, its session is interrupted when
-	// the source can do that and discarded when it returns, and its result
-	// is ErrTimeout — but the caller itself waits until the device library
-	// returns. For local tokens; leave it off for network HSMs.
+	// Mode chooses how a call reaches its session; the zero value is
+	// ModeAuto. See CallMode.
+	Mode CallMode
+	// Inline is the older spelling of Mode: ModeInline.
 	Inline bool
+	// InlineBelow is ModeAuto's threshold: calls run inline while the
+	// moving average of the device's answered calls is below it; 0 is
+	// 1 ms, a negative value never inlines.
+	InlineBelow time.Duration
 	// OnBreaker, when set, is told when the breaker opens (true) and
 	// closes again (false), for metrics and alerts. It must not block.
 	OnBreaker func(open bool)
@@ -67,6 +68,12 @@ func (o PoolOptions) withDefaults() PoolOptions {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Inline {
+		o.Mode = ModeInline
+	}
+	if o.InlineBelow == 0 {
+		o.InlineBelow = time.Millisecond
 	}
 	return o
 }
@@ -101,6 +108,9 @@ type Pool[S any] struct {
 	gen      uint64        // sessions of older generations are presumed dead
 	closed   bool
 	br       breaker
+
+	avg  atomic.Int64 // ModeAuto: moving average of answered calls, ns; 0 is none yet
+	hung atomic.Bool  // a call has outlived its timeout: hand off from now on
 }
 
 // NewPool returns a pool over src. Sessions and their workers are made on
@@ -155,7 +165,7 @@ func (p *Pool[S]) DoWithin(ctx context.Context, timeout time.Duration, fn func(S
 		p.settle(probe, outcomeNeutral)
 		return err
 	}
-	if p.opts.Inline {
+	if p.inlined() {
 		err, answered := w.inline(ctx, fn, timeout, probe, deadline)
 		if !answered {
 			return err // the watchdog settled the breaker at the deadline
@@ -171,6 +181,7 @@ func (p *Pool[S]) DoWithin(ctx context.Context, timeout time.Duration, fn func(S
 	case handCancelled:
 		p.settle(probe, outcomeNeutral)
 	default:
+		p.hung.Store(true)
 		p.settle(probe, outcomeFailure)
 	}
 	return err

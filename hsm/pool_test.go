@@ -136,7 +136,7 @@ func TestPoolDeviceErrorDropsSessions(t *testing.T) {
 func TestPoolTimeout(t *testing.T) {
 	src := &fakeSessions{}
 	fire := make(chan time.Time)
-	p := NewPool[int](src, PoolOptions{MaxSessions: 1, CallTimeout: time.Second,
+	p := NewPool[int](src, PoolOptions{MaxSessions: 1, CallTimeout: time.Second, Mode: ModeHandOff,
 		After: func(time.Duration) <-chan time.Time { return fire }})
 	release := make(chan struct{})
 	inCall := make(chan struct{})
@@ -169,7 +169,7 @@ func TestPoolTimeout(t *testing.T) {
 
 func TestPoolContextCancel(t *testing.T) {
 	src := &fakeSessions{}
-	p := NewPool[int](src, PoolOptions{MaxSessions: 1, FailureThreshold: 1})
+	p := NewPool[int](src, PoolOptions{MaxSessions: 1, FailureThreshold: 1, Mode: ModeHandOff})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	block := make(chan struct{})
@@ -365,7 +365,7 @@ func (a *abandoningSessions) Abandon(s int) {
 func TestPoolAbandonInterrupts(t *testing.T) {
 	src := &abandoningSessions{interrupt: map[int]chan struct{}{1: make(chan struct{})}}
 	fire := make(chan time.Time)
-	p := NewPool[int](src, PoolOptions{MaxSessions: 1, After: func(time.Duration) <-chan time.Time { return fire }})
+	p := NewPool[int](src, PoolOptions{MaxSessions: 1, Mode: ModeHandOff, After: func(time.Duration) <-chan time.Time { return fire }})
 	res := make(chan error)
 	inCall := make(chan struct{})
 	go func() {
@@ -422,7 +422,7 @@ func TestPoolDrain(t *testing.T) {
 func TestPoolHungCallLeavesOtherSessions(t *testing.T) {
 	src := &fakeSessions{}
 	fire := make(chan time.Time)
-	p := NewPool[int](src, PoolOptions{MaxSessions: 2, FailureThreshold: 5,
+	p := NewPool[int](src, PoolOptions{MaxSessions: 2, FailureThreshold: 5, Mode: ModeHandOff,
 		After: func(time.Duration) <-chan time.Time { return fire }})
 	release := make(chan struct{})
 	inCall := make(chan int)

@@ -13,7 +13,9 @@ const (
 	OptCallTimeout      = "x-call-timeout"     // Go duration, e.g. 5s
 	OptBreakerFailures  = "x-breaker-failures" // integer ≥ 1
 	OptBreakerCoolDown  = "x-breaker-cooldown" // Go duration
-	OptInline           = "x-inline"           // true/false
+	OptInline           = "x-inline"           // true/false: x-call-mode inline or hand-off
+	OptCallMode         = "x-call-mode"        // auto, hand-off or inline (see CallMode)
+	OptInlineBelow      = "x-inline-below"     // Go duration: ModeAuto's threshold
 	maxPoolOptionLength = 32
 )
 
@@ -21,7 +23,7 @@ const (
 // reports false for a name that is not a pool option.
 func (o *PoolOptions) SetURIOption(name, value string) (bool, error) {
 	switch name {
-	case OptMaxSessions, OptBreakerFailures, OptCallTimeout, OptBreakerCoolDown, OptInline:
+	case OptMaxSessions, OptBreakerFailures, OptCallTimeout, OptBreakerCoolDown, OptInline, OptCallMode, OptInlineBelow:
 	default:
 		return false, nil
 	}
@@ -53,10 +55,21 @@ func (o *PoolOptions) SetURIOption(name, value string) (bool, error) {
 	case OptBreakerCoolDown:
 		o.CoolDown, err = duration()
 	case OptInline:
-		o.Inline, err = strconv.ParseBool(value)
+		var on bool
+		on, err = strconv.ParseBool(value)
 		if err != nil {
 			err = fmt.Errorf("hsm: %s must be true or false", name)
 		}
+		o.Inline = on
+		o.Mode = ModeHandOff
+		if on {
+			o.Mode = ModeInline
+		}
+	case OptCallMode:
+		o.Mode, err = parseCallMode(value)
+		o.Inline = false
+	case OptInlineBelow:
+		o.InlineBelow, err = duration()
 	default:
 		return false, nil
 	}

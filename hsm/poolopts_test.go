@@ -28,6 +28,26 @@ func TestSetURIOption(t *testing.T) {
 			t.Errorf("%s=%s accepted", kv[0], kv[1])
 		}
 	}
+	var m PoolOptions
+	for _, tc := range []struct {
+		value string
+		want  CallMode
+	}{{"inline", ModeInline}, {"hand-off", ModeHandOff}, {"auto", ModeAuto}} {
+		if _, err := m.SetURIOption(OptCallMode, tc.value); err != nil || m.Mode != tc.want || m.Inline {
+			t.Errorf("%s=%s: %v %+v", OptCallMode, tc.value, err, m)
+		}
+	}
+	if _, err := m.SetURIOption(OptInline, "false"); err != nil || m.Mode != ModeHandOff {
+		t.Errorf("%s=false: %v, mode %v", OptInline, err, m.Mode)
+	}
+	if _, err := m.SetURIOption(OptInlineBelow, "400us"); err != nil || m.InlineBelow != 400*time.Microsecond {
+		t.Errorf("%s=400us: %v %v", OptInlineBelow, err, m.InlineBelow)
+	}
+	for _, kv := range [][2]string{{OptCallMode, "fast"}, {OptInlineBelow, "0"}} {
+		if _, err := m.SetURIOption(kv[0], kv[1]); err == nil {
+			t.Errorf("%s=%s accepted", kv[0], kv[1])
+		}
+	}
 	if known, _ := o.SetURIOption("pin-value", "1"); known {
 		t.Error("pin-value taken for a pool option")
 	}

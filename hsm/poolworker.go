@@ -128,7 +128,15 @@ func (w *worker[S]) call(ctx context.Context, fn func(S) error) error {
 	if !w.move(stateRunning, stateStarted) {
 		return fmt.Errorf("%w: the caller gave up before the call started", ErrTimeout)
 	}
-	return fn(w.s)
+	if w.p.opts.Mode != ModeAuto {
+		return fn(w.s)
+	}
+	start := w.p.opts.Now()
+	err := fn(w.s)
+	if err == nil {
+		w.p.observe(w.p.opts.Now().Sub(start))
+	}
+	return err
 }
 
 // hand runs fn on the worker's goroutine and waits for its answer, the
@@ -216,6 +224,7 @@ func (w *worker[S]) inline(ctx context.Context, fn func(S) error, timeout time.D
 			select {
 			case <-deadline:
 				if w.giveUp(cur) {
+					w.p.hung.Store(true)
 					w.p.settle(probe, outcomeFailure)
 				}
 			case <-done:
@@ -241,6 +250,7 @@ func (w *worker[S]) expire() {
 		return
 	}
 	if w.giveUp(cur) {
+		w.p.hung.Store(true)
 		w.p.settle(w.probe, outcomeFailure)
 	}
 }

@@ -23,10 +23,12 @@ import (
 // BenchmarkSign compares, in one process: software SM2 (gmsm) and ECDSA
 // P-256 (crypto/ecdsa); SoftHSM2's own C_SignInit+C_Sign on one session
 // (path=own); the adapter without the software check (path=adapter: the
-// pool's hand-off to the session's goroutine, the per-call timeout, the
-// signature's DER encoding), the same with x-inline (path=inline), and the
-// key as Find returns it, verified in software (path=verified). Compare
-// with benchstat -col /path.
+// pool in its default mode — hsm.ModeAuto, which runs a fast token's calls
+// on the caller's goroutine — the per-call timeout, the signature's DER
+// encoding), the same with every call handed to the session's goroutine
+// (path=hand-off) and with x-call-mode=inline (path=inline), and the key as
+// Find returns it, verified in software (path=verified). Compare with
+// benchstat -col /path.
 func BenchmarkSign(b *testing.B) {
 	digest := sha256.Sum256([]byte("benchmark"))
 	b.Run("alg=sm2/path=gmsm", func(b *testing.B) {
@@ -78,12 +80,14 @@ func BenchmarkSign(b *testing.B) {
 		b.Run("alg="+string(alg)+"/path=adapter", func(b *testing.B) {
 			testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
-		b.Run("alg="+string(alg)+"/path=inline", func(b *testing.B) {
-			pooled := be.pool
-			be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{Inline: true})
-			defer func() { be.pool.Close(); be.pool = pooled }()
-			testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
-		})
+		for _, mode := range []hsm.CallMode{hsm.ModeHandOff, hsm.ModeInline} {
+			b.Run("alg="+string(alg)+"/path="+mode.String(), func(b *testing.B) {
+				pooled := be.pool
+				be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{Mode: mode})
+				defer func() { be.pool.Close(); be.pool = pooled }()
+				testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, digest[:], crypto.SHA256); return err })
+			})
+		}
 		b.Run("alg="+string(alg)+"/path=verified", func(b *testing.B) {
 			testutil.Loop(b, "sig", func() error { _, err := verified.Sign(nil, digest[:], crypto.SHA256); return err })
 		})
@@ -136,6 +140,21 @@ func BenchmarkSignParallel(b *testing.B) {
 		m.Report(b, runtime.GOMAXPROCS(0))
 	})
 	b.Run("alg=p256/path=adapter", func(b *testing.B) {
+		m := testutil.StartCPU()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := inner.Sign(nil, digest[:], crypto.SHA256); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		m.Report(b, runtime.GOMAXPROCS(0))
+	})
+	b.Run("alg=p256/path=hand-off", func(b *testing.B) {
+		pooled := be.pool
+		be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{Mode: hsm.ModeHandOff})
+		defer func() { be.pool.Close(); be.pool = pooled }()
 		m := testutil.StartCPU()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {

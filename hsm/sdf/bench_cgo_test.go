@@ -17,8 +17,10 @@ import (
 // BenchmarkSign: gmsm in software (path=gmsm); the test device's own
 // SDF_InternalSign_ECC on one session (path=own; it reads its PEM key and
 // signs with OpenSSL on every call); the adapter (e = SM3(Z‖M) in Go, pool,
-// r/s decoding) without (path=adapter) and with the software check
-// (path=verified). Compare with benchstat -col /path.
+// r/s decoding; the pool in its default mode, hsm.ModeAuto) without
+// (path=adapter) and with the software check (path=verified); the adapter
+// with every call handed to the session's goroutine (path=hand-off) and
+// with x-call-mode=inline (path=inline). Compare with benchstat -col /path.
 func BenchmarkSign(b *testing.B) {
 	msg := []byte("benchmark")
 	b.Run("alg=sm2/path=gmsm", func(b *testing.B) {
@@ -52,6 +54,14 @@ func BenchmarkSign(b *testing.B) {
 	b.Run("alg=sm2/path=adapter", func(b *testing.B) {
 		testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, msg, sm2.DefaultSM2SignerOpts); return err })
 	})
+	for _, mode := range []hsm.CallMode{hsm.ModeHandOff, hsm.ModeInline} {
+		b.Run("alg=sm2/path="+mode.String(), func(b *testing.B) {
+			pooled := be.pool
+			be.pool = hsm.NewPool[*session](sessions{be}, hsm.PoolOptions{Mode: mode})
+			defer func() { be.pool.Close(); be.pool = pooled }()
+			testutil.Loop(b, "sig", func() error { _, err := inner.Sign(nil, msg, sm2.DefaultSM2SignerOpts); return err })
+		})
+	}
 	b.Run("alg=sm2/path=verified", func(b *testing.B) {
 		testutil.Loop(b, "sig", func() error { _, err := verified.Sign(nil, msg, sm2.DefaultSM2SignerOpts); return err })
 	})
