@@ -10,10 +10,12 @@ import (
 // ModeHandOff runs every call on the session's own goroutine: the caller
 // gets ErrTimeout at the deadline even when the device library never
 // returns. The price is two thread wake-ups per call (caller → session
-// goroutine → caller), measured at 15–25 µs of CPU on a small VM —
-// nothing next to a network HSM's milliseconds, but 15–25 % of a local
-// token's 90 µs P-256 signature. A pure C hand-off between two threads
-// costs the same there (18 µs per round trip), so no hand-off is cheaper.
+// goroutine → caller) whenever the call takes long enough for the
+// caller's thread to fall asleep: 20–40 µs of CPU on a small VM
+// (BenchmarkPoolDo, call=90µs) — nothing next to a network HSM's
+// milliseconds, but a quarter of a local token's 90 µs P-256 signature.
+// Any design that releases the caller while a library call hangs needs
+// another thread to make the call, so it pays these wake-ups.
 //
 // ModeInline runs every call on the caller's goroutine under a watchdog:
 // at the deadline the call counts as a device failure for the breaker,
