@@ -1,5 +1,7 @@
 package pdfstruct
 
+import "sync/atomic"
+
 // Parsing a file allocates mostly for the small values it boxes into
 // Object: names, integers and references. The values below are boxed once
 // and shared; a parsed object that holds one is indistinguishable from one
@@ -47,28 +49,38 @@ func nameObject(b []byte) Object {
 // boxedSmall bounds the integers and object numbers boxed in advance.
 const boxedSmall = 4096
 
-var (
-	boxedInts [boxedSmall]Object
-	boxedRefs [boxedSmall]Object // generation 0
-)
+// boxes holds the small integers and generation-0 references boxed in
+// advance, made on first use rather than at program start (a CLI that
+// never parses a PDF should not pay for 8,192 allocations).
+type boxes struct {
+	ints, refs [boxedSmall]Object
+}
 
-func init() {
-	for i := range boxedInts {
-		boxedInts[i] = Int(i)
-		boxedRefs[i] = Ref{Num: i}
+var boxed atomic.Pointer[boxes]
+
+func smallBoxes() *boxes {
+	if b := boxed.Load(); b != nil {
+		return b
 	}
+	b := new(boxes)
+	for i := range b.ints {
+		b.ints[i] = Int(i)
+		b.refs[i] = Ref{Num: i}
+	}
+	boxed.CompareAndSwap(nil, b)
+	return boxed.Load()
 }
 
 func intObject(n int64) Object {
 	if n >= 0 && n < boxedSmall {
-		return boxedInts[n]
+		return smallBoxes().ints[n]
 	}
 	return Int(n)
 }
 
 func refObject(r Ref) Object {
 	if r.Gen == 0 && r.Num >= 0 && r.Num < boxedSmall {
-		return boxedRefs[r.Num]
+		return smallBoxes().refs[r.Num]
 	}
 	return r
 }
