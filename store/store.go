@@ -33,6 +33,7 @@ type Store interface {
 	UnitRecords
 	Jobs
 	Outbox
+	Bulk
 	// Close releases the backend's resources.
 	Close() error
 }
@@ -239,4 +240,15 @@ type Jobs interface {
 	// OpenWorkItems lists the job's items that are not done, ordered by
 	// Seq (a worker with nothing to claim looks when the held ones end).
 	OpenWorkItems(ctx context.Context, jobID string) ([]model.WorkItem, error)
+}
+
+// Bulk loads many records at once (synthetic data, imports).
+type Bulk interface {
+	// PutRecords inserts or replaces every record of r, keyed as PutUnit,
+	// PutPerson, PutInsurance, PutContributions and PutApplication key
+	// them; a record without its key is refused before anything is
+	// written. The embedded store writes r in one transaction (all or
+	// nothing); MongoDB in unordered bulk writes, one per collection, so a
+	// failure may leave part written, and repeating the call completes it.
+	PutRecords(ctx context.Context, r model.RecordBatch) error
 }

@@ -87,6 +87,7 @@ var tests = []test{
 	{"Jobs", testJobs},
 	{"WorkItemLeases", testWorkItemLeases},
 	{"ClaimWorkItemConcurrent", testClaimWorkItemConcurrent},
+	{"PutRecords", testPutRecords},
 }
 
 // TestNames lists the names Options.Skip may use.

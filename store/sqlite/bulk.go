@@ -1,0 +1,168 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"sihub/model"
+)
+
+// PutRecords inserts or replaces every record of r in one transaction.
+// Every record is checked and encoded before the transaction begins, so a
+// record without its key writes nothing.
+func (s *Store) PutRecords(ctx context.Context, r model.RecordBatch) error {
+	type row struct {
+		query string
+		args  []any
+	}
+	rows := make([]row, 0, len(r.Units)+len(r.Persons)+len(r.Insurances)+len(r.Applications))
+	add := func(query string, v any, what string, keys ...any) error {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("store/sqlite: put records: encode %s: %w", what, err)
+		}
+		rows = append(rows, row{query, append(keys, string(data))})
+		return nil
+	}
+	for _, u := range r.Units {
+		if u.CreditCode == "" {
+			return invalid("unit without credit code")
+		}
+		if err := add(bulkPutUnit, u, "unit", u.CreditCode); err != nil {
+			return err
+		}
+	}
+	for _, p := range r.Persons {
+		if p.ID == "" {
+			return invalid("person without id")
+		}
+		if err := add(bulkPutPerson, p, "person", p.ID); err != nil {
+			return err
+		}
+	}
+	for _, in := range r.Insurances {
+		if in.PersonID == "" || in.Type == "" {
+			return invalid("insurance without person id or type")
+		}
+		if err := add(bulkPutInsurance, in, "insurance", in.PersonID, in.Type); err != nil {
+			return err
+		}
+	}
+	for _, a := range r.Applications {
+		if a.ID == "" {
+			return invalid("application without id")
+		}
+		if err := add(bulkPutApplication, a, "application", a.ID); err != nil {
+			return err
+		}
+	}
+	contributions, err := encodeContributions(r.Contributions)
+	if err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return wrap(err, "put records")
+	}
+	defer tx.Rollback()
+	stmts := map[string]*sql.Stmt{}
+	for _, rw := range rows {
+		st, ok := stmts[rw.query]
+		if !ok {
+			if st, err = tx.PrepareContext(ctx, rw.query); err != nil {
+				return wrap(err, "put records")
+			}
+			defer st.Close()
+			stmts[rw.query] = st
+		}
+		if _, err := st.ExecContext(ctx, rw.args...); err != nil {
+			return wrap(err, "put records")
+		}
+	}
+	if err := s.insertContributions(ctx, tx, r.Contributions, contributions); err != nil {
+		return err
+	}
+	return wrap(tx.Commit(), "put records")
+}
+
+// The statements PutRecords prepares in its transaction: the same
+// inserts-or-replaces as PutUnit, PutPerson, PutInsurance and
+// PutApplication.
+const (
+	bulkPutUnit = `INSERT INTO units (credit_code, data) VALUES (?, ?)
+		ON CONFLICT (credit_code) DO UPDATE SET data = excluded.data`
+	bulkPutPerson = `INSERT INTO persons (id, data) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET data = excluded.data`
+	bulkPutInsurance = `INSERT INTO insurances (person_id, type, data) VALUES (?, ?, ?)
+		ON CONFLICT (person_id, type) DO UPDATE SET data = excluded.data`
+	bulkPutApplication = `INSERT INTO applications (id, data) VALUES (?, ?)
+		ON CONFLICT (id) DO UPDATE SET data = excluded.data`
+)
+
+// contributionsPerInsert is how many rows one multi-row INSERT of
+// contributions carries (four parameters each).
+const contributionsPerInsert = 64
+
+// encodeContributions checks and encodes the rows of cs.
+func encodeContributions(cs []model.Contribution) ([]string, error) {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		if c.PersonID == "" || c.Month == "" || c.Type == "" {
+			return nil, invalid("contribution without person id, month or type")
+		}
+		data, err := json.Marshal(c)
+		if err != nil {
+			return nil, fmt.Errorf("store/sqlite: put records: encode contribution: %w", err)
+		}
+		out[i] = string(data)
+	}
+	return out, nil
+}
+
+// insertContributions writes cs (encoded as data) in multi-row INSERTs of
+// contributionsPerInsert rows, the rest in one shorter INSERT. A key
+// given twice keeps its last row, as repeated PutContributions would.
+func (s *Store) insertContributions(ctx context.Context, tx *sql.Tx, cs []model.Contribution, data []string) error {
+	var full *sql.Stmt
+	args := make([]any, 0, 4*contributionsPerInsert)
+	for start := 0; start < len(cs); start += contributionsPerInsert {
+		end := min(start+contributionsPerInsert, len(cs))
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = append(args, cs[i].PersonID, cs[i].Month, cs[i].Type, data[i])
+		}
+		var err error
+		if end-start == contributionsPerInsert {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, contributionInsert(contributionsPerInsert)); err != nil {
+					return wrap(err, "put records")
+				}
+				defer full.Close()
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, contributionInsert(end-start), args...)
+		}
+		if err != nil {
+			return wrap(err, "put records: contributions")
+		}
+	}
+	return nil
+}
+
+// contributionInsert is an INSERT of n contribution rows.
+func contributionInsert(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO contributions (person_id, month, type, data) VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?, ?, ?, ?)")
+	}
+	b.WriteString(" ON CONFLICT (person_id, month, type) DO UPDATE SET data = excluded.data")
+	return b.String()
+}
