@@ -141,7 +141,7 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	}
 	svc, err := signer.NewService(signer.Config{
 		Agency: cfg.Agency, Region: cfg.Region, RegionName: cfg.RegionName, PublicURL: cfg.PublicURL, Validity: cfg.Validity, Now: cfg.Now,
-		LTV: &levelServices{a: a},
+		Kinds: cfg.Kinds, Levels: cfg.Levels, LTV: &levelServices{a: a},
 	}, a.Store, a.Store, a.Store, a.PKI, render.New(font))
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 
 	"sihub/hsm/soft"
 	"sihub/internal/netguard"
+	"sihub/signer"
 	"sihub/store"
 )
 
@@ -55,6 +56,11 @@ type Config struct {
 	// FetchTimeout bounds one outbound fetch, redirects and body included
 	// (SIHUB_FETCH_TIMEOUT, Go duration), default 10s (also when zero).
 	FetchTimeout time.Duration
+	// Kinds and Levels override the document kinds' validity,
+	// verification window and PAdES level (SIHUB_KINDS, see
+	// parseKindsEnv); kinds they do not name keep signer's defaults.
+	Kinds  map[string]signer.KindConfig
+	Levels map[string]signer.Level
 
 	Now func() time.Time // injected clock; default time.Now
 }
@@ -109,6 +115,12 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("app: SIHUB_CERT_VALIDITY: %w", err)
 		}
 		c.Validity = d
+	}
+	if v := getenv("SIHUB_KINDS"); v != "" {
+		var err error
+		if c.Kinds, c.Levels, err = parseKindsEnv(v); err != nil {
+			return c, err
+		}
 	}
 	if v := getenv("SIHUB_DEMO"); v != "" {
 		c.Demo = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
