@@ -108,10 +108,11 @@ func Open(ctx context.Context, cfg Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("app: opening the key backend: %w", err)
 	}
-	// Every signature a backend returns is checked in software before use,
-	// and every key use reaches the audit trail.
+	// Every signature a device returns is checked in software before use
+	// (the in-process keystore's need no second check: softkeys.go), and
+	// every key use reaches the audit trail.
 	a.keyAudit = newKeyAudit(a.Store, cfg.Now, log)
-	a.Keys = hsm.ObservedBackend(hsm.VerifyingBackend(backend), a.keyAudit.observe)
+	a.Keys = hsm.ObservedBackend(checkedBackend(backend, a.device != nil), a.keyAudit.observe)
 	ctx = hsm.WithCaller(ctx, "sihub")
 	a.PKI, err = certs.EnsureDevelopmentPKI(ctx, a.Keys, a.Store, a.certsConfig())
 	if err != nil {
