@@ -58,6 +58,12 @@ func TestWriterQPDF(t *testing.T) {
 			t.Errorf("object %d offset %d points at %q", i+1, off, pdf[off:off+8])
 		}
 	}
+	qpdfCheck(t, pdf)
+}
+
+// qpdfCheck runs qpdf --check on pdf.
+func qpdfCheck(t *testing.T, pdf []byte) {
+	t.Helper()
 	qpdf := tool(t, "qpdf")
 	f := filepath.Join(t.TempDir(), "a.pdf")
 	os.WriteFile(f, pdf, 0o600)

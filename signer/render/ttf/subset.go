@@ -2,9 +2,7 @@ package ttf
 
 import (
 	"encoding/binary"
-	"fmt"
 	"slices"
-	"sort"
 )
 
 // Mapping says that rune Rune is drawn with glyph Glyph of the subset.
@@ -80,93 +78,17 @@ func components(g []byte, fn func(off int) error) error {
 // from cmap (Glyph are new ids), long loca, post format 3, and keeps the
 // original's OS/2, name and hinting tables.
 func (f *Font) Subset(glyphs []int, cmap []Mapping) (*Subset, error) {
-	if len(glyphs) == 0 || glyphs[0] != 0 {
-		return nil, fmt.Errorf("ttf: subset must start with glyph 0")
+	b, err := f.NewBase(glyphs)
+	if err != nil {
+		return nil, err
 	}
-	newID := make(map[int]int, len(glyphs)+16)
-	old := make([]int, 0, len(glyphs)+16)
-	for _, g := range glyphs {
-		if g < 0 || g >= f.NumGlyphs {
-			return nil, fmt.Errorf("ttf: subset: glyph %d out of range", g)
-		}
-		if _, dup := newID[g]; dup {
-			return nil, fmt.Errorf("ttf: subset: glyph %d listed twice", g)
-		}
-		newID[g] = len(old)
-		old = append(old, g)
+	sp, err := b.Extend(nil, cmap)
+	if err != nil {
+		return nil, err
 	}
-	// Follow composite components; appended glyphs are visited in turn.
-	size := 0
-	for i := 0; i < len(old); i++ {
-		g, _ := f.Glyph(old[i])
-		size += (len(g) + 3) &^ 3
-		err := components(g, func(off int) error {
-			c := int(binary.BigEndian.Uint16(g[off:]))
-			if c >= f.NumGlyphs {
-				return invalid("glyph %d: component %d out of range", old[i], c)
-			}
-			if _, ok := newID[c]; !ok {
-				if len(old) >= 0xFFFF {
-					return fmt.Errorf("ttf: subset: too many glyphs")
-				}
-				newID[c] = len(old)
-				old = append(old, c)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	n := len(old)
-
-	glyf := make([]byte, 0, size)
-	loca := make([]byte, 4*(n+1))
-	for i, o := range old {
-		binary.BigEndian.PutUint32(loca[4*i:], uint32(len(glyf)))
-		g, _ := f.Glyph(o)
-		start := len(glyf)
-		glyf = append(glyf, g...)
-		out := glyf[start:]
-		_ = components(out, func(off int) error {
-			c := int(binary.BigEndian.Uint16(out[off:]))
-			binary.BigEndian.PutUint16(out[off:], uint16(newID[c]))
-			return nil
-		})
-		for len(glyf)%4 != 0 {
-			glyf = append(glyf, 0)
-		}
-	}
-	binary.BigEndian.PutUint32(loca[4*n:], uint32(len(glyf)))
-
-	hmtx := make([]byte, 4*n)
-	for i, o := range old {
-		binary.BigEndian.PutUint16(hmtx[4*i:], f.advances[o])
-		binary.BigEndian.PutUint16(hmtx[4*i+2:], uint16(f.lsb(o)))
-	}
-	head := append([]byte(nil), f.tables["head"][:54]...)
-	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
-	binary.BigEndian.PutUint16(head[50:], 1) // long loca
-	hhea := append([]byte(nil), f.tables["hhea"][:36]...)
-	binary.BigEndian.PutUint16(hhea[34:], uint16(n))
-	maxp := append([]byte(nil), f.tables["maxp"]...)
-	binary.BigEndian.PutUint16(maxp[4:], uint16(n))
-	post := make([]byte, 32)
-	if p := f.tables["post"]; len(p) >= 32 {
-		copy(post, p[:32])
-	}
-	binary.BigEndian.PutUint32(post[0:], 0x00030000)
-
-	tables := map[string][]byte{
-		"cmap": buildCmap(cmap), "glyf": glyf, "head": head, "hhea": hhea,
-		"hmtx": hmtx, "loca": loca, "maxp": maxp, "post": post,
-	}
-	for _, tag := range []string{"OS/2", "name", "cvt ", "fpgm", "prep"} {
-		if t, ok := f.tables[tag]; ok {
-			tables[tag] = t
-		}
-	}
-	return &Subset{Data: assemble(tables), Old: old}, nil
+	data := make([]byte, 0, sp.Len(b))
+	data = append(append(append(data, sp.Head...), b.fixed...), sp.Tail...)
+	return &Subset{Data: data, Old: sp.Old}, nil
 }
 
 // lsb returns the left side bearing of glyph gid from hmtx, or 0 when the
@@ -250,48 +172,6 @@ func buildCmap(m []Mapping) []byte {
 		binary.BigEndian.PutUint32(f12[24+12*i:], g.gid)
 	}
 	return append(b, f12...)
-}
-
-// assemble writes an sfnt with the tables sorted by tag, 4-byte aligned,
-// with checksums and head.checkSumAdjustment.
-func assemble(tables map[string][]byte) []byte {
-	tags := make([]string, 0, len(tables))
-	total := 12 + 16*len(tables)
-	for tag, t := range tables {
-		tags = append(tags, tag)
-		total += (len(t) + 3) &^ 3
-	}
-	sort.Strings(tags)
-	out := make([]byte, 12+16*len(tags), total)
-	binary.BigEndian.PutUint32(out, 0x00010000)
-	n := len(tags)
-	sr, sel := 1, 0
-	for sr*2 <= n {
-		sr *= 2
-		sel++
-	}
-	binary.BigEndian.PutUint16(out[4:], uint16(n))
-	binary.BigEndian.PutUint16(out[6:], uint16(16*sr))
-	binary.BigEndian.PutUint16(out[8:], uint16(sel))
-	binary.BigEndian.PutUint16(out[10:], uint16(16*n-16*sr))
-	headOff := 0
-	for i, tag := range tags {
-		t := tables[tag]
-		rec := out[12+16*i:]
-		copy(rec, tag)
-		binary.BigEndian.PutUint32(rec[4:], checksum(t))
-		binary.BigEndian.PutUint32(rec[8:], uint32(len(out)))
-		binary.BigEndian.PutUint32(rec[12:], uint32(len(t)))
-		if tag == "head" {
-			headOff = len(out)
-		}
-		out = append(out, t...)
-		for len(out)%4 != 0 {
-			out = append(out, 0)
-		}
-	}
-	binary.BigEndian.PutUint32(out[headOff+8:], 0xB1B0AFBA-checksum(out))
-	return out
 }
 
 func checksum(b []byte) uint32 {

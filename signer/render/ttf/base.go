@@ -1,0 +1,291 @@
+package ttf
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+)
+
+// Base is the part that a family of subsets shares: a fixed list of
+// glyphs (with the components of its composite glyphs) and the font's
+// constant tables. A subset built with Extend is the base's glyphs
+// followed by the extra glyphs of one document, and its font program is
+// Head, then Fixed, then Tail: Fixed is the same bytes for every subset
+// of the base, so a caller can compress it once and reuse the result.
+//
+// The program's table directory is sorted by tag as the format requires;
+// the table data is laid out in the order constant tables (OS/2, name,
+// hinting), glyf, then the tables that depend on the extra glyphs (cmap,
+// head, hhea, hmtx, loca, maxp, post), which the format allows. A Base is
+// read-only once built and safe for concurrent use.
+type Base struct {
+	f        *Font
+	old      []int       // base id → glyph of the font
+	newID    map[int]int // glyph of the font → base id
+	tags     []string    // every table of a subset, sorted
+	consts   []string    // constant tables, in file order
+	fixed    []byte      // constant tables, then the base glyphs' glyf data
+	glyfAt   int         // offset of glyf data in fixed
+	sums     map[string]uint32
+	glyfSum  uint32 // checksum of the base glyphs' glyf data
+	fixedSum uint32 // checksum of fixed
+}
+
+// constTables are copied unchanged into every subset, when present.
+var constTables = []string{"OS/2", "name", "cvt ", "fpgm", "prep"}
+
+// builtTables are written for every subset from its glyph list.
+var builtTables = []string{"cmap", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "post"}
+
+// NewBase returns the base made of glyphs (original ids; glyphs[i]
+// becomes glyph i of every subset, and glyphs[0] must be 0, .notdef)
+// followed by the components of its composite glyphs that are not
+// listed.
+func (f *Font) NewBase(glyphs []int) (*Base, error) {
+	if len(glyphs) == 0 || glyphs[0] != 0 {
+		return nil, fmt.Errorf("ttf: subset must start with glyph 0")
+	}
+	b := &Base{f: f, newID: make(map[int]int, len(glyphs)+16), old: make([]int, 0, len(glyphs)+16),
+		sums: make(map[string]uint32, len(constTables))}
+	for _, g := range glyphs {
+		if err := b.add(g, nil); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.closeComponents(&b.old, 0, func(g int) (int, bool) { id, ok := b.newID[g]; return id, ok },
+		func(g int) { b.newID[g] = len(b.old) }); err != nil {
+		return nil, err
+	}
+	b.tags = append(b.tags, builtTables...)
+	for _, tag := range constTables {
+		t, ok := f.tables[tag]
+		if !ok {
+			continue
+		}
+		b.tags = append(b.tags, tag)
+		b.consts = append(b.consts, tag)
+		b.sums[tag] = checksum(t)
+		b.fixed = append(b.fixed, t...)
+		b.fixed = pad4(b.fixed)
+	}
+	slices.Sort(b.tags)
+	b.glyfAt = len(b.fixed)
+	b.fixed = f.appendGlyphs(b.fixed, b.old, b.id)
+	b.glyfSum = checksum(b.fixed[b.glyfAt:])
+	b.fixedSum = checksum(b.fixed)
+	return b, nil
+}
+
+// add appends glyph g, refusing duplicates and glyphs out of range.
+func (b *Base) add(g int, ext map[int]int) error {
+	if g < 0 || g >= b.f.NumGlyphs {
+		return fmt.Errorf("ttf: subset: glyph %d out of range", g)
+	}
+	if _, dup := b.newID[g]; dup {
+		return fmt.Errorf("ttf: subset: glyph %d listed twice", g)
+	}
+	if ext == nil {
+		b.newID[g] = len(b.old)
+		b.old = append(b.old, g)
+		return nil
+	}
+	if _, dup := ext[g]; dup {
+		return fmt.Errorf("ttf: subset: glyph %d listed twice", g)
+	}
+	return nil
+}
+
+// id returns the base id of glyph g.
+func (b *Base) id(g int) int { return b.newID[g] }
+
+// Glyphs returns the number of glyphs in the base, components included:
+// the first id Extend gives to an extra glyph.
+func (b *Base) Glyphs() int { return len(b.old) }
+
+// Fixed returns the bytes every subset of the base shares. They must not
+// be modified.
+func (b *Base) Fixed() []byte { return b.fixed }
+
+// Split is one subset of a Base: its font program is Head, the base's
+// Fixed bytes and Tail, in this order.
+type Split struct {
+	Head, Tail []byte
+	Old        []int // Old[new glyph id] = glyph id in the original font
+}
+
+// Len is the length of the subset's font program.
+func (s *Split) Len(b *Base) int { return len(s.Head) + len(b.fixed) + len(s.Tail) }
+
+// Extend returns the subset made of the base's glyphs followed by more
+// (original ids, none of them in the base; more[i] becomes glyph
+// b.Glyphs()+i) and then the components of more's composite glyphs that
+// neither lists. Composite glyphs are rewritten to name their components'
+// new ids; other glyph data is copied unchanged. The subset has a cmap
+// built from cmap (Glyph are new ids), long loca and post format 3.
+func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
+	f := b.f
+	nb := len(b.old)
+	ext := make(map[int]int, len(more)+4)
+	old := make([]int, nb, nb+len(more)+4)
+	copy(old, b.old)
+	for _, g := range more {
+		if err := b.add(g, ext); err != nil {
+			return nil, err
+		}
+		ext[g] = len(old)
+		old = append(old, g)
+	}
+	lookup := func(g int) (int, bool) {
+		if id, ok := b.newID[g]; ok {
+			return id, true
+		}
+		id, ok := ext[g]
+		return id, ok
+	}
+	if err := f.closeComponents(&old, nb, lookup, func(g int) { ext[g] = len(old) }); err != nil {
+		return nil, err
+	}
+	n := len(old)
+	newID := func(g int) int { id, _ := lookup(g); return id }
+
+	tail := f.appendGlyphs(make([]byte, 0, 2048+8*n), old[nb:], newID)
+	glyfTail := len(tail)
+	tables := make(map[string][]byte, len(builtTables))
+	offsets := make(map[string]int, len(b.tags))
+	sums := make(map[string]uint32, len(b.tags))
+
+	loca := make([]byte, 4*(n+1))
+	at := 0
+	for i, o := range old {
+		binary.BigEndian.PutUint32(loca[4*i:], uint32(at))
+		g, _ := f.Glyph(o)
+		at += (len(g) + 3) &^ 3
+	}
+	binary.BigEndian.PutUint32(loca[4*n:], uint32(at))
+	hmtx := make([]byte, 4*n)
+	for i, o := range old {
+		binary.BigEndian.PutUint16(hmtx[4*i:], f.advances[o])
+		binary.BigEndian.PutUint16(hmtx[4*i+2:], uint16(f.lsb(o)))
+	}
+	head := append([]byte(nil), f.tables["head"][:54]...)
+	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
+	binary.BigEndian.PutUint16(head[50:], 1) // long loca
+	hhea := append([]byte(nil), f.tables["hhea"][:36]...)
+	binary.BigEndian.PutUint16(hhea[34:], uint16(n))
+	maxp := append([]byte(nil), f.tables["maxp"]...)
+	binary.BigEndian.PutUint16(maxp[4:], uint16(n))
+	post := make([]byte, 32)
+	if p := f.tables["post"]; len(p) >= 32 {
+		copy(post, p[:32])
+	}
+	binary.BigEndian.PutUint32(post[0:], 0x00030000)
+	tables["cmap"], tables["head"], tables["hhea"], tables["hmtx"] = buildCmap(cmap), head, hhea, hmtx
+	tables["loca"], tables["maxp"], tables["post"] = loca, maxp, post
+
+	dirLen := 12 + 16*len(b.tags)
+	at = dirLen
+	for _, tag := range b.consts {
+		offsets[tag] = at
+		sums[tag] = b.sums[tag]
+		at += (len(f.tables[tag]) + 3) &^ 3
+	}
+	offsets["glyf"] = dirLen + b.glyfAt
+	sums["glyf"] = b.glyfSum + checksum(tail)
+	at = dirLen + len(b.fixed) + glyfTail
+	for _, tag := range builtTables {
+		if tag == "glyf" {
+			continue
+		}
+		t := tables[tag]
+		offsets[tag] = at
+		sums[tag] = checksum(t)
+		tail = pad4(append(tail, t...))
+		at += (len(t) + 3) &^ 3
+	}
+	lengths := func(tag string) int {
+		switch {
+		case tag == "glyf":
+			return len(b.fixed) - b.glyfAt + glyfTail
+		case tables[tag] != nil:
+			return len(tables[tag])
+		}
+		return len(f.tables[tag])
+	}
+
+	hdr := make([]byte, dirLen)
+	binary.BigEndian.PutUint32(hdr, 0x00010000)
+	nt := len(b.tags)
+	sr, sel := 1, 0
+	for sr*2 <= nt {
+		sr *= 2
+		sel++
+	}
+	binary.BigEndian.PutUint16(hdr[4:], uint16(nt))
+	binary.BigEndian.PutUint16(hdr[6:], uint16(16*sr))
+	binary.BigEndian.PutUint16(hdr[8:], uint16(sel))
+	binary.BigEndian.PutUint16(hdr[10:], uint16(16*nt-16*sr))
+	for i, tag := range b.tags {
+		rec := hdr[12+16*i:]
+		copy(rec, tag)
+		binary.BigEndian.PutUint32(rec[4:], sums[tag])
+		binary.BigEndian.PutUint32(rec[8:], uint32(offsets[tag]))
+		binary.BigEndian.PutUint32(rec[12:], uint32(lengths(tag)))
+	}
+	// The whole file's checksum is the sum of its aligned parts'.
+	total := checksum(hdr) + b.fixedSum + checksum(tail)
+	headAt := offsets["head"] - dirLen - len(b.fixed)
+	binary.BigEndian.PutUint32(tail[headAt+8:], 0xB1B0AFBA-total)
+	return &Split{Head: hdr, Tail: tail, Old: old}, nil
+}
+
+// closeComponents appends to *old the components of the composite
+// glyphs in (*old)[from:] that lookup does not know, calling added for
+// each before it is appended; appended glyphs are visited in turn.
+func (f *Font) closeComponents(old *[]int, from int, lookup func(int) (int, bool), added func(int)) error {
+	for i := from; i < len(*old); i++ {
+		g, _ := f.Glyph((*old)[i])
+		err := components(g, func(off int) error {
+			c := int(binary.BigEndian.Uint16(g[off:]))
+			if c >= f.NumGlyphs {
+				return invalid("glyph %d: component %d out of range", (*old)[i], c)
+			}
+			if _, ok := lookup(c); !ok {
+				if len(*old) >= 0xFFFF {
+					return fmt.Errorf("ttf: subset: too many glyphs")
+				}
+				added(c)
+				*old = append(*old, c)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendGlyphs appends the glyf data of glyphs, each padded to four
+// bytes, with composite glyphs' components renumbered by newID.
+func (f *Font) appendGlyphs(dst []byte, glyphs []int, newID func(int) int) []byte {
+	for _, o := range glyphs {
+		g, _ := f.Glyph(o)
+		start := len(dst)
+		dst = append(dst, g...)
+		out := dst[start:]
+		_ = components(out, func(off int) error {
+			c := int(binary.BigEndian.Uint16(out[off:]))
+			binary.BigEndian.PutUint16(out[off:], uint16(newID(c)))
+			return nil
+		})
+		dst = pad4(dst)
+	}
+	return dst
+}
+
+func pad4(b []byte) []byte {
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
+}

@@ -1,0 +1,106 @@
+package ttf
+
+import (
+	"bytes"
+	"testing"
+)
+
+// TestBaseExtend checks that a subset built from a shared base and one
+// document's extra glyphs is the same font as the subset of the combined
+// list: same glyph ids, outlines, advances and character map, a valid
+// whole-file checksum, and Fixed bytes that do not depend on the extra
+// glyphs.
+func TestBaseExtend(t *testing.T) {
+	f, _ := testFont(t)
+	ids := func(s string, skip map[int]bool) []int {
+		var out []int
+		for _, r := range s {
+			if g := f.Lookup(r); !skip[g] {
+				skip[g] = true
+				out = append(out, g)
+			}
+		}
+		return out
+	}
+	seen := map[int]bool{0: true}
+	base := append([]int{0}, ids("社会保险个人参保证明（）：，0123456789", seen)...)
+	b, err := f.NewBase(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := append([]byte(nil), b.Fixed()...)
+	for _, extra := range []string{"张三ABC", "李四青岛海纳智能科技有限公司Ǻ", ""} {
+		seen := map[int]bool{}
+		for _, g := range b.old {
+			seen[g] = true
+		}
+		more := ids(extra, seen)
+		var maps []Mapping
+		for _, r := range "社会保险个人参保证明（）：，0123456789" + extra {
+			for i, g := range base {
+				if f.Lookup(r) == g {
+					maps = append(maps, Mapping{Rune: r, Glyph: i})
+				}
+			}
+			for i, g := range more {
+				if f.Lookup(r) == g {
+					maps = append(maps, Mapping{Rune: r, Glyph: b.Glyphs() + i})
+				}
+			}
+		}
+		sp, err := b.Extend(more, maps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := append(append(append([]byte(nil), sp.Head...), b.Fixed()...), sp.Tail...)
+		if len(data) != sp.Len(b) {
+			t.Errorf("Len = %d, program is %d bytes", sp.Len(b), len(data))
+		}
+		if checksum(data) != 0xB1B0AFBA {
+			t.Errorf("%q: font checksum %#x, want 0xB1B0AFBA", extra, checksum(data))
+		}
+		sf, err := Parse(data)
+		if err != nil {
+			t.Fatalf("%q: parse: %v", extra, err)
+		}
+		if sf.NumGlyphs != len(sp.Old) {
+			t.Fatalf("%q: %d glyphs, Old lists %d", extra, sf.NumGlyphs, len(sp.Old))
+		}
+		for i, g := range base {
+			if sp.Old[i] != g {
+				t.Fatalf("%q: glyph %d is %d, want base glyph %d", extra, i, sp.Old[i], g)
+			}
+		}
+		for i, g := range more {
+			if sp.Old[b.Glyphs()+i] != g {
+				t.Fatalf("%q: extra glyph %d is %d, want %d", extra, i, sp.Old[b.Glyphs()+i], g)
+			}
+		}
+		for ng, og := range sp.Old {
+			a, _ := f.Glyph(og)
+			c, _ := sf.Glyph(ng)
+			if len(a) > 0 && (len(c) < len(a) || !composite(a) && !bytes.Equal(a, c[:len(a)])) {
+				t.Errorf("%q: glyph %d (old %d): outline differs", extra, ng, og)
+			}
+			if sf.Advance(ng) != f.Advance(og) {
+				t.Errorf("%q: glyph %d: advance %d, want %d", extra, ng, sf.Advance(ng), f.Advance(og))
+			}
+		}
+		for _, r := range extra {
+			if got := sp.Old[sf.Lookup(r)]; got != f.Lookup(r) {
+				t.Errorf("%q: cmap maps %q to old glyph %d, want %d", extra, r, got, f.Lookup(r))
+			}
+		}
+		if !bytes.Equal(b.Fixed(), fixed) {
+			t.Fatalf("%q: Extend changed the base's fixed bytes", extra)
+		}
+	}
+	if _, err := b.Extend([]int{base[3]}, nil); err == nil {
+		t.Error("Extend accepted a glyph of the base")
+	}
+	if _, err := b.Extend([]int{f.NumGlyphs}, nil); err == nil {
+		t.Error("Extend accepted a glyph out of range")
+	}
+}
+
+func composite(g []byte) bool { return len(g) >= 2 && int16(uint16(g[0])<<8|uint16(g[1])) < 0 }
