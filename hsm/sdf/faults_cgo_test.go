@@ -87,14 +87,14 @@ func TestSDFDeviceFailureMidBatch(t *testing.T) {
 	}
 }
 
-// A device call that hangs: the caller gets hsm.ErrTimeout at the deadline
-// (the cgo call cannot be interrupted), the session is discarded when the
-// call finally returns, and signing goes on.
+// A device call that hangs on the hand-off path: the caller gets
+// hsm.ErrTimeout at the deadline (the cgo call cannot be interrupted), the
+// session is discarded when the call finally returns, and signing goes on.
 func TestSDFHungCallTimesOut(t *testing.T) {
 	d := newTestDevice(t, 64, 1)
 	fire := make(chan time.Time)
 	cfg := d.config(1)
-	cfg.Pool = hsm.PoolOptions{MaxSessions: 1, CallTimeout: time.Second,
+	cfg.Pool = hsm.PoolOptions{MaxSessions: 1, CallTimeout: time.Second, Mode: hsm.ModeHandOff,
 		After: func(time.Duration) <-chan time.Time { return fire }}
 	b, err := Open(context.Background(), cfg)
 	if err != nil {
@@ -124,5 +124,88 @@ func TestSDFHungCallTimesOut(t *testing.T) {
 	b.mu.Unlock()
 	if live != 1 {
 		t.Fatalf("%d sessions open, want 1 (the hung one discarded)", live)
+	}
+}
+
+// In the default mode a device known to be fast is called inline: when such
+// a call hangs, the watchdog counts the timeout at the deadline while its
+// caller waits for the device; from then on calls are handed off, so the
+// next caller whose call hangs gets hsm.ErrTimeout at its deadline, while
+// the device still holds the call.
+func TestSDFHungCallAutoMode(t *testing.T) {
+	d := newTestDevice(t, 64, 1)
+	var mu sync.Mutex
+	var deadlines []chan time.Time
+	cfg := d.config(1)
+	cfg.Pool = hsm.PoolOptions{MaxSessions: 2, CallTimeout: time.Second, FailureThreshold: 10, InlineBelow: time.Hour,
+		After: func(time.Duration) <-chan time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			ch := make(chan time.Time, 1)
+			deadlines = append(deadlines, ch)
+			return ch
+		}}
+	b, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	k, err := b.Find(context.Background(), "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sign := func() error { _, err := k.Sign(nil, []byte("m"), sm2.DefaultSM2SignerOpts); return err }
+	for range 2 {
+		if err := sign(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if path, _ := b.pool.CallPath(); path != "inline" {
+		t.Fatalf("a device answering within InlineBelow is called %s", path)
+	}
+	// expire waits for the n-th call's deadline to be armed and fires it.
+	expire := func(n int) {
+		for {
+			mu.Lock()
+			if len(deadlines) >= n {
+				deadlines[n-1] <- time.Time{}
+				mu.Unlock()
+				return
+			}
+			mu.Unlock()
+			time.Sleep(time.Millisecond)
+		}
+	}
+	mu.Lock()
+	armed := len(deadlines)
+	mu.Unlock()
+
+	d.set(t, d.hang, true)
+	first := make(chan error, 1)
+	go func() { first <- sign() }()
+	expire(armed + 1)
+	for path := ""; path != "hand-off"; path, _ = b.pool.CallPath() {
+		time.Sleep(time.Millisecond)
+	}
+	select {
+	case err := <-first:
+		t.Fatalf("the inline caller returned while the device still hangs: %v", err)
+	default:
+	}
+	second := make(chan error, 1)
+	go func() { second <- sign() }()
+	expire(armed + 2)
+	if err := <-second; !errors.Is(err, hsm.ErrTimeout) {
+		t.Fatalf("hung call after the first hang: %v, want ErrTimeout at the deadline", err)
+	}
+	d.set(t, d.hang, false)
+	if err := <-first; !errors.Is(err, hsm.ErrTimeout) {
+		t.Fatalf("the inline call that outlived its deadline: %v, want ErrTimeout", err)
+	}
+	if err := sign(); err != nil {
+		t.Fatalf("signing after the device came back: %v", err)
+	}
+	if path, _ := b.pool.CallPath(); path != "hand-off" {
+		t.Fatalf("after a hang calls go %s", path)
 	}
 }
