@@ -15,7 +15,48 @@ func BenchmarkRenderInsuranceCertificate(b *testing.B) {
 	c := sampleCertificate(24)
 	o := sampleOptions(2)
 	o.Rand = nil
-	p, err := r.InsuranceCertificate(c, o)
+	benchRender(b, func() (int, error) {
+		p, err := r.InsuranceCertificate(c, o)
+		if err != nil {
+			return 0, err
+		}
+		return len(p.PDF), nil
+	})
+}
+
+// BenchmarkRender renders what the issuing benchmarks of the app render:
+// the one-page certificate (24 months, one signature field) and the
+// four-page yearly statement (13 years of history, one signature field).
+func BenchmarkRender(b *testing.B) {
+	r := renderer(b)
+	o := sampleOptions(1)
+	o.Rand = nil
+	b.Run("certificate", func(b *testing.B) {
+		c := sampleCertificate(24)
+		benchRender(b, func() (int, error) {
+			p, err := r.InsuranceCertificate(c, o)
+			if err != nil {
+				return 0, err
+			}
+			return len(p.PDF), nil
+		})
+	})
+	b.Run("statement", func(b *testing.B) {
+		s := sampleStatement(13, "zh")
+		benchRender(b, func() (int, error) {
+			p, err := r.RightsStatement(s, o)
+			if err != nil {
+				return 0, err
+			}
+			return len(p.PDF), nil
+		})
+	})
+}
+
+// benchRender runs render on all cores and reports the file size it
+// returns, the process CPU per document and the allocations.
+func benchRender(b *testing.B, render func() (int, error)) {
+	size, err := render()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -24,7 +65,7 @@ func BenchmarkRenderInsuranceCertificate(b *testing.B) {
 	cpu := testutil.StartCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := r.InsuranceCertificate(c, o); err != nil {
+			if _, err := render(); err != nil {
 				b.Error(err)
 				return
 			}
@@ -32,7 +73,7 @@ func BenchmarkRenderInsuranceCertificate(b *testing.B) {
 	})
 	b.StopTimer()
 	cpu.Report(b, 2)
-	b.ReportMetric(float64(len(p.PDF)), "bytes/doc")
+	b.ReportMetric(float64(size), "bytes/doc")
 }
 
 // BenchmarkLoadFont is the one-time cost of parsing the embedded font

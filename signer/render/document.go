@@ -108,6 +108,32 @@ func (d *Document) strings() []string {
 	return append(ss, d.Notes...)
 }
 
+// templateText returns the strings the document shares with the others
+// of its kind and agency: title, headings, labels, column titles, notes,
+// the agency, the seal's words and the layout's own words. Their glyphs
+// make the document's font template.
+func (d *Document) templateText(lb *labels) []string {
+	ss := []string{d.Title, d.Subtitle, d.Agency, d.Region, d.VerifyURL, d.Seal.Agency, d.Seal.Name}
+	ss = append(ss, lb.text()...)
+	for _, b := range d.Blocks {
+		switch b := b.(type) {
+		case *Fields:
+			ss = append(ss, b.Heading)
+			for _, p := range b.Pairs {
+				ss = append(ss, p[0])
+			}
+		case *Table:
+			ss = append(ss, b.Heading)
+			for _, c := range b.Columns {
+				ss = append(ss, c.Title)
+			}
+		case *Paragraph:
+			ss = append(ss, b.Heading)
+		}
+	}
+	return append(ss, d.Notes...)
+}
+
 func (d *Document) validate() error {
 	switch {
 	case d.Title == "":
@@ -179,7 +205,14 @@ func (r *Renderer) Document(doc *Document, o Options) (*pades.Prepared, error) {
 	if len(o.Signatures) == 0 {
 		return nil, ErrNoSignature
 	}
-	d := newDoc(r.font)
+	tpl, err := r.font.template(doc.templateText(lb))
+	if err != nil {
+		return nil, fmt.Errorf("render: font subset: %w", err)
+	}
+	d, err := newDoc(r.font, tpl)
+	if err != nil {
+		return nil, err
+	}
 	fl := &flow{d: d, lb: lb, theme: r.theme, left: marginX, right: PageWidth - marginX, top: PageHeight - marginTop, bottom: marginBot}
 	fl.p = d.newPage()
 	fl.y = fl.top

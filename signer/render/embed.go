@@ -3,20 +3,21 @@ package render
 import (
 	"crypto/sha256"
 	"strconv"
-	"strings"
 
 	"sihub/signer/render/pdfw"
 	"sihub/signer/render/ttf"
 )
 
 // fontObjects writes the Type0 font, its CIDFont, descriptor, subset
-// program and ToUnicode map as object fontObj and four new objects.
+// program and ToUnicode map as object fontObj and four new objects. The
+// template's share of the program and of the map is copied precompressed.
 func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) error {
-	maps := make([]ttf.Mapping, 0, len(d.runeOf)-1)
-	for id := 1; id < len(d.runeOf); id++ {
-		maps = append(maps, ttf.Mapping{Rune: d.runeOf[id], Glyph: id})
+	t := d.tpl
+	maps := make([]ttf.Mapping, 0, len(d.more))
+	for i, r := range d.runeOf {
+		maps = append(maps, ttf.Mapping{Rune: r, Glyph: d.first + i})
 	}
-	sub, err := d.font.tt.Subset(d.old, maps)
+	sub, err := t.base.Extend(d.more, maps)
 	if err != nil {
 		return err
 	}
@@ -26,21 +27,19 @@ func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) error {
 	w.Object(fontObj, "<< /Type /Font /Subtype /Type0 /BaseFont /"+base+
 		" /Encoding /Identity-H /DescendantFonts ["+ref(cidObj)+"] /ToUnicode "+ref(tuObj)+" >>")
 
-	var b strings.Builder
-	b.Grow(64 + 6*len(sub.Old))
-	b.WriteString("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /")
-	b.WriteString(base)
-	b.WriteString(" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ")
-	b.WriteString(ref(descObj))
-	b.WriteString(" /CIDToGIDMap /Identity /DW 1000 /W [0 [")
-	for i, g := range sub.Old {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(strconv.Itoa(int(d.font.adv[g])))
+	b := make([]byte, 0, 256+len(t.widths)+6*(len(sub.Old)-d.first))
+	b = append(b, "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /"...)
+	b = append(b, base...)
+	b = append(b, " /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor "...)
+	b = append(b, ref(descObj)...)
+	b = append(b, " /CIDToGIDMap /Identity /DW 1000 /W [0 ["...)
+	b = append(b, t.widths...)
+	for _, g := range sub.Old[d.first:] {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(d.font.adv[g]), 10)
 	}
-	b.WriteString("]] >>")
-	w.Object(cidObj, b.String())
+	b = append(b, "]] >>"...)
+	w.ObjectBytes(cidObj, b)
 
 	tt := d.font.tt
 	s := func(v int) string { return strconv.Itoa(int(float64(v)*d.font.scale + 0.5*sign(v))) }
@@ -48,8 +47,9 @@ func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) error {
 		s(tt.XMin)+" "+s(tt.YMin)+" "+s(tt.XMax)+" "+s(tt.YMax)+"] /ItalicAngle "+
 		strconv.FormatFloat(tt.ItalicAngle, 'f', -1, 64)+" /Ascent "+s(tt.Ascent)+" /Descent "+s(tt.Descent)+
 		" /CapHeight "+s(tt.CapHeight)+" /StemV 80 /FontFile2 "+ref(fileObj)+" >>")
-	w.Stream(fileObj, "/Length1 "+strconv.Itoa(len(sub.Data)), sub.Data, pdfw.Huffman)
-	w.Stream(tuObj, "", d.toUnicode(), pdfw.Fast)
+	w.StreamParts(fileObj, "/Length1 "+strconv.Itoa(sub.Len(t.base)),
+		[]pdfw.Part{{Raw: sub.Head}, {Pre: t.program}, {Raw: sub.Tail}}, pdfw.Store)
+	w.StreamParts(tuObj, "", []pdfw.Part{{Pre: t.toUniZ}, {Raw: d.toUnicodeTail()}}, pdfw.Store)
 	return nil
 }
 
@@ -60,42 +60,19 @@ func sign(v int) float64 {
 	return 1
 }
 
-// toUnicode writes a CMap mapping every drawn subset id to its character
-// (UTF-16BE, surrogate pairs beyond the BMP). Component-only glyphs added
-// by the subsetter are never drawn and have no entry.
+// toUnicodeTail is the end of the ToUnicode CMap after the template's
+// entries: the document's own glyphs, each mapped to the first character
+// drawn with it (UTF-16BE). Component-only glyphs added by the subsetter
+// are never drawn and have no entry.
+func (d *doc) toUnicodeTail() []byte {
+	b := make([]byte, 0, 80+len(d.runeOf)*18)
+	b = appendCMapEntries(b, d.first, d.runeOf)
+	return append(b, cmapTrailer...)
+}
+
+// toUnicode returns the whole ToUnicode CMap.
 func (d *doc) toUnicode() []byte {
-	const hex = "0123456789ABCDEF"
-	b := make([]byte, 0, 400+len(d.runeOf)*18)
-	b = append(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"+
-		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"+
-		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"+
-		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"...)
-	h4 := func(b []byte, v uint16) []byte {
-		return append(b, hex[v>>12], hex[v>>8&15], hex[v>>4&15], hex[v&15])
-	}
-	ids := d.runeOf[1:]
-	for start := 0; start < len(ids); start += 100 {
-		end := min(start+100, len(ids))
-		b = strconv.AppendInt(b, int64(end-start), 10)
-		b = append(b, " beginbfchar\n"...)
-		for i := start; i < end; i++ {
-			b = append(b, '<')
-			b = h4(b, uint16(i+1))
-			b = append(b, "> <"...)
-			r := ids[i]
-			if r >= 0x10000 {
-				r -= 0x10000
-				b = h4(b, uint16(0xD800+(r>>10)))
-				b = h4(b, uint16(0xDC00+(r&0x3FF)))
-			} else {
-				b = h4(b, uint16(r))
-			}
-			b = append(b, ">\n"...)
-		}
-		b = append(b, "endbfchar\n"...)
-	}
-	b = append(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"...)
-	return b
+	return append(append([]byte(nil), d.tpl.toUni...), d.toUnicodeTail()...)
 }
 
 // subsetTag derives the six-letter subset prefix from the glyph list.

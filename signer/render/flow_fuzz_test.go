@@ -28,7 +28,7 @@ func FuzzTableFlow(f *testing.F) {
 			b.WriteRune(runes[int(c)%len(runes)])
 		}
 		text := b.String()
-		d := newDoc(font)
+		d, _ := newDoc(font, nil)
 		fl := &flow{d: d, lb: labelSets["zh"], left: marginX, right: PageWidth - marginX, top: PageHeight - marginTop, bottom: marginBot}
 		fl.p = d.newPage()
 		fl.headRoom = 22

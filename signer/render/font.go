@@ -37,6 +37,7 @@ type Font struct {
 	adv   []uint16 // advance per glyph, 1/1000 em
 	name  string   // PostScript name
 	scale float64  // 1000 / unitsPerEm
+	tpl   templates
 }
 
 var (

@@ -166,13 +166,17 @@ func TestTableFlowsToSecondPage(t *testing.T) {
 
 func TestToUnicodeComplete(t *testing.T) {
 	f, _ := DefaultFont()
-	d := newDoc(f)
+	tpl, err := f.template([]string{"参保", "Z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := newDoc(f, tpl)
 	text := "参保证明ABC𐐀123，。"
 	var c []byte
 	c = d.appendText(c, text)
 	cm := string(d.toUnicode())
 	for _, r := range text {
-		id := d.newID[f.glyph(r)]
+		id := d.cid(r)
 		u := strings.ToUpper(strconv.FormatInt(int64(r), 16))
 		if r >= 0x10000 {
 			v := r - 0x10000

@@ -258,7 +258,7 @@ func TestHeaderNeverAloneAtPageFoot(t *testing.T) {
 		{"row fits a page", 5, false},
 		{"row taller than a page", 200, true},
 	} {
-		d := newDoc(f)
+		d, _ := newDoc(f, nil)
 		fl := &flow{d: d, lb: labelSets["zh"], left: marginX, right: PageWidth - marginX, top: PageHeight - marginTop, bottom: marginBot}
 		fl.p = d.newPage()
 		tb := &table{size: 9, pad: 2.5, lead: 1.25, cols: []float64{100, 300}, header: [][]cell{{shaded("项目"), shaded("说明")}}}

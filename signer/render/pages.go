@@ -12,14 +12,17 @@ const (
 	PageHeight = 841.89
 )
 
-// doc collects the pages of one document and the glyphs they use. Glyphs
-// get subset ids in order of first use (0 is .notdef), so content can be
-// written in one pass and the subset built at the end.
+// doc collects the pages of one document and the glyphs they use. The
+// template's glyphs have fixed subset ids; the document's other glyphs
+// get the ids after the template's, in order of first use, so content can
+// be written in one pass and the subset built at the end.
 type doc struct {
 	font   *Font
-	old    []int             // subset id → font glyph
-	newID  map[uint16]uint16 // font glyph → subset id
-	runeOf []rune            // subset id → first rune drawn with it
+	tpl    *template
+	first  int               // subset id of the document's first own glyph
+	more   []int             // own glyphs: subset id first+i → font glyph
+	newID  map[uint16]uint16 // font glyph → subset id, own glyphs
+	runeOf []rune            // own glyphs: the first rune drawn with each
 	pages  []*page
 }
 
@@ -28,9 +31,16 @@ type page struct {
 	c pdfw.Content
 }
 
-func newDoc(f *Font) *doc {
-	d := &doc{font: f, old: make([]int, 1, 256), newID: make(map[uint16]uint16, 256), runeOf: make([]rune, 1, 256)}
-	return d
+// newDoc starts a document drawn with f and the template t (nil: the
+// template of the digits alone).
+func newDoc(f *Font, t *template) (*doc, error) {
+	if t == nil {
+		var err error
+		if t, err = f.template(nil); err != nil {
+			return nil, err
+		}
+	}
+	return &doc{font: f, tpl: t, first: t.base.Glyphs(), newID: make(map[uint16]uint16, 64)}, nil
 }
 
 func (d *doc) newPage() *page {
@@ -42,12 +52,15 @@ func (d *doc) newPage() *page {
 // cid returns the subset id for r, assigning one on first use.
 func (d *doc) cid(r rune) uint16 {
 	g := d.font.glyph(r)
+	if id, ok := d.tpl.ids[g]; ok {
+		return id
+	}
 	if id, ok := d.newID[g]; ok {
 		return id
 	}
-	id := uint16(len(d.old))
+	id := uint16(d.first + len(d.more))
 	d.newID[g] = id
-	d.old = append(d.old, int(g))
+	d.more = append(d.more, int(g))
 	d.runeOf = append(d.runeOf, r)
 	return id
 }

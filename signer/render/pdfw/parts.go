@@ -69,13 +69,11 @@ var flatePools = [...]*sync.Pool{
 var finalBlock = [2]byte{0x03, 0x00}
 
 // StreamParts writes object n as one /FlateDecode stream whose data is
-// the parts joined in order; Raw parts are compressed with c (Fast or
-// Huffman; Store is treated as Fast). dict holds extra dictionary
-// entries, as for Stream.
+// the parts joined in order; Raw parts are compressed with c, or with
+// Store written as stored (uncompressed) deflate blocks, which costs a
+// copy: the choice for small pieces that differ in every file. dict
+// holds extra dictionary entries, as for Stream.
 func (w *Writer) StreamParts(n int, dict string, parts []Part, c Compression) {
-	if c != Huffman {
-		c = Fast
-	}
 	var out bytes.Buffer
 	raw := 0
 	for _, p := range parts {
@@ -93,13 +91,17 @@ func (w *Writer) StreamParts(n int, dict string, parts []Part, c Compression) {
 		if len(p.Raw) == 0 {
 			continue
 		}
+		adler = adlerCombine(adler, adler32.Checksum(p.Raw), len(p.Raw))
+		if c == Store {
+			appendStored(&out, p.Raw)
+			continue
+		}
 		if z == nil {
 			z = flatePools[c].Get().(*flate.Writer)
 		}
 		z.Reset(&out)
 		z.Write(p.Raw)
 		z.Flush()
-		adler = adlerCombine(adler, adler32.Checksum(p.Raw), len(p.Raw))
 	}
 	if z != nil {
 		z.Reset(nil)
@@ -121,6 +123,16 @@ func (w *Writer) StreamParts(n int, dict string, parts []Part, c Compression) {
 	w.buf = binary.BigEndian.AppendUint32(w.buf, adler)
 	w.buf = append(w.buf, "\nendstream"...)
 	w.End()
+}
+
+// appendStored writes p as non-final stored deflate blocks.
+func appendStored(out *bytes.Buffer, p []byte) {
+	for len(p) > 0 {
+		n := min(len(p), 0xFFFF)
+		out.Write([]byte{0, byte(n), byte(n >> 8), ^byte(n), ^byte(n >> 8)})
+		out.Write(p[:n])
+		p = p[n:]
+	}
 }
 
 // adlerMod is the Adler-32 modulus.

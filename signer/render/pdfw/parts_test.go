@@ -43,7 +43,7 @@ func TestStreamParts(t *testing.T) {
 		}
 		return b[:n]
 	}
-	a, b, c, e := text(3000), text(70000), text(10), text(0)
+	a, b, c, e := text(3000), text(140000), text(10), text(0)
 	const raw = -100 // level meaning "compress while writing"
 	type piece struct {
 		data  []byte
@@ -73,7 +73,7 @@ func TestStreamParts(t *testing.T) {
 			}
 			parts = append(parts, Part{Pre: d})
 		}
-		for _, cm := range []Compression{Fast, Huffman} {
+		for _, cm := range []Compression{Fast, Huffman, Store} {
 			w := New(0)
 			cat, pages, page, s := w.Alloc(), w.Alloc(), w.Alloc(), w.Alloc()
 			w.StreamParts(s, "", parts, cm)

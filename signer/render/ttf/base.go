@@ -27,8 +27,11 @@ type Base struct {
 	fixed    []byte      // constant tables, then the base glyphs' glyf data
 	glyfAt   int         // offset of glyf data in fixed
 	sums     map[string]uint32
-	glyfSum  uint32 // checksum of the base glyphs' glyf data
-	fixedSum uint32 // checksum of fixed
+	glyfSum  uint32    // checksum of the base glyphs' glyf data
+	fixedSum uint32    // checksum of fixed
+	cmap     []Mapping // the base's character map, sorted by rune
+	hmtx     []byte    // the base glyphs' hmtx entries
+	loca     []byte    // the base glyphs' long loca entries
 }
 
 // constTables are copied unchanged into every subset, when present.
@@ -40,8 +43,9 @@ var builtTables = []string{"cmap", "glyf", "head", "hhea", "hmtx", "loca", "maxp
 // NewBase returns the base made of glyphs (original ids; glyphs[i]
 // becomes glyph i of every subset, and glyphs[0] must be 0, .notdef)
 // followed by the components of its composite glyphs that are not
-// listed.
-func (f *Font) NewBase(glyphs []int) (*Base, error) {
+// listed. cmap is the base's share of every subset's character map
+// (Glyph are new ids).
+func (f *Font) NewBase(glyphs []int, cmap []Mapping) (*Base, error) {
 	if len(glyphs) == 0 || glyphs[0] != 0 {
 		return nil, fmt.Errorf("ttf: subset must start with glyph 0")
 	}
@@ -69,9 +73,12 @@ func (f *Font) NewBase(glyphs []int) (*Base, error) {
 		b.fixed = pad4(b.fixed)
 	}
 	slices.Sort(b.tags)
+	b.cmap = sortedMappings(cmap)
 	b.glyfAt = len(b.fixed)
 	b.fixed = f.appendGlyphs(b.fixed, b.old, b.id)
 	b.glyfSum = checksum(b.fixed[b.glyfAt:])
+	b.hmtx = f.appendHmtx(nil, b.old)
+	b.loca, _ = f.appendLoca(nil, 0, b.old)
 	b.fixedSum = checksum(b.fixed)
 	return b, nil
 }
@@ -102,6 +109,10 @@ func (b *Base) id(g int) int { return b.newID[g] }
 // the first id Extend gives to an extra glyph.
 func (b *Base) Glyphs() int { return len(b.old) }
 
+// Old returns the base's glyphs: Old()[base id] = glyph of the font. It
+// must not be modified.
+func (b *Base) Old() []int { return b.old }
+
 // Fixed returns the bytes every subset of the base shares. They must not
 // be modified.
 func (b *Base) Fixed() []byte { return b.fixed }
@@ -121,7 +132,8 @@ func (s *Split) Len(b *Base) int { return len(s.Head) + len(b.fixed) + len(s.Tai
 // b.Glyphs()+i) and then the components of more's composite glyphs that
 // neither lists. Composite glyphs are rewritten to name their components'
 // new ids; other glyph data is copied unchanged. The subset has a cmap
-// built from cmap (Glyph are new ids), long loca and post format 3.
+// made of the base's and cmap (the extra glyphs' share, Glyph are new
+// ids), long loca and post format 3.
 func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
 	f := b.f
 	nb := len(b.old)
@@ -154,19 +166,12 @@ func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
 	offsets := make(map[string]int, len(b.tags))
 	sums := make(map[string]uint32, len(b.tags))
 
-	loca := make([]byte, 4*(n+1))
-	at := 0
-	for i, o := range old {
-		binary.BigEndian.PutUint32(loca[4*i:], uint32(at))
-		g, _ := f.Glyph(o)
-		at += (len(g) + 3) &^ 3
-	}
-	binary.BigEndian.PutUint32(loca[4*n:], uint32(at))
-	hmtx := make([]byte, 4*n)
-	for i, o := range old {
-		binary.BigEndian.PutUint16(hmtx[4*i:], f.advances[o])
-		binary.BigEndian.PutUint16(hmtx[4*i+2:], uint16(f.lsb(o)))
-	}
+	loca := make([]byte, 0, 4*(n+1))
+	loca = append(loca, b.loca...)
+	loca, end := f.appendLoca(loca, len(b.fixed)-b.glyfAt, old[nb:])
+	loca = binary.BigEndian.AppendUint32(loca, uint32(end))
+	hmtx := make([]byte, 0, 4*n)
+	hmtx = f.appendHmtx(append(hmtx, b.hmtx...), old[nb:])
 	head := append([]byte(nil), f.tables["head"][:54]...)
 	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
 	binary.BigEndian.PutUint16(head[50:], 1) // long loca
@@ -179,11 +184,11 @@ func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
 		copy(post, p[:32])
 	}
 	binary.BigEndian.PutUint32(post[0:], 0x00030000)
-	tables["cmap"], tables["head"], tables["hhea"], tables["hmtx"] = buildCmap(cmap), head, hhea, hmtx
+	tables["cmap"], tables["head"], tables["hhea"], tables["hmtx"] = buildCmap(mergeMappings(b.cmap, sortedMappings(cmap))), head, hhea, hmtx
 	tables["loca"], tables["maxp"], tables["post"] = loca, maxp, post
 
 	dirLen := 12 + 16*len(b.tags)
-	at = dirLen
+	at := dirLen
 	for _, tag := range b.consts {
 		offsets[tag] = at
 		sums[tag] = b.sums[tag]
@@ -238,6 +243,27 @@ func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
 	return &Split{Head: hdr, Tail: tail, Old: old}, nil
 }
 
+// sortedMappings returns a copy of m sorted by rune.
+func sortedMappings(m []Mapping) []Mapping {
+	m = slices.Clone(m)
+	slices.SortStableFunc(m, func(a, b Mapping) int { return int(a.Rune - b.Rune) })
+	return m
+}
+
+// mergeMappings merges two lists sorted by rune; on equal runes a's
+// entry comes first.
+func mergeMappings(a, b []Mapping) []Mapping {
+	out := make([]Mapping, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if b[0].Rune < a[0].Rune {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
 // closeComponents appends to *old the components of the composite
 // glyphs in (*old)[from:] that lookup does not know, calling added for
 // each before it is appended; appended glyphs are visited in turn.
@@ -263,6 +289,26 @@ func (f *Font) closeComponents(old *[]int, from int, lookup func(int) (int, bool
 		}
 	}
 	return nil
+}
+
+// appendHmtx appends the hmtx entries (advance, left side bearing) of
+// glyphs.
+func (f *Font) appendHmtx(dst []byte, glyphs []int) []byte {
+	for _, o := range glyphs {
+		dst = binary.BigEndian.AppendUint16(dst, f.advances[o])
+		dst = binary.BigEndian.AppendUint16(dst, uint16(f.lsb(o)))
+	}
+	return dst
+}
+
+// appendLoca appends long loca entries for glyphs laid out from offset
+// at, each padded to four bytes, and returns the offset after the last.
+func (f *Font) appendLoca(dst []byte, at int, glyphs []int) ([]byte, int) {
+	for _, o := range glyphs {
+		dst = binary.BigEndian.AppendUint32(dst, uint32(at))
+		at += (int(f.loca[o+1]-f.loca[o]) + 3) &^ 3
+	}
+	return dst, at
 }
 
 // appendGlyphs appends the glyf data of glyphs, each padded to four

@@ -50,10 +50,12 @@ type Font struct {
 	NumGlyphs        int
 	PostScriptName   string
 
-	advances []uint16 // per glyph
-	loca     []uint32 // NumGlyphs+1 offsets into glyf
-	glyf     []byte
-	cmap     cmap
+	advances    []uint16 // per glyph
+	hmtx        []byte
+	numHMetrics int
+	loca        []uint32 // NumGlyphs+1 offsets into glyf
+	glyf        []byte
+	cmap        cmap
 }
 
 // Parse reads a TrueType font from data. data must stay unchanged while the
@@ -174,6 +176,7 @@ func (f *Font) parseHmtx() error {
 	if err != nil {
 		return err
 	}
+	f.hmtx, f.numHMetrics = t, nm
 	f.advances = make([]uint16, f.NumGlyphs)
 	for i := 0; i < nm; i++ {
 		f.advances[i] = binary.BigEndian.Uint16(t[4*i:])

@@ -2,7 +2,6 @@ package ttf
 
 import (
 	"encoding/binary"
-	"slices"
 )
 
 // Mapping says that rune Rune is drawn with glyph Glyph of the subset.
@@ -78,11 +77,11 @@ func components(g []byte, fn func(off int) error) error {
 // from cmap (Glyph are new ids), long loca, post format 3, and keeps the
 // original's OS/2, name and hinting tables.
 func (f *Font) Subset(glyphs []int, cmap []Mapping) (*Subset, error) {
-	b, err := f.NewBase(glyphs)
+	b, err := f.NewBase(glyphs, cmap)
 	if err != nil {
 		return nil, err
 	}
-	sp, err := b.Extend(nil, cmap)
+	sp, err := b.Extend(nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -94,23 +93,20 @@ func (f *Font) Subset(glyphs []int, cmap []Mapping) (*Subset, error) {
 // lsb returns the left side bearing of glyph gid from hmtx, or 0 when the
 // table does not hold it.
 func (f *Font) lsb(gid int) int {
-	t := f.tables["hmtx"]
-	nm := u16(f.tables["hhea"], 34)
 	off := 4*gid + 2
-	if gid >= nm {
-		off = 4*nm + 2*(gid-nm)
+	if gid >= f.numHMetrics {
+		off = 4*f.numHMetrics + 2*(gid-f.numHMetrics)
 	}
-	if off+2 > len(t) {
+	if off+2 > len(f.hmtx) {
 		return 0
 	}
-	return i16(t, off)
+	return i16(f.hmtx, off)
 }
 
 // buildCmap writes a cmap with a format 4 (3,1) subtable for the BMP and a
 // format 12 (3,10) subtable for all runes, one segment per rune run.
+// m must be sorted by rune.
 func buildCmap(m []Mapping) []byte {
-	m = append([]Mapping(nil), m...)
-	slices.SortFunc(m, func(a, b Mapping) int { return int(a.Rune - b.Rune) })
 	var groups, bmp []group
 	var c cmap
 	for i, x := range m {

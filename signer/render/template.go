@@ -1,0 +1,167 @@
+package render
+
+import (
+	"strconv"
+	"sync"
+
+	"github.com/klauspost/compress/flate"
+
+	"sihub/signer/render/pdfw"
+	"sihub/signer/render/ttf"
+)
+
+// A template is what the documents printed from the same template text
+// share in their font: the glyphs of their fixed words (title, labels,
+// headings, column titles, notes, the agency's name, digits) come first
+// in every subset, with fixed ids, so that part of the font program, of
+// its width array and of its ToUnicode map is built and compressed once
+// per process. Each document adds only the glyphs of its own data
+// (names, addresses, employers), written and compressed per document.
+//
+// Templates are kept per Font, keyed by the exact list of template
+// glyphs, at most maxTemplates of them; the cache is emptied when full,
+// which costs the next documents one rebuild each.
+type template struct {
+	base    *ttf.Base
+	ids     map[uint16]uint16 // font glyph → subset id, template glyphs only
+	program *pdfw.Deflated    // base.Fixed(), compressed
+	widths  []byte            // /W widths of every base id, space separated
+	toUni   []byte            // ToUnicode: the header and the template glyphs' entries
+	toUniZ  *pdfw.Deflated    // toUni, compressed
+}
+
+// maxTemplates bounds the templates a Font keeps: a few kinds times
+// languages times agencies.
+const maxTemplates = 128
+
+// templateLevel is the flate level of the parts compressed once: time
+// spent once per process buys a smaller file every time.
+const templateLevel = flate.BestCompression
+
+// templates caches a Font's templates.
+type templates struct {
+	mu sync.RWMutex
+	m  map[string]*template
+}
+
+// baseText is in every template: the digits and the punctuation of
+// dates, amounts and numbers.
+const baseText = "0123456789.-:/ %"
+
+// template returns the template for the glyphs of ss and baseText, in
+// order of first use, building it on first use.
+func (f *Font) template(ss []string) (*template, error) {
+	var seen [1 << 16 / 64]uint64
+	key := make([]byte, 0, 512)
+	var maps []ttf.Mapping
+	add := func(s string) {
+		for _, r := range s {
+			if r < 0x20 {
+				continue
+			}
+			g := f.glyph(r)
+			if g == 0 || seen[g>>6]&(1<<(g&63)) != 0 {
+				continue
+			}
+			seen[g>>6] |= 1 << (g & 63)
+			key = append(key, byte(g>>8), byte(g))
+			maps = append(maps, ttf.Mapping{Rune: r, Glyph: len(maps) + 1})
+		}
+	}
+	add(baseText)
+	for _, s := range ss {
+		add(s)
+	}
+	f.tpl.mu.RLock()
+	t := f.tpl.m[string(key)]
+	f.tpl.mu.RUnlock()
+	if t != nil {
+		return t, nil
+	}
+	t, err := f.buildTemplate(key, maps)
+	if err != nil {
+		return nil, err
+	}
+	f.tpl.mu.Lock()
+	if f.tpl.m == nil || len(f.tpl.m) >= maxTemplates {
+		f.tpl.m = make(map[string]*template)
+	}
+	f.tpl.m[string(key)] = t
+	f.tpl.mu.Unlock()
+	return t, nil
+}
+
+// buildTemplate prepares the template whose glyphs are listed in key
+// (two bytes each) and drawn with the runes of maps.
+func (f *Font) buildTemplate(key []byte, maps []ttf.Mapping) (*template, error) {
+	glyphs := make([]int, 1, 1+len(key)/2)
+	ids := make(map[uint16]uint16, len(key)/2)
+	for i := 0; i < len(key); i += 2 {
+		g := uint16(key[i])<<8 | uint16(key[i+1])
+		ids[g] = uint16(len(glyphs))
+		glyphs = append(glyphs, int(g))
+	}
+	base, err := f.tt.NewBase(glyphs, maps)
+	if err != nil {
+		return nil, err
+	}
+	t := &template{base: base, ids: ids}
+	if t.program, err = pdfw.Deflate(base.Fixed(), templateLevel); err != nil {
+		return nil, err
+	}
+	for i, g := range base.Old() {
+		if i > 0 {
+			t.widths = append(t.widths, ' ')
+		}
+		t.widths = strconv.AppendInt(t.widths, int64(f.adv[g]), 10)
+	}
+	runes := make([]rune, len(maps))
+	for i, m := range maps {
+		runes[i] = m.Rune
+	}
+	t.toUni = appendCMapEntries([]byte(cmapHeader), 1, runes)
+	if t.toUniZ, err = pdfw.Deflate(t.toUni, templateLevel); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// The ToUnicode CMap's fixed text.
+const (
+	cmapHeader = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+	cmapTrailer = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+)
+
+// appendCMapEntries appends bfchar blocks (at most 100 entries each)
+// mapping ids first, first+1, … to runes (UTF-16BE, surrogate pairs
+// beyond the BMP).
+func appendCMapEntries(b []byte, first int, runes []rune) []byte {
+	const hex = "0123456789ABCDEF"
+	h4 := func(b []byte, v uint16) []byte {
+		return append(b, hex[v>>12], hex[v>>8&15], hex[v>>4&15], hex[v&15])
+	}
+	for start := 0; start < len(runes); start += 100 {
+		end := min(start+100, len(runes))
+		b = strconv.AppendInt(b, int64(end-start), 10)
+		b = append(b, " beginbfchar\n"...)
+		for i := start; i < end; i++ {
+			b = append(b, '<')
+			b = h4(b, uint16(first+i))
+			b = append(b, "> <"...)
+			r := runes[i]
+			if r >= 0x10000 {
+				r -= 0x10000
+				b = h4(b, uint16(0xD800+(r>>10)))
+				b = h4(b, uint16(0xDC00+(r&0x3FF)))
+			} else {
+				b = h4(b, uint16(r))
+			}
+			b = append(b, ">\n"...)
+		}
+		b = append(b, "endbfchar\n"...)
+	}
+	return b
+}
