@@ -84,6 +84,16 @@ func (d *Delivery) DocumentWithdrawn(ctx context.Context, doc model.Document) er
 	return d.notify(ctx, notice{event: EventDocumentWithdrawn, doc: doc, reason: doc.StatusReason})
 }
 
+// withDocuments reports whether the delivery store also stores documents
+// with their notices in one write (store.Store does; see
+// DeliveringIssuer.Issue).
+func (d *Delivery) withDocuments() bool {
+	_, ok := d.store.(interface {
+		PutIssued(ctx context.Context, is model.Issuance) error
+	})
+	return ok
+}
+
 // documentLink is the portal page of a document, as its holder opens it.
 func documentLink(code string) string { return "/me/documents/" + code }
 
@@ -91,9 +101,31 @@ func documentLink(code string) string { return "/me/documents/" + code }
 // written (the same key) are left as they are. Errors of the single
 // writes are joined; every write is tried.
 func (d *Delivery) notify(ctx context.Context, n notice) error {
+	msgs, outbox, err := d.notices(ctx, n)
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, m := range msgs {
+		if err := d.store.PutMessage(ctx, m); err != nil && !errors.Is(err, model.ErrConflict) {
+			errs = append(errs, fmt.Errorf("app: delivery: message %s: %w", m.DedupKey, err))
+		}
+	}
+	for _, m := range outbox {
+		if err := d.store.PutOutbox(ctx, m); err != nil && !errors.Is(err, model.ErrConflict) {
+			errs = append(errs, fmt.Errorf("app: delivery: outbox %s: %w", m.ID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// notices makes the message and the outbox entries of n. The error is
+// about reading the holder's contacts; the notices made are returned with
+// it.
+func (d *Delivery) notices(ctx context.Context, n notice) ([]model.Message, []model.OutboxMessage, error) {
 	doc := n.doc
 	if doc.Subject == "" || doc.Code == "" || doc.Kind == signer.KindVerificationReport {
-		return nil // a verification report has no holder
+		return nil, nil, nil // a verification report has no holder
 	}
 	now := d.now().UTC()
 	kind := signer.KindNames[doc.Kind]
@@ -121,20 +153,17 @@ func (d *Delivery) notify(ctx context.Context, n notice) error {
 		short = fmt.Sprintf("%s，您的%s已出具，查看：", name, kind)
 	}
 	key := n.event + ":" + doc.Code
-	var errs []error
-	err := d.store.PutMessage(ctx, model.Message{Recipient: doc.Subject, Kind: n.event, Subject: subject,
-		Body: body, Link: link, DedupKey: key, CreatedAt: now})
-	if err != nil && !errors.Is(err, model.ErrConflict) {
-		errs = append(errs, fmt.Errorf("app: delivery: message %s: %w", key, err))
-	}
+	msgs := []model.Message{{Recipient: doc.Subject, Kind: n.event, Subject: subject,
+		Body: body, Link: link, DedupKey: key, CreatedAt: now}}
 	p, err := d.store.Person(ctx, doc.Subject)
 	switch {
 	case errors.Is(err, model.ErrNotFound):
-		return errors.Join(errs...) // a unit: no phone or email on record
+		return msgs, nil, nil // a unit: no phone or email on record
 	case err != nil:
-		return errors.Join(append(errs, fmt.Errorf("app: delivery: contacts of %s: %w", model.MaskID(doc.Subject), err))...)
+		return msgs, nil, fmt.Errorf("app: delivery: contacts of %s: %w", model.MaskID(doc.Subject), err)
 	}
 	text := short + d.publicURL + link
+	var outbox []model.OutboxMessage
 	for _, c := range []struct{ channel, address string }{{model.ChannelSMS, p.Phone}, {model.ChannelEmail, p.Email}} {
 		if strings.TrimSpace(c.address) == "" {
 			continue
@@ -145,11 +174,9 @@ func (d *Delivery) notify(ctx context.Context, n notice) error {
 		if c.channel == model.ChannelEmail {
 			m.Subject = subject
 		}
-		if err := d.store.PutOutbox(ctx, m); err != nil && !errors.Is(err, model.ErrConflict) {
-			errs = append(errs, fmt.Errorf("app: delivery: outbox %s: %w", m.ID, err))
-		}
+		outbox = append(outbox, m)
 	}
-	return errors.Join(errs...)
+	return msgs, outbox, nil
 }
 
 // logFailure records a notice that could not be written. The document

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 
+	"sihub/model"
 	"sihub/signer"
 )
 
@@ -19,7 +21,25 @@ type DeliveringIssuer struct {
 
 // Issue issues a document (signer.Service.Issue) and delivers it. A
 // repeated request with the same idempotency key delivers nothing new.
+// When the delivery store is the registry's (it stores documents with
+// their notices, as store.Store does), the notices are written in the same
+// write as the document (signer.Service.IssueWith): one durable commit per
+// document instead of two.
 func (i *DeliveringIssuer) Issue(ctx context.Context, req signer.IssueRequest) (*signer.Issued, error) {
+	if i.Delivery != nil && i.Delivery.withDocuments() {
+		iss, err := i.Service.IssueWith(ctx, req, func(ctx context.Context, doc model.Document) ([]model.Message, []model.OutboxMessage) {
+			msgs, outbox, err := i.Delivery.notices(ctx, notice{event: EventDocumentIssued, doc: doc})
+			if err != nil {
+				i.Delivery.logFailure(ctx, doc.Code, err)
+			}
+			return msgs, outbox
+		})
+		if errors.Is(err, model.ErrNoticesNotStored) {
+			i.Delivery.logFailure(ctx, iss.Document.Code, err)
+			err = nil
+		}
+		return iss, err
+	}
 	iss, err := i.Service.Issue(ctx, req)
 	if err == nil && i.Delivery != nil {
 		if derr := i.Delivery.DocumentIssued(ctx, iss.Document, ""); derr != nil {

@@ -32,6 +32,9 @@ type Records interface {
 type Registry interface {
 	AllocateNumber(ctx context.Context, series string) (int64, error)
 	PutDocument(ctx context.Context, d model.Document, pdf []byte) error
+	// PutIssued stores a new document with its PDF, audit entry and
+	// notices, in one transaction where the store has them.
+	PutIssued(ctx context.Context, is model.Issuance) error
 	DocumentByIdempotencyKey(ctx context.Context, key string) (model.Document, error)
 	DocumentPDF(ctx context.Context, code string) ([]byte, error)
 }
@@ -119,9 +122,23 @@ func NewService(cfg Config, records Records, registry Registry, audit Audit, sea
 	return &Service{cfg: cfg, records: records, registry: registry, audit: audit, seals: seals, renderer: r, refs: &sealRefs{}, kinds: kc}, nil
 }
 
+// Notices makes the notices to a new document's holder; IssueWith stores
+// them in the same write as the document.
+type Notices func(ctx context.Context, doc model.Document) ([]model.Message, []model.OutboxMessage)
+
 // Issue makes, seals and stores one document. It never stores a document
 // that is not completely sealed.
 func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) {
+	return s.IssueWith(ctx, req, nil)
+}
+
+// IssueWith is Issue that also stores the notices that notices (if not
+// nil) makes for the new document, in the same write as the document, its
+// PDF and its audit entry (Registry.PutIssued): one durable commit instead
+// of one per record. When the store kept the document but not its notices
+// (model.ErrNoticesNotStored, a store without transactions), the document
+// is returned together with that error.
+func (s *Service) IssueWith(ctx context.Context, req IssueRequest, notices Notices) (*Issued, error) {
 	algs, err := parseAlgorithms(req.Algorithms)
 	if err != nil {
 		return nil, err
@@ -223,7 +240,17 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 		doc.Algorithms = append(doc.Algorithms, string(algs[i]))
 		doc.SealIDs = append(doc.SealIDs, m.Seal.ID)
 	}
-	if err := s.registry.PutDocument(ctx, doc, pdf); err != nil {
+	is := model.Issuance{Document: doc, PDF: pdf, Audit: model.AuditEntry{
+		Time: s.cfg.Now().UTC(), Actor: req.Actor, Action: "document.issue", Object: cd, Outcome: "ok",
+		Detail: "kind=" + req.Kind + " number=" + doc.Number + " subject=" + model.MaskID(req.Subject) + " algs=" + strings.Join(doc.Algorithms, ","),
+	}}
+	if notices != nil {
+		is.Messages, is.Outbox = notices(ctx, doc)
+	}
+	if err := s.registry.PutIssued(ctx, is); err != nil {
+		if errors.Is(err, model.ErrNoticesNotStored) {
+			return &Issued{Document: doc, PDF: pdf}, fmt.Errorf("signer: %s stored: %w", doc.Number, err)
+		}
 		if req.IdempotencyKey != "" && errors.Is(err, model.ErrConflict) {
 			// Another request with the same key won the race.
 			if iss, err2 := s.existing(ctx, req.IdempotencyKey); err2 == nil {
@@ -231,12 +258,6 @@ func (s *Service) Issue(ctx context.Context, req IssueRequest) (*Issued, error) 
 			}
 		}
 		return nil, fmt.Errorf("signer: storing %s: %w", doc.Number, err)
-	}
-	if err := s.audit.AppendAudit(ctx, model.AuditEntry{
-		Time: s.cfg.Now().UTC(), Actor: req.Actor, Action: "document.issue", Object: cd, Outcome: "ok",
-		Detail: fmt.Sprintf("kind=%s number=%s subject=%s algs=%s", req.Kind, doc.Number, model.MaskID(req.Subject), strings.Join(doc.Algorithms, ",")),
-	}); err != nil {
-		return nil, fmt.Errorf("signer: audit: %w", err)
 	}
 	return &Issued{Document: doc, PDF: pdf}, nil
 }

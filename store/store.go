@@ -80,6 +80,14 @@ type Documents interface {
 	// the entry without its PDF. ErrConflict if the code, the number or the
 	// idempotency key is taken.
 	PutDocument(ctx context.Context, d model.Document, pdf []byte) error
+	// PutIssued stores a new document with its PDF, its audit entry and its
+	// holder's notices (model.Issuance). As PutDocument, plus: a taken audit
+	// ID is ErrConflict; a notice whose dedup key or ID is taken is left
+	// out. A backend with transactions writes it all in one (the embedded
+	// store: one group-committed transaction); one without writes the
+	// document, then the audit entry, then the notices, and a failure among
+	// the notices alone is model.ErrNoticesNotStored (the document stands).
+	PutIssued(ctx context.Context, is model.Issuance) error
 	DocumentByCode(ctx context.Context, code string) (model.Document, error)
 	DocumentByNumber(ctx context.Context, number string) (model.Document, error)
 	DocumentByIdempotencyKey(ctx context.Context, key string) (model.Document, error)

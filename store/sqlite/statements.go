@@ -22,6 +22,7 @@ type statements struct {
 
 	putSeal, seal, listSeals, updateSealIf            *sql.Stmt
 	putMessage, messagesFor, markMessageRead          *sql.Stmt
+	putMessageOnce, putOutboxOnce                     *sql.Stmt
 	putCertificate, certificate, listCertificates     *sql.Stmt
 	listCertificatesByRole                            *sql.Stmt
 	insertKey, key, listKeys, deleteKey               *sql.Stmt
@@ -78,6 +79,10 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			WHERE id = ?1 AND json_extract(data, '$.status') = ?2`},
 		{&st.putMessage, w, `INSERT INTO messages (id, recipient, dedup_key, created_at, data)
 			VALUES (?, ?, ?, ?, ?)`},
+		{&st.putMessageOnce, w, `INSERT INTO messages (id, recipient, dedup_key, created_at, data)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
+		{&st.putOutboxOnce, w, `INSERT INTO outbox (id, status, attempts, next_attempt, data)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`},
 		{&st.messagesFor, r, `SELECT data FROM messages
 			WHERE recipient IN (SELECT value FROM json_each(?))
 			ORDER BY created_at DESC, seq DESC LIMIT ?`},

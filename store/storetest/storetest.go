@@ -64,6 +64,7 @@ var tests = []test{
 	{"DocumentLargePDF", testDocumentLargePDF},
 	{"DocumentVisibility", testDocumentVisibility},
 	{"PutDocumentConcurrent", testPutDocumentConcurrent},
+	{"PutIssued", testPutIssued},
 	{"Seals", testSeals},
 	{"UpdateSeal", testUpdateSeal},
 	{"UpdateSealConcurrent", testUpdateSealConcurrent},
