@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"strconv"
 
 	"sihub/signer/render/pdfw"
 	"sihub/signer/render/qr"
@@ -9,14 +10,16 @@ import (
 
 // drawQR draws text as a QR code (byte mode, error correction level M,
 // quiet zone included) in the square with lower-left corner (x, y) and
-// side size. Dark modules are filled rectangles, one per horizontal run.
+// side size. The dark modules are one filled path of rectangles in module
+// units: each horizontal run of dark modules, merged with the identical
+// runs of the rows below it, so the path covers exactly the dark modules
+// with about a tenth fewer rectangles than one per run.
 func drawQR(c *pdfw.Content, text string, x, y, size float64) error {
 	q, err := qr.Encode(text)
 	if err != nil {
 		return fmt.Errorf("render: qr code: %w", err)
 	}
-	bm := q.Bitmap()
-	n := len(bm)
+	n := q.Size + 2*qr.QuietZone
 	m := size / float64(n)
 	c.FillRGB(1, 1, 1)
 	c.Rect(x, y, size, size)
@@ -24,20 +27,54 @@ func drawQR(c *pdfw.Content, text string, x, y, size float64) error {
 	// Module coordinates: one unit per module, rows counted downwards
 	// from the top edge, so every rectangle is a few small integers.
 	c.Op("cm", m, 0, 0, -m, x, y+size)
-	for i, row := range bm {
-		for j := 0; j < len(row); {
-			if !row[j] {
+	b := c.B
+	qrRects(q, func(x, y, w, h int) {
+		b = strconv.AppendInt(b, int64(x+qr.QuietZone), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(y+qr.QuietZone), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(w), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(h), 10)
+		b = append(b, " re\n"...)
+	})
+	c.B = append(b, "f Q\n"...)
+	return nil
+}
+
+// qrRects covers the dark modules of q with rectangles, passed to rect
+// in symbol coordinates (rows downwards): every maximal horizontal run,
+// extended over the rows below that hold the same run.
+func qrRects(q *qr.Code, rect func(x, y, w, h int)) {
+	n := q.Size
+	// used marks runs already drawn as part of a taller rectangle, by
+	// their first module.
+	used := make([]bool, n*n)
+	runEnd := func(row, j int) int {
+		k := j
+		for k < n && q.Dark(k, row) {
+			k++
+		}
+		return k
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; {
+			if !q.Dark(j, i) {
 				j++
 				continue
 			}
-			k := j
-			for k < len(row) && row[k] {
-				k++
+			k := runEnd(i, j)
+			if used[i*n+j] {
+				j = k
+				continue
 			}
-			c.Op("re", float64(j), float64(i), float64(k-j), 1)
+			h := 1
+			for i+h < n && (j == 0 || !q.Dark(j-1, i+h)) && q.Dark(j, i+h) && runEnd(i+h, j) == k {
+				used[(i+h)*n+j] = true
+				h++
+			}
+			rect(j, i, k-j, h)
 			j = k
 		}
 	}
-	c.Raw("f Q\n")
-	return nil
 }

@@ -37,43 +37,18 @@ func alignmentPositions(v int) []int {
 // build lays out the function patterns and the codewords and applies the
 // best mask.
 func build(v int, codewords []byte) *Code {
-	g := newGrid(v)
+	g := place(v, codewords)
 	size := g.size
-	// Codewords in the two-column zigzag, bottom right first.
-	i, total := 0, 8*len(codewords)
-	for right := size - 1; right >= 1; right -= 2 {
-		if right == 6 {
-			right = 5
-		}
-		upward := (right+1)&2 == 0
-		for vert := 0; vert < size; vert++ {
-			y := vert
-			if upward {
-				y = size - 1 - vert
-			}
-			for j := 0; j < 2; j++ {
-				x := right - j
-				if g.fn[y*size+x] || i >= total {
-					continue
-				}
-				g.dark[y*size+x] = codewords[i>>3]>>(7-i&7)&1 != 0
-				i++
-			}
-		}
-	}
 	// Try every mask, keep the lowest penalty (first on ties).
+	if size+8 <= 128 {
+		return g.bestMaskBits(v)
+	}
 	base := g.dark
 	best, bestScore := -1, 0
 	var bestDark []bool
 	trial := make([]bool, len(base))
-	var score func() int
-	if size+8 <= 128 {
-		rows, cols := make([]u128, size), make([]u128, size)
-		score = func() int { return g.penalty(rows, cols) }
-	} else {
-		rows, cols := make([]uint8, len(base)), make([]uint8, len(base))
-		score = func() int { return g.penaltyBytes(rows, cols) }
-	}
+	rows, cols := make([]uint8, len(base)), make([]uint8, len(base))
+	score := func() int { return g.penaltyBytes(rows, cols) }
 	for m := 0; m < 8; m++ {
 		copy(trial, base)
 		g.dark = trial
@@ -88,6 +63,122 @@ func build(v int, codewords []byte) *Code {
 		}
 	}
 	return &Code{Version: v, Mask: best, Size: size, dark: bestDark}
+}
+
+// place draws the function patterns of version v and the codewords,
+// unmasked.
+func place(v int, codewords []byte) *grid {
+	l := layoutFor(v)
+	g := &grid{size: l.size, dark: append([]bool(nil), l.dark...), fn: l.fn}
+	for i, pos := range l.data {
+		if i>>3 >= len(codewords) {
+			break
+		}
+		g.dark[pos] = codewords[i>>3]>>(7-i&7)&1 != 0
+	}
+	return g
+}
+
+// layout is what every symbol of one version shares: the function
+// patterns (with mask 0's format bits) and the positions of the data
+// modules in placement order.
+type layout struct {
+	once     sync.Once
+	size     int
+	dark, fn []bool // fn is shared read-only by the version's grids
+	data     []int32
+}
+
+var layouts [41]layout
+
+// layoutFor returns the cached layout of version v.
+func layoutFor(v int) *layout {
+	l := &layouts[v]
+	l.once.Do(func() {
+		g := newGrid(v)
+		size := g.size
+		l.size, l.dark, l.fn = size, g.dark, g.fn
+		// The two-column zigzag, bottom right first.
+		for right := size - 1; right >= 1; right -= 2 {
+			if right == 6 {
+				right = 5
+			}
+			upward := (right+1)&2 == 0
+			for vert := 0; vert < size; vert++ {
+				y := vert
+				if upward {
+					y = size - 1 - vert
+				}
+				for j := 0; j < 2; j++ {
+					x := right - j
+					if !g.fn[y*size+x] {
+						l.data = append(l.data, int32(y*size+x))
+					}
+				}
+			}
+		}
+	})
+	return l
+}
+
+// bestMaskBits finishes a symbol of up to 120 modules: it scores every
+// mask on bit-set lines, each mask's lines being the unmasked symbol's
+// lines XOR the mask's cached pattern (data modules it flips and format
+// bits that differ from mask 0's, which newGrid drew), and then applies
+// the best mask (the first on ties).
+func (g *grid) bestMaskBits(v int) *Code {
+	n := g.size
+	lm := lineMasksFor(g, v)
+	rows, cols := make([]u128, 2*n), make([]u128, 2*n)
+	baseRows, baseCols := rows[n:], cols[n:]
+	rows, cols = rows[:n], cols[:n]
+	bitLines(g.dark, n, baseRows, baseCols)
+	best, bestScore := -1, 0
+	for m := 0; m < 8; m++ {
+		for i := 0; i < n; i++ {
+			rows[i] = baseRows[i].xor(lm.rows[m][i])
+			cols[i] = baseCols[i].xor(lm.cols[m][i])
+		}
+		if s := linesPenalty(rows, cols, n); best < 0 || s < bestScore {
+			best, bestScore = m, s
+		}
+	}
+	g.applyMask(v, best)
+	g.drawFormat(best)
+	return &Code{Version: v, Mask: best, Size: n, dark: g.dark}
+}
+
+// lineMasks caches, per version, each mask's pattern as row and column
+// bit sets.
+var lineMasks [41]maskLines
+
+type maskLines struct {
+	once       sync.Once
+	rows, cols [8][]u128
+}
+
+// lineMasksFor returns the cached patterns of version v, whose function
+// modules g marks.
+func lineMasksFor(g *grid, v int) *maskLines {
+	lm := &lineMasks[v]
+	lm.once.Do(func() {
+		n := g.size
+		zero := &grid{size: n, dark: make([]bool, n*n), fn: make([]bool, n*n)}
+		zero.drawFormat(0)
+		f0 := append([]bool(nil), zero.dark...)
+		for m := 0; m < 8; m++ {
+			t := &grid{size: n, dark: make([]bool, n*n), fn: g.fn}
+			t.applyMask(v, m)
+			fm := &grid{size: n, dark: make([]bool, n*n), fn: make([]bool, n*n)}
+			fm.drawFormat(m)
+			for i := range t.dark {
+				t.dark[i] = t.dark[i] != (f0[i] != fm.dark[i])
+			}
+			lm.rows[m], lm.cols[m] = make([]u128, n), make([]u128, n)
+			bitLines(t.dark, n, lm.rows[m], lm.cols[m])
+		}
+	})
+	return lm
 }
 
 // newGrid draws the function patterns of version v: finders, separators,
@@ -128,7 +219,7 @@ func newGrid(v int) *grid {
 		}
 	}
 	// Reserve the format areas (drawn per mask) and draw version info.
-	g.drawFormat(0)
+	g.formatModules(0, g.set)
 	if v >= 7 {
 		rem := v
 		for i := 0; i < 12; i++ {
@@ -209,23 +300,31 @@ func formatBits(m int) int {
 }
 
 // drawFormat writes both copies of the format word and the dark module.
+// The modules are function modules already (newGrid reserves them), so
+// only their colour is written: grids of one version share fn.
 func (g *grid) drawFormat(m int) {
+	g.formatModules(m, func(x, y int, dark bool) { g.dark[y*g.size+x] = dark })
+}
+
+// formatModules calls put for each module of both copies of the format
+// word for mask m and for the dark module.
+func (g *grid) formatModules(m int, put func(x, y int, dark bool)) {
 	bits := formatBits(m)
 	bit := func(i int) bool { return bits>>i&1 != 0 }
 	for i := 0; i <= 5; i++ {
-		g.set(8, i, bit(i))
+		put(8, i, bit(i))
 	}
-	g.set(8, 7, bit(6))
-	g.set(8, 8, bit(7))
-	g.set(7, 8, bit(8))
+	put(8, 7, bit(6))
+	put(8, 8, bit(7))
+	put(7, 8, bit(8))
 	for i := 9; i < 15; i++ {
-		g.set(14-i, 8, bit(i))
+		put(14-i, 8, bit(i))
 	}
 	for i := 0; i < 8; i++ {
-		g.set(g.size-1-i, 8, bit(i))
+		put(g.size-1-i, 8, bit(i))
 	}
 	for i := 8; i < 15; i++ {
-		g.set(8, g.size-15+i, bit(i))
+		put(8, g.size-15+i, bit(i))
 	}
-	g.set(8, g.size-8, true)
+	put(8, g.size-8, true)
 }

@@ -8,6 +8,7 @@ type u128 struct{ lo, hi uint64 }
 func (a u128) and(b u128) u128 { return u128{a.lo & b.lo, a.hi & b.hi} }
 func (a u128) xor(b u128) u128 { return u128{a.lo ^ b.lo, a.hi ^ b.hi} }
 func (a u128) not() u128       { return u128{^a.lo, ^a.hi} }
+func (a u128) or(b u128) u128  { return u128{a.lo | b.lo, a.hi | b.hi} }
 func (a u128) pop() int        { return bits.OnesCount64(a.lo) + bits.OnesCount64(a.hi) }
 
 // shr moves bit i+k to bit i.
@@ -59,28 +60,40 @@ func low(n int) u128 {
 // penalty scores the symbol by the four rules of ISO/IEC 18004 7.8.3 (see
 // penaltyBytes), each row and column handled as a bit set.
 func (g *grid) penalty(rows, cols []u128) int {
-	n := g.size
+	bitLines(g.dark, g.size, rows, cols)
+	return linesPenalty(rows, cols, g.size)
+}
+
+// bitLines sets rows[y] and cols[x] to the dark modules of each row and
+// column of the n×n symbol dark.
+func bitLines(dark []bool, n int, rows, cols []u128) {
 	for i := range rows[:n] {
 		rows[i], cols[i] = u128{}, u128{}
 	}
 	for y := 0; y < n; y++ {
-		for x, c := range g.dark[y*n : (y+1)*n] {
+		var r u128
+		for x, c := range dark[y*n : (y+1)*n] {
 			if c {
-				rows[y].set(x)
+				r.set(x)
 				cols[x].set(y)
 			}
 		}
+		rows[y] = r
 	}
-	full := low(n)
+}
+
+// linesPenalty is penalty on the symbol's rows and columns.
+func linesPenalty(rows, cols []u128, n int) int {
+	inner := low(n - 1)
 	score, dark := 0, 0
 	for i := 0; i < n; i++ {
-		score += lineScore(rows[i], full, n) + lineScore(cols[i], full, n)
+		score += lineScore(rows[i], n) + lineScore(cols[i], n)
 		dark += rows[i].pop()
 		if i+1 < n {
 			r0, r1 := rows[i], rows[i+1]
 			eqV := r0.xor(r1).not()
 			eqH := r0.xor(r0.shr(1)).not()
-			score += 3 * eqV.and(eqV.shr(1)).and(eqH).and(low(n-1)).pop()
+			score += 3 * eqV.and(eqV.shr(1)).and(eqH).and(inner).pop()
 		}
 	}
 	total := n * n
@@ -91,37 +104,26 @@ func (g *grid) penalty(rows, cols []u128) int {
 	return score
 }
 
-// finder-like patterns in reading order, with four light modules before
-// or after
-var (
-	patLightFirst = [11]bool{false, false, false, false, true, false, true, true, true, false, true}
-	patLightLast  = [11]bool{true, false, true, true, true, false, true, false, false, false, false}
-)
-
 // lineScore scores one line of n modules for runs of five or more and for
 // finder-like patterns.
-func lineScore(l, full u128, n int) int {
-	score := 0
-	for _, x := range [2]u128{l, l.not().and(full)} {
-		r5 := x.and(x.shr(1)).and(x.shr(2)).and(x.shr(3)).and(x.shr(4))
-		// a run of k ≥ 5 leaves k−4 bits in r5 and scores k−2
-		score += r5.pop() + 2*r5.and(r5.shl(1).not()).pop()
-	}
-	p := l.shl(4) // four light modules of padding on each side
-	a, b := low(n-2), low(n-2)
-	for k := 0; k < 11; k++ {
-		s := p.shr(k)
-		if patLightFirst[k] {
-			a = a.and(s)
-		} else {
-			a = a.and(s.not())
-		}
-		if patLightLast[k] {
-			b = b.and(s)
-		} else {
-			b = b.and(s.not())
-		}
-	}
+func lineScore(l u128, n int) int {
+	// e: modules i and i+1 are equal; r5: modules i..i+4 are equal. A run
+	// of k ≥ 5 leaves k−4 bits in r5 and scores k−2; runs of the two
+	// colours leave bits at least four apart, so they count apart.
+	e := l.xor(l.shr(1)).not().and(low(n - 1))
+	e2 := e.and(e.shr(1))
+	r5 := e2.and(e2.shr(2))
+	score := r5.pop() + 2*r5.and(r5.shl(1).not()).pop()
+	// Finder-like 1:1:3:1:1 (dark, light, dark×3, light, dark) with four
+	// light modules before or after it; outside the symbol is light, so
+	// the line is padded with four light modules on each side.
+	p := l.shl(4)
+	d1, d2, d3 := p.shr(1), p.shr(2), p.shr(3)
+	core := p.and(d1.not()).and(d2).and(d3).and(p.shr(4)).and(p.shr(5).not()).and(p.shr(6))
+	light := p.or(d1).or(d2).or(d3).not()
+	w := low(n - 2) // windows of 11 modules in the padded line
+	a := core.shr(4).and(light).and(w)
+	b := core.and(light.shr(7)).and(w)
 	return score + 40*(a.pop()+b.pop())
 }
 

@@ -13,6 +13,7 @@ package qr
 import (
 	"errors"
 	"fmt"
+	"sync"
 )
 
 // QuietZone is the light border, in modules, that Bitmap adds on each side.
@@ -176,10 +177,34 @@ func generator(degree int) []byte {
 	return g
 }
 
+// rsTables caches, per EC degree, the product of every byte with each
+// coefficient of the generator polynomial.
+var rsTables [31]struct {
+	once sync.Once
+	mul  [][]byte // mul[factor][j] = factor · generator[j]
+}
+
+func rsTable(degree int) [][]byte {
+	t := &rsTables[degree]
+	t.once.Do(func() {
+		gen := generator(degree)
+		t.mul = make([][]byte, 256)
+		all := make([]byte, 256*degree)
+		for f := range t.mul {
+			row := all[f*degree : (f+1)*degree]
+			for j, g := range gen {
+				row[j] = gfMul(byte(f), g)
+			}
+			t.mul[f] = row
+		}
+	})
+	return t.mul
+}
+
 // addErrorCorrection splits data into blocks, computes each block's EC
 // codewords and interleaves the result.
 func addErrorCorrection(data []byte, b blocks) []byte {
-	gen := generator(b.ec)
+	mul := rsTable(b.ec)
 	nb := b.n1 + b.n2
 	dataBlocks := make([][]byte, nb)
 	ecBlocks := make([][]byte, nb)
@@ -199,11 +224,9 @@ func addErrorCorrection(data []byte, b blocks) []byte {
 			copy(rem, rem[1:])
 			rem[len(rem)-1] = 0
 			if factor != 0 {
-				lf := int(gfLog[factor])
-				for j, g := range gen {
-					if g != 0 {
-						rem[j] ^= gfExp[lf+int(gfLog[g])]
-					}
+				row := mul[factor][:len(rem)]
+				for j := range rem {
+					rem[j] ^= row[j]
 				}
 			}
 		}

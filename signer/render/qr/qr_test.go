@@ -19,7 +19,7 @@ func maskOf(t *testing.T, bm [][]bool, size int) int {
 	at := func(x, y int) bool { return bm[y+QuietZone][x+QuietZone] }
 	for m := 0; m < 8; m++ {
 		g := &grid{size: size, dark: make([]bool, size*size), fn: make([]bool, size*size)}
-		g.drawFormat(m)
+		g.formatModules(m, g.set)
 		ok := true
 		for y := 0; y < 9 && ok; y++ {
 			for x := 0; x < 9 && ok; x++ {
@@ -221,5 +221,44 @@ func TestPenaltyFastPath(t *testing.T) {
 	g := &grid{size: c.Size, dark: c.dark}
 	if a, b := g.penalty(make([]u128, c.Size), make([]u128, c.Size)), g.penaltyBytes(make([]uint8, c.Size*c.Size), make([]uint8, c.Size*c.Size)); a != b || a == 0 {
 		t.Errorf("real symbol: fast %d, reference %d", a, b)
+	}
+}
+
+// TestBestMaskBits checks that the bit-set mask search picks the mask the
+// module-by-module penalty picks, and draws the same symbol, for
+// payloads of many lengths.
+func TestBestMaskBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 60; i++ {
+		b := make([]byte, 1+rng.IntN(200))
+		for j := range b {
+			b[j] = byte(rng.IntN(256))
+		}
+		c, err := Encode(string(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := c.Version
+		cw := addErrorCorrection(dataCodewords(string(b), v), levelM[v])
+		want, wantMask := -1, -1
+		for m := 0; m < 8; m++ {
+			g := place(v, cw)
+			g.applyMask(v, m)
+			g.drawFormat(m)
+			if s := g.penaltyBytes(make([]uint8, g.size*g.size), make([]uint8, g.size*g.size)); want < 0 || s < want {
+				want, wantMask = s, m
+			}
+		}
+		if c.Mask != wantMask {
+			t.Fatalf("%d bytes, version %d: mask %d, the reference search picks %d", len(b), v, c.Mask, wantMask)
+		}
+		g := place(v, cw)
+		g.applyMask(v, wantMask)
+		g.drawFormat(wantMask)
+		for k := range g.dark {
+			if g.dark[k] != c.dark[k] {
+				t.Fatalf("%d bytes, version %d: module %d differs", len(b), v, k)
+			}
+		}
 	}
 }
