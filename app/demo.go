@@ -126,7 +126,11 @@ func SeedDemo(ctx context.Context, st store.Store, now time.Time) error {
 // a base that rises 6 % a year, and the usual Beijing rates (pension 16 % +
 // 8 %, medical 9.8 % + 2 %, unemployment 0.5 % + 0.5 %, work injury 0.4 %).
 func DemoContributions(personID string, since, last time.Time, base int64, unitAt func(time.Time) string) []model.Contribution {
-	var out []model.Contribution
+	return appendContributions(nil, personID, since, last, base, unitAt)
+}
+
+// appendContributions appends DemoContributions' months to out.
+func appendContributions(out []model.Contribution, personID string, since, last time.Time, base int64, unitAt func(time.Time) string) []model.Contribution {
 	for m := since; !m.After(last); m = m.AddDate(0, 1, 0) {
 		b := base
 		for y := since.Year(); y < m.Year(); y++ {
@@ -134,8 +138,9 @@ func DemoContributions(personID string, since, last time.Time, base int64, unitA
 		}
 		b = b / 100 * 100
 		unit := unitAt(m)
+		month := m.Format("2006-01")
 		add := func(typ string, employer, personal int64) {
-			out = append(out, model.Contribution{PersonID: personID, Month: m.Format("2006-01"), Type: typ,
+			out = append(out, model.Contribution{PersonID: personID, Month: month, Type: typ,
 				Base: b, Employer: b * employer / 1000, Personal: b * personal / 1000, Paid: true, UnitCode: unit})
 		}
 		add(model.InsPensionEnterprise, 160, 80)

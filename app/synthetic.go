@@ -57,10 +57,18 @@ func synthApplication(rng *rand.Rand, p model.Person, i int, now time.Time) mode
 	return a
 }
 
+// syntheticBatch is how many persons SeedSynthetic writes per
+// store.Bulk call: about 20,000 rows, one transaction on the embedded
+// store.
+const syntheticBatch = 50
+
 // SeedSynthetic adds n insured persons with employers and contribution
 // histories (up to ten years, ending last month), and an application for
-// one person in ten, deterministically from seed. Persons are keyed by ID, so seeding again with the same seed
-// replaces rather than duplicates.
+// one person in ten, deterministically from seed. Persons are keyed by
+// ID, so seeding again with the same seed replaces rather than
+// duplicates. Records are written in batches of syntheticBatch persons
+// (store.Bulk); the result counts what was written when an error stops
+// it. Synthetic persons get no portal account (no password to hash).
 func SeedSynthetic(ctx context.Context, st store.Store, n int, seed uint64, now time.Time) (SyntheticResult, error) {
 	var res SyntheticResult
 	if n <= 0 {
@@ -76,13 +84,26 @@ func SeedSynthetic(ctx context.Context, st store.Store, n int, seed uint64, now 
 			Name:       fmt.Sprintf("示范%s%s有限公司", string(synthSurnames[rng.IntN(len(synthSurnames))]), synthTrades[rng.IntN(len(synthTrades))]),
 			Region:     area, CreatedAt: now.UTC(),
 		}
-		if err := st.PutUnit(ctx, units[i]); err != nil {
-			return res, err
+	}
+	batch := model.RecordBatch{Units: units}
+	flush := func() error {
+		if err := st.PutRecords(ctx, batch); err != nil {
+			return fmt.Errorf("app: seed: %w", err)
 		}
-		res.Units++
+		res.Units += len(batch.Units)
+		res.Persons += len(batch.Persons)
+		res.Contributions += len(batch.Contributions)
+		res.Applications += len(batch.Applications)
+		batch = model.RecordBatch{
+			Persons:       batch.Persons[:0],
+			Insurances:    batch.Insurances[:0],
+			Contributions: batch.Contributions[:0],
+			Applications:  batch.Applications[:0],
+		}
+		return nil
 	}
 	last := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
-	seen := map[string]bool{}
+	seen := make(map[string]bool, n)
 	for i := 0; i < n; i++ {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -109,9 +130,7 @@ func SeedSynthetic(ctx context.Context, st store.Store, n int, seed uint64, now 
 		}
 		u := units[rng.IntN(len(units))]
 		p := model.Person{ID: id, Name: name, Sex: sex, BirthDate: birth.Format("2006-01-02"), Region: area, UnitCode: u.CreditCode, CreatedAt: now.UTC()}
-		if err := st.PutPerson(ctx, p); err != nil {
-			return res, err
-		}
+		batch.Persons = append(batch.Persons, p)
 		start := birth.AddDate(22, 0, 0)
 		if floor := last.AddDate(-10, 0, 0); start.Before(floor) {
 			start = floor
@@ -121,22 +140,22 @@ func SeedSynthetic(ctx context.Context, st store.Store, n int, seed uint64, now 
 			start = last
 		}
 		for _, typ := range []string{model.InsPensionEnterprise, model.InsUnemployment, model.InsMedical, model.InsWorkInjury} {
-			if err := st.PutInsurance(ctx, model.Insurance{PersonID: id, Type: typ, Status: model.InsStatusActive, Since: start.Format("2006-01"), UnitCode: u.CreditCode}); err != nil {
-				return res, err
-			}
+			batch.Insurances = append(batch.Insurances, model.Insurance{PersonID: id, Type: typ, Status: model.InsStatusActive, Since: start.Format("2006-01"), UnitCode: u.CreditCode})
 		}
 		base := int64(400000 + rng.IntN(1600000))
-		cs := DemoContributions(id, start, last, base, func(time.Time) string { return u.CreditCode })
-		if err := st.PutContributions(ctx, cs); err != nil {
-			return res, err
-		}
-		res.Persons++
-		res.Contributions += len(cs)
+		batch.Contributions = appendContributions(batch.Contributions, id, start, last, base, func(time.Time) string { return u.CreditCode })
 		if i%10 == 0 { // one person in ten has applied for something
-			if err := st.PutApplication(ctx, synthApplication(rng, p, int(seed%1000)*100000+i, now)); err != nil {
+			batch.Applications = append(batch.Applications, synthApplication(rng, p, int(seed%1000)*100000+i, now))
+		}
+		if len(batch.Persons) == syntheticBatch {
+			if err := flush(); err != nil {
 				return res, err
 			}
-			res.Applications++
+		}
+	}
+	if len(batch.Persons) > 0 || len(batch.Units) > 0 {
+		if err := flush(); err != nil {
+			return res, err
 		}
 	}
 	return res, nil

@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"sihub/model"
@@ -59,7 +61,13 @@ func (s *Store) PutRecords(ctx context.Context, r model.RecordBatch) error {
 			return err
 		}
 	}
-	contributions, err := encodeContributions(r.Contributions)
+	// In key order, each row lands beside the one before it in the
+	// table's B-tree.
+	cs := slices.Clone(r.Contributions)
+	slices.SortStableFunc(cs, func(a, b model.Contribution) int {
+		return cmp.Or(strings.Compare(a.PersonID, b.PersonID), strings.Compare(a.Month, b.Month), strings.Compare(a.Type, b.Type))
+	})
+	contributions, err := encodeContributions(cs)
 	if err != nil {
 		return err
 	}
@@ -82,7 +90,7 @@ func (s *Store) PutRecords(ctx context.Context, r model.RecordBatch) error {
 			return wrap(err, "put records")
 		}
 	}
-	if err := s.insertContributions(ctx, tx, r.Contributions, contributions); err != nil {
+	if err := s.insertContributions(ctx, tx, cs, contributions); err != nil {
 		return err
 	}
 	return wrap(tx.Commit(), "put records")
@@ -106,18 +114,28 @@ const (
 // contributions carries (four parameters each).
 const contributionsPerInsert = 64
 
-// encodeContributions checks and encodes the rows of cs.
+// encodeContributions checks and encodes the rows of cs into one string
+// (one allocation for the whole batch), returning each row's JSON as a
+// substring of it.
 func encodeContributions(cs []model.Contribution) ([]string, error) {
-	out := make([]string, len(cs))
+	var buf []byte
+	ends := make([]int, len(cs))
 	for i, c := range cs {
 		if c.PersonID == "" || c.Month == "" || c.Type == "" {
 			return nil, invalid("contribution without person id, month or type")
 		}
-		data, err := json.Marshal(c)
-		if err != nil {
+		var err error
+		if buf, err = appendContributionJSON(buf, c); err != nil {
 			return nil, fmt.Errorf("store/sqlite: put records: encode contribution: %w", err)
 		}
-		out[i] = string(data)
+		ends[i] = len(buf)
+	}
+	all := string(buf)
+	out := make([]string, len(cs))
+	start := 0
+	for i, end := range ends {
+		out[i] = all[start:end]
+		start = end
 	}
 	return out, nil
 }
