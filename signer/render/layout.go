@@ -28,11 +28,22 @@ func breaksAnywhere(r rune) bool { return r >= 0x2E80 }
 
 // noLineStart lists characters that must not begin a line.
 func noLineStart(r rune) bool {
-	return strings.ContainsRune("，。、；：！？）》」』】〕’”,.;:!?)]}%", r)
+	switch r {
+	case '，', '。', '、', '；', '：', '！', '？', '）', '》', '」', '』', '】', '〕', '’', '”',
+		',', '.', ';', ':', '!', '?', ')', ']', '}', '%':
+		return true
+	}
+	return false
 }
 
 // noLineEnd lists characters that must not end a line.
-func noLineEnd(r rune) bool { return strings.ContainsRune("（《「『【〔‘“([{", r) }
+func noLineEnd(r rune) bool {
+	switch r {
+	case '（', '《', '「', '『', '【', '〔', '‘', '“', '(', '[', '{':
+		return true
+	}
+	return false
+}
 
 // wrap splits s into lines no wider than width at size points. CJK text
 // breaks between any two characters (keeping closing punctuation with the
@@ -40,6 +51,9 @@ func noLineEnd(r rune) bool { return strings.ContainsRune("（《「『【〔‘
 // is cut. "\n" forces a break. At least one line is returned.
 func (f *Font) wrap(s string, size, width float64) []string {
 	limit := int(width * 1000 / size) // in 1/1000 em
+	if w, ok := f.lineWidth(s); ok && w <= limit {
+		return []string{strings.TrimRight(s, " ")}
+	}
 	var lines []string
 	ls := 0       // start of the current line
 	w := 0        // width of s[ls:i]
@@ -81,6 +95,19 @@ func (f *Font) wrap(s string, size, width float64) []string {
 		lines = append(lines, strings.TrimRight(s[ls:], " "))
 	}
 	return lines
+}
+
+// lineWidth returns the width of s in 1/1000 em, and false if s holds a
+// line break.
+func (f *Font) lineWidth(s string) (int, bool) {
+	w := 0
+	for _, r := range s {
+		if r == '\n' {
+			return 0, false
+		}
+		w += f.runeWidth(r)
+	}
+	return w, true
 }
 
 // flow places blocks top to bottom, starting new pages as needed.

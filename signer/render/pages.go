@@ -23,6 +23,7 @@ type doc struct {
 	more   []int             // own glyphs: subset id first+i → font glyph
 	newID  map[uint16]uint16 // font glyph → subset id, own glyphs
 	runeOf []rune            // own glyphs: the first rune drawn with each
+	ascii  [128]uint16       // rune → subset id of the ASCII characters drawn, 0 not yet
 	pages  []*page
 }
 
@@ -40,7 +41,7 @@ func newDoc(f *Font, t *template) (*doc, error) {
 			return nil, err
 		}
 	}
-	return &doc{font: f, tpl: t, first: t.base.Glyphs(), newID: make(map[uint16]uint16, 64)}, nil
+	return &doc{font: f, tpl: t, first: t.base.Glyphs(), newID: make(map[uint16]uint16, 64), ascii: t.ascii}, nil
 }
 
 func (d *doc) newPage() *page {
@@ -51,6 +52,18 @@ func (d *doc) newPage() *page {
 
 // cid returns the subset id for r, assigning one on first use.
 func (d *doc) cid(r rune) uint16 {
+	if r >= 0 && r < 0x80 {
+		if id := d.ascii[r]; id != 0 {
+			return id
+		}
+		id := d.cidSlow(r)
+		d.ascii[r] = id
+		return id
+	}
+	return d.cidSlow(r)
+}
+
+func (d *doc) cidSlow(r rune) uint16 {
 	g := d.font.glyph(r)
 	if id, ok := d.tpl.ids[g]; ok {
 		return id

@@ -212,9 +212,13 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 	w.Object(pagesObj, "<< /Type /Pages /Kids ["+kids.String()+"] /Count "+strconv.Itoa(len(pageObjs))+" >>")
 	w.Object(catalog, "<< /Type /Catalog /Pages "+ref(pagesObj)+" /AcroForm << /Fields ["+annots.String()+"] /SigFlags 3 >> >>")
 
+	// The identifier hashes the salt and the file, less the signature
+	// placeholder (zeros, a quarter of a small file).
 	h := sha256.New()
 	h.Write(salt[:])
-	h.Write(w.Bytes())
+	body := w.Bytes()
+	h.Write(body[:ph.Contents])
+	h.Write(body[ph.Contents+ph.ContentsLen:])
 	id := h.Sum(nil)[:16]
 	pdf, xref, err := w.Finish(pdfw.Trailer{Root: catalog, Info: info, ID: [2][]byte{id, id}})
 	if err != nil {

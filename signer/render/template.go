@@ -24,6 +24,7 @@ import (
 type template struct {
 	base    *ttf.Base
 	ids     map[uint16]uint16 // font glyph → subset id, template glyphs only
+	ascii   [128]uint16       // rune → subset id of the template's ASCII characters, 0 none
 	program *pdfw.Deflated    // base.Fixed(), compressed
 	widths  []byte            // /W widths of every base id, space separated
 	toUni   []byte            // ToUnicode: the header and the template glyphs' entries
@@ -106,6 +107,9 @@ func (f *Font) buildTemplate(key []byte, maps []ttf.Mapping) (*template, error) 
 		return nil, err
 	}
 	t := &template{base: base, ids: ids}
+	for r := rune(0x20); r < 0x80; r++ {
+		t.ascii[r] = ids[f.glyph(r)]
+	}
 	if t.program, err = pdfw.Deflate(base.Fixed(), templateLevel); err != nil {
 		return nil, err
 	}

@@ -68,7 +68,17 @@ func AppendNum(b []byte, v float64) []byte {
 		b = append(b, '-')
 		n = -n
 	}
-	b = strconv.AppendInt(b, n/1000, 10)
+	ip := n / 1000
+	switch {
+	case ip < 10:
+		b = append(b, byte('0'+ip))
+	case ip < 100:
+		b = append(b, byte('0'+ip/10), byte('0'+ip%10))
+	case ip < 1000:
+		b = append(b, byte('0'+ip/100), byte('0'+ip/10%10), byte('0'+ip%10))
+	default:
+		b = strconv.AppendInt(b, ip, 10)
+	}
 	if frac := n % 1000; frac != 0 {
 		d := [4]byte{'.', byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
 		end := 4

@@ -3,6 +3,7 @@ package pdfw
 import (
 	"bytes"
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,9 +85,25 @@ func TestUnwritten(t *testing.T) {
 func TestAppendNum(t *testing.T) {
 	for v, want := range map[float64]string{
 		0: "0", 1: "1", -1.5: "-1.5", 595.28: "595.28", 0.0004: "0", 12.3456: "12.346", -0.0001: "0", 100.1: "100.1",
+		9.9996: "10", 99.9999: "100", 999.9999: "1000", 1234.5: "1234.5", -1e7: "-10000000", 0.05: "0.05",
 	} {
 		if got := string(AppendNum(nil, v)); got != want {
 			t.Errorf("AppendNum(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// TestAppendNumMatchesFormat compares AppendNum with strconv's
+// formatting of the value rounded to three decimals.
+func TestAppendNumMatchesFormat(t *testing.T) {
+	for i := -200000; i <= 2000000; i += 7 {
+		v := float64(i) / 997
+		want := strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
+		if want == "-0" {
+			want = "0"
+		}
+		if got := string(AppendNum(nil, v)); got != want {
+			t.Fatalf("AppendNum(%v) = %q, want %q", v, got, want)
 		}
 	}
 }
