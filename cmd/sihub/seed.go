@@ -34,6 +34,8 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError
 	}
-	fmt.Fprintf(stdout, "persons=%d units=%d contributions=%d seconds=%.1f\n", res.Persons, res.Units, res.Contributions, time.Since(start).Seconds())
+	secs := time.Since(start).Seconds()
+	fmt.Fprintf(stdout, "persons=%d units=%d contributions=%d seconds=%.1f persons_per_second=%.0f\n",
+		res.Persons, res.Units, res.Contributions, secs, float64(res.Persons)/secs)
 	return exitOK
 }
