@@ -40,7 +40,7 @@ func TestIssueAndList(t *testing.T) {
 		t.Fatalf("double submit: %q then %q", r.Header.Get("Location"), r2.Header.Get("Location"))
 	}
 	if len(e.issuer.reqs) != 2 || e.issuer.reqs[0].Subject != zhangID || e.issuer.reqs[0].Actor != zhangID ||
-		e.issuer.reqs[0].IdempotencyKey != "portal:"+zhangID+":"+key {
+		!strings.HasPrefix(e.issuer.reqs[0].IdempotencyKey, "portal:"+zhangID+":"+key+":insurance-certificate:zh:") {
 		t.Fatalf("issuer requests: %+v", e.issuer.reqs)
 	}
 	list := b.get(r.Header.Get("Location"))

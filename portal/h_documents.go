@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -24,24 +26,12 @@ type documentRow struct {
 }
 
 type documentsPage struct {
-	HolderName     string
-	Subject        string
-	Documents      []documentRow
-	Issued         *model.Document
-	CanIssue       bool
-	IssueKind      string
-	IdempotencyKey string
-}
-
-// issueKindFor is the document a role may request from 我的证明.
-func issueKindFor(se *session) string {
-	switch {
-	case se.PersonID != "":
-		return signer.KindInsuranceCertificate
-	case se.UnitCode != "":
-		return signer.KindUnitInsuranceCertificate
-	}
-	return ""
+	HolderName string
+	Subject    string
+	Documents  []documentRow
+	Issued     *model.Document
+	CanIssue   bool
+	Forms      []issueForm
 }
 
 // maxDocumentsShown bounds the list rendered on one page.
@@ -64,13 +54,13 @@ func (s *server) handleMyDocuments(w http.ResponseWriter, r *http.Request) error
 		docs = docs[:maxDocumentsShown]
 	}
 	issuedCode := NormalizeCode(r.URL.Query().Get("issued"))
-	page := documentsPage{
-		HolderName:     se.Name,
-		Subject:        subject,
-		IssueKind:      issueKindFor(se),
-		IdempotencyKey: newIdempotencyKey(),
+	page := documentsPage{HolderName: se.Name, Subject: subject}
+	if s.deps.Issuer != nil {
+		if page.Forms, err = s.issueForms(r.Context(), se); err != nil {
+			return err
+		}
 	}
-	page.CanIssue = page.IssueKind != "" && s.deps.Issuer != nil
+	page.CanIssue = len(page.Forms) > 0
 	now := s.cfg.Now()
 	for i := range docs {
 		row := documentRow{Document: docs[i], Verdict: documentVerdict(docs[i], now)}
@@ -93,8 +83,11 @@ func newIdempotencyKey() string {
 var idempotencyKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
 
 // handleIssue asks the signer for a new document for the session's
-// subject. The form's idempotency key (scoped to the subject) makes a
-// double submission return the first document.
+// subject: one of the kinds its role may request, with the language,
+// year, country and posting period the form chose (each checked against
+// what the kind offers and the person's records). The form's idempotency
+// key (scoped to the subject, the kind and the choices) makes a double
+// submission return the first document.
 func (s *server) handleIssue(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return userErr(ErrBadRequest, "", err)
@@ -107,28 +100,38 @@ func (s *server) handleIssue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	kind := r.PostFormValue("kind")
-	want := issueKindFor(se)
-	if want == "" || kind != want {
+	if !slices.Contains(issueKindsFor(se), kind) {
+		s.audit(r, se.Login, actionIssueRequest, se.subject(), "denied", auditKind(kind))
 		return userErr(ErrForbidden, "您的账号不能开具此类文书。", nil)
 	}
+	subject := se.subject()
 	key := r.PostFormValue("idempotency_key")
 	if !idempotencyKeyRE().MatchString(key) {
+		s.audit(r, se.Login, actionIssueRequest, subject, "refused", kind+" stale form")
 		return userErr(ErrBadRequest, "表单已失效，请刷新页面后重试。", nil)
 	}
 	if s.deps.Issuer == nil {
 		return userErr(ErrUnavailable, "开具服务暂不可用，请稍后再试。", nil)
 	}
-	subject := se.subject()
+	choices, err := s.parseIssueChoices(r.Context(), se, kind, r.PostFormValue)
+	if err != nil {
+		s.audit(r, se.Login, actionIssueRequest, subject, "refused", kind+" "+choicesDetail(choices))
+		return err
+	}
 	issued, err := s.deps.Issuer.Issue(r.Context(), signer.IssueRequest{
 		Kind:           kind,
 		Subject:        subject,
-		Lang:           "zh",
-		IdempotencyKey: "portal:" + subject + ":" + key,
+		Lang:           choices.Lang,
+		Year:           choices.Year,
+		Country:        choices.Country,
+		PostedFrom:     choices.PostedFrom,
+		PostedTo:       choices.PostedTo,
+		IdempotencyKey: idempotencyScope(subject, key, kind, choices),
 		Actor:          se.Login,
 	})
 	if err != nil {
 		s.metrics.issued.WithLabelValues(kind, "failed").Inc()
-		s.audit(r, se.Login, actionIssueRequest, subject, "failed", kind)
+		s.audit(r, se.Login, actionIssueRequest, subject, "failed", kind+" "+choicesDetail(choices))
 		var glyph *render.MissingGlyphError
 		switch {
 		case errors.As(err, &glyph):
@@ -137,6 +140,12 @@ func (s *server) handleIssue(w http.ResponseWriter, r *http.Request) error {
 			return userErr(ErrUnavailable, "暂不支持在线开具此类文书，请到经办机构窗口办理。", err)
 		case errors.Is(err, hsm.ErrDeviceUnavailable):
 			return userErr(ErrUnavailable, "电子印章设备暂时无法使用，文书未开具，请稍后再试。", err)
+		case errors.Is(err, signer.ErrNothingToState):
+			return userErr(ErrBadRequest, "未能开具：所选年度及以前没有可记载的养老保险缴费记录。", err)
+		case errors.Is(err, signer.ErrBadRequest) && kind == signer.KindOverseasExemption:
+			return userErr(ErrBadRequest, "未能开具：您目前不在该协定所涵盖险种的正常缴费状态，或派遣期限超过协定允许的最长期限。请联系所在单位或经办机构核实。", err)
+		case errors.Is(err, signer.ErrBadRequest) && kind == signer.KindBenefitDetails:
+			return userErr(ErrBadRequest, "未能开具：所选期间没有待遇发放记录。", err)
 		case errors.Is(err, signer.ErrBadRequest), errors.Is(err, model.ErrNotFound):
 			return userErr(ErrBadRequest, "未能开具：没有找到开具所需的参保记录，或记录不完整。请联系经办机构核实。", err)
 		}
@@ -147,9 +156,33 @@ func (s *server) handleIssue(w http.ResponseWriter, r *http.Request) error {
 		outcome = "ok-existing"
 	}
 	s.metrics.issued.WithLabelValues(kind, "ok").Inc()
-	s.audit(r, se.Login, actionIssueRequest, issued.Document.Code, "ok", kind+" "+outcome)
+	s.audit(r, se.Login, actionIssueRequest, issued.Document.Code, "ok", kind+" "+choicesDetail(choices)+" "+outcome)
 	http.Redirect(w, r, "/me/documents?issued="+url.QueryEscape(issued.Document.Code), http.StatusSeeOther)
 	return nil
+}
+
+// choicesDetail is the audit detail of a request's choices.
+func choicesDetail(c issueChoices) string {
+	d := "lang=" + c.Lang
+	if c.Year != 0 {
+		d += " year=" + strconv.Itoa(c.Year)
+	}
+	if c.Country != "" {
+		d += " country=" + c.Country
+	}
+	if c.PostedFrom != "" || c.PostedTo != "" {
+		d += " posted=" + c.PostedFrom + ".." + c.PostedTo
+	}
+	return d
+}
+
+// auditKind is a requested kind as the audit trail records it: a known
+// kind's name, or "unknown" (the value is the client's).
+func auditKind(kind string) string {
+	if _, ok := kindNames[kind]; ok {
+		return kind
+	}
+	return "unknown"
 }
 
 // handleDownload sends a document's PDF to its owner only; any other code

@@ -44,6 +44,7 @@ type server struct {
 	loginByIP *throttle
 	limits    *limiters
 	trail     AuditTrail
+	records   PersonRecords
 	results   *resultCache // recent uploads' reports (report_cache.go)
 }
 
@@ -85,6 +86,9 @@ func newServer(cfg Config, deps Deps) (*server, error) {
 	}
 	if s.trail == nil {
 		s.trail, _ = deps.Audit.(AuditTrail)
+	}
+	if s.records = deps.Records; s.records == nil {
+		s.records, _ = deps.Persons.(PersonRecords)
 	}
 	return s, nil
 }

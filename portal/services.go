@@ -103,6 +103,11 @@ type Deps struct {
 	// Reports seals verification reports (the PDF a verifier downloads);
 	// without it the download answers "service unavailable".
 	Reports ReportIssuer
+	// Records decide the choices of 我的证明 (the years of a yearly
+	// statement, whether benefit details can be had); it defaults to
+	// Persons when that has them, and without it every year of the last
+	// ten is offered and the signer says what cannot be issued.
+	Records PersonRecords
 	// Inbox holds citizens' and units' in-platform messages (/me/messages);
 	// without it that page answers "service unavailable" and the header
 	// shows no count.
