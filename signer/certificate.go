@@ -195,41 +195,39 @@ func (s *Service) certificateData(ctx context.Context, personID, lang string, no
 
 // consecutiveMonths counts the paid pension months at the person's current
 // unit, going back from last without a gap. cs holds the months from first
-// to last; when they are all paid there, earlier windows of the same length
-// are read until a gap shows, for at most maxLookbackMonths.
+// to last; when they are all paid there, the store counts on from the
+// month before first (Records.PaidStreak), for at most maxLookbackMonths
+// in all.
 func (s *Service) consecutiveMonths(ctx context.Context, p model.Person, cs []model.Contribution, first, last time.Time) (int, error) {
 	if p.UnitCode == "" {
 		return 0, nil
 	}
-	n := 0
-	for {
-		paid := map[string]bool{}
-		for _, c := range cs {
-			if (c.Type == model.InsPensionEnterprise || c.Type == model.InsPensionPublic) && c.Paid && c.UnitCode == p.UnitCode {
-				paid[c.Month] = true
-			}
-		}
-		m := last
-		for !m.Before(first) && paid[m.Format("2006-01")] {
-			n++
-			m = m.AddDate(0, -1, 0)
-		}
-		if !m.Before(first) || n >= maxLookbackMonths {
-			return min(n, maxLookbackMonths), nil
-		}
-		// The whole window was paid: look at the one before it, reading
-		// the pension months only.
-		last, first = first.AddDate(0, -1, 0), first.AddDate(0, -certificateMonths, 0)
-		cs = nil
-		for _, typ := range []string{model.InsPensionEnterprise, model.InsPensionPublic} {
-			more, err := s.records.ContributionsOfType(ctx, p.ID, typ, first.Format("2006-01"), last.Format("2006-01"))
-			if err != nil {
-				return 0, fmt.Errorf("signer: contributions: %w", err)
-			}
-			cs = append(cs, more...)
+	paid := map[string]bool{}
+	for _, c := range cs {
+		if (c.Type == model.InsPensionEnterprise || c.Type == model.InsPensionPublic) && c.Paid && c.UnitCode == p.UnitCode {
+			paid[c.Month] = true
 		}
 	}
+	n := 0
+	m := last
+	for !m.Before(first) && paid[m.Format("2006-01")] {
+		n++
+		m = m.AddDate(0, -1, 0)
+	}
+	if !m.Before(first) || n >= maxLookbackMonths {
+		return min(n, maxLookbackMonths), nil
+	}
+	// The whole window was paid: the store counts on before it.
+	more, err := s.records.PaidStreak(ctx, p.ID, p.UnitCode, pensionTypes, m.Format("2006-01"), maxLookbackMonths-n)
+	if err != nil {
+		return 0, fmt.Errorf("signer: contributions: %w", err)
+	}
+	return n + more, nil
 }
+
+// pensionTypes are the insurance types whose months count as paid pension
+// months at a unit.
+var pensionTypes = []string{model.InsPensionEnterprise, model.InsPensionPublic}
 
 func nameOr(name, fallback string) string {
 	if name == "" {

@@ -26,6 +26,9 @@ type Records interface {
 	Insurances(ctx context.Context, personID string) ([]model.Insurance, error)
 	ContributionsBetween(ctx context.Context, personID, from, to string) ([]model.Contribution, error)
 	ContributionsOfType(ctx context.Context, personID, typ, from, to string) ([]model.Contribution, error)
+	// PaidStreak counts the months back from last without a gap in which
+	// the person paid one of types at unitCode, at most limit.
+	PaidStreak(ctx context.Context, personID, unitCode string, types []string, last string, limit int) (int, error)
 }
 
 // Registry stores issued documents.

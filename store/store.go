@@ -72,6 +72,11 @@ type Contributions interface {
 	// ContributionsOfType is ContributionsBetween for one insurance type,
 	// ordered by month.
 	ContributionsOfType(ctx context.Context, personID, typ, from, to string) ([]model.Contribution, error)
+	// PaidStreak counts the months going back from last ("YYYY-MM")
+	// without a gap in which the person has a paid contribution of one of
+	// types at the unit unitCode: it stops at the first month without one,
+	// and after limit months. A malformed month is an invalid argument.
+	PaidStreak(ctx context.Context, personID, unitCode string, types []string, last string, limit int) (int, error)
 }
 
 // Documents is the registry of issued documents and their PDFs.

@@ -15,6 +15,7 @@ type statements struct {
 
 	putInsurance, insurances                                 *sql.Stmt
 	putContribution, contributionsRange, contributionsOfType *sql.Stmt
+	paidStreak                                               *sql.Stmt
 
 	insertDocument, insertPDF                                  *sql.Stmt
 	documentByCode, documentByNumber, documentByIdempotencyKey *sql.Stmt
@@ -58,6 +59,8 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			WHERE person_id = ? AND month >= ? AND month <= ? ORDER BY month, type`},
 		{&st.contributionsOfType, r, `SELECT data FROM contributions
 			WHERE person_id = ? AND month >= ? AND month <= ? AND type = ? ORDER BY month`},
+
+		{&st.paidStreak, r, paidStreakQuery},
 
 		{&st.insertDocument, w, `INSERT INTO documents (code, number, idempotency_key, subject, issued_at, data)
 			VALUES (?, ?, ?, ?, ?, ?)`},

@@ -55,6 +55,7 @@ var tests = []test{
 	{"Units", testUnits},
 	{"Insurances", testInsurances},
 	{"Contributions", testContributions},
+	{"PaidStreak", testPaidStreak},
 	{"DocumentRoundTrip", testDocumentRoundTrip},
 	{"DocumentNotFound", testDocumentNotFound},
 	{"DocumentConflicts", testDocumentConflicts},
