@@ -100,7 +100,13 @@ func (s *Service) statementData(ctx context.Context, personID, lang string, year
 	if d.UnitName, err = units.name(ctx, p.UnitCode); err != nil {
 		return nil, err
 	}
-	cs, err := s.records.ContributionsBetween(ctx, p.ID, firstRecordMonth, fmt.Sprintf("%04d-12", year))
+	// The account and the history need the pension months since the
+	// first; the table per insurance type only the statement's year.
+	cs, err := s.records.ContributionsOfType(ctx, p.ID, model.InsPensionEnterprise, firstRecordMonth, fmt.Sprintf("%04d-12", year))
+	if err != nil {
+		return nil, fmt.Errorf("signer: contributions: %w", err)
+	}
+	yearRows, err := s.records.ContributionsBetween(ctx, p.ID, fmt.Sprintf("%04d-01", year), fmt.Sprintf("%04d-12", year))
 	if err != nil {
 		return nil, fmt.Errorf("signer: contributions: %w", err)
 	}
@@ -175,7 +181,7 @@ func (s *Service) statementData(ctx context.Context, personID, lang string, year
 	sums := map[string]*render.StatementInsurance{}
 	var types []string
 	prefix := fmt.Sprintf("%04d-", year)
-	for _, c := range cs {
+	for _, c := range yearRows {
 		if len(c.Month) < 5 || c.Month[:5] != prefix || !c.Paid {
 			continue
 		}
