@@ -111,9 +111,10 @@ func (d *Document) strings() []string {
 // templateText returns the strings the document shares with the others
 // of its kind and agency: title, headings, labels, column titles, notes,
 // the agency, the seal's words and the layout's own words. Their glyphs
-// make the document's font template.
+// make the document's font template. The verification URL is left out:
+// it may end with the document's code.
 func (d *Document) templateText(lb *labels) []string {
-	ss := []string{d.Title, d.Subtitle, d.Agency, d.Region, d.VerifyURL, d.Seal.Agency, d.Seal.Name}
+	ss := []string{d.Title, d.Subtitle, d.Agency, d.Region, d.Seal.Agency, d.Seal.Name}
 	ss = append(ss, lb.text()...)
 	for _, b := range d.Blocks {
 		switch b := b.(type) {

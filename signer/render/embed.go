@@ -21,6 +21,10 @@ func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) error {
 	if err != nil {
 		return err
 	}
+	packed, err := t.parts()
+	if err != nil {
+		return err
+	}
 	base := subsetTag(sub.Old) + "+" + d.font.name
 	cidObj, descObj, fileObj, tuObj := w.Alloc(), w.Alloc(), w.Alloc(), w.Alloc()
 
@@ -48,8 +52,8 @@ func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) error {
 		strconv.FormatFloat(tt.ItalicAngle, 'f', -1, 64)+" /Ascent "+s(tt.Ascent)+" /Descent "+s(tt.Descent)+
 		" /CapHeight "+s(tt.CapHeight)+" /StemV 80 /FontFile2 "+ref(fileObj)+" >>")
 	w.StreamParts(fileObj, "/Length1 "+strconv.Itoa(sub.Len(t.base)),
-		[]pdfw.Part{{Raw: sub.Head}, {Pre: t.program}, {Raw: sub.Tail}}, pdfw.Store)
-	w.StreamParts(tuObj, "", []pdfw.Part{{Pre: t.toUniZ}, {Raw: d.toUnicodeTail()}}, pdfw.Store)
+		[]pdfw.Part{{Raw: sub.Head}, {Pre: packed.program}, {Raw: sub.Tail}}, pdfw.Store)
+	w.StreamParts(tuObj, "", []pdfw.Part{{Pre: packed.toUni}, {Raw: d.toUnicodeTail()}}, pdfw.Store)
 	return nil
 }
 

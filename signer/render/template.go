@@ -3,6 +3,7 @@ package render
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/flate"
 
@@ -20,16 +21,56 @@ import (
 //
 // Templates are kept per Font, keyed by the exact list of template
 // glyphs, at most maxTemplates of them; the cache is emptied when full,
-// which costs the next documents one rebuild each.
+// which costs the next documents one rebuild each. A new template's parts
+// are compressed at the fastest level, so that text mistaken for template
+// (changing with every document) costs about what a plain subset would;
+// once a template has served promoteAfter documents they are compressed
+// again at templateLevel, for smaller files from then on.
 type template struct {
-	base    *ttf.Base
-	ids     map[uint16]uint16 // font glyph → subset id, template glyphs only
-	ascii   [128]uint16       // rune → subset id of the template's ASCII characters, 0 none
-	program *pdfw.Deflated    // base.Fixed(), compressed
-	widths  []byte            // /W widths of every base id, space separated
-	toUni   []byte            // ToUnicode: the header and the template glyphs' entries
-	toUniZ  *pdfw.Deflated    // toUni, compressed
+	base   *ttf.Base
+	ids    map[uint16]uint16 // font glyph → subset id, template glyphs only
+	ascii  [128]uint16       // rune → subset id of the template's ASCII characters, 0 none
+	widths []byte            // /W widths of every base id, space separated
+	toUni  []byte            // ToUnicode: the header and the template glyphs' entries
+	packed atomic.Pointer[templateParts]
+	uses   atomic.Int64
 }
+
+// templateParts are a template's compressed parts.
+type templateParts struct {
+	program *pdfw.Deflated // base.Fixed()
+	toUni   *pdfw.Deflated // template.toUni
+}
+
+// parts returns the template's compressed parts for one more document,
+// recompressing them at templateLevel on its promoteAfter-th use.
+func (t *template) parts() (*templateParts, error) {
+	if t.uses.Add(1) == promoteAfter {
+		p, err := t.pack(templateLevel)
+		if err != nil {
+			return nil, err
+		}
+		t.packed.Store(p)
+		return p, nil
+	}
+	return t.packed.Load(), nil
+}
+
+// pack compresses the template's parts at level.
+func (t *template) pack(level int) (*templateParts, error) {
+	prog, err := pdfw.Deflate(t.base.Fixed(), level)
+	if err != nil {
+		return nil, err
+	}
+	tu, err := pdfw.Deflate(t.toUni, level)
+	if err != nil {
+		return nil, err
+	}
+	return &templateParts{program: prog, toUni: tu}, nil
+}
+
+// promoteAfter is the use of a template that recompresses its parts.
+const promoteAfter = 4
 
 // maxTemplates bounds the templates a Font keeps: a few kinds times
 // languages times agencies.
@@ -110,9 +151,6 @@ func (f *Font) buildTemplate(key []byte, maps []ttf.Mapping) (*template, error) 
 	for r := rune(0x20); r < 0x80; r++ {
 		t.ascii[r] = ids[f.glyph(r)]
 	}
-	if t.program, err = pdfw.Deflate(base.Fixed(), templateLevel); err != nil {
-		return nil, err
-	}
 	for i, g := range base.Old() {
 		if i > 0 {
 			t.widths = append(t.widths, ' ')
@@ -124,9 +162,11 @@ func (f *Font) buildTemplate(key []byte, maps []ttf.Mapping) (*template, error) 
 		runes[i] = m.Rune
 	}
 	t.toUni = appendCMapEntries([]byte(cmapHeader), 1, runes)
-	if t.toUniZ, err = pdfw.Deflate(t.toUni, templateLevel); err != nil {
+	p, err := t.pack(flate.BestSpeed)
+	if err != nil {
 		return nil, err
 	}
+	t.packed.Store(p)
 	return t, nil
 }
 
