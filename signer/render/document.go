@@ -83,29 +83,52 @@ const (
 	maxQR     = 1000
 )
 
-// strings returns every string the document prints.
-func (d *Document) strings() []string {
-	ss := []string{d.Title, d.Subtitle, d.Agency, d.Region, d.Number, d.CodeGrouped, d.VerifyURL, d.Seal.Agency, d.Seal.Name}
-	for _, b := range d.Blocks {
-		switch b := b.(type) {
-		case *Fields:
-			ss = append(ss, b.Heading)
-			for _, p := range b.Pairs {
-				ss = append(ss, p[0], p[1])
-			}
-		case *Table:
-			ss = append(ss, b.Heading)
-			for _, c := range b.Columns {
-				ss = append(ss, c.Title)
-			}
-			for _, r := range b.Rows {
-				ss = append(ss, r...)
-			}
-		case *Paragraph:
-			ss = append(ss, b.Heading, b.Text)
+// eachString calls fn with every string the document prints, stopping at
+// the first error.
+func (d *Document) eachString(fn func(string) error) error {
+	for _, s := range [...]string{d.Title, d.Subtitle, d.Agency, d.Region, d.Number, d.CodeGrouped, d.VerifyURL, d.Seal.Agency, d.Seal.Name} {
+		if err := fn(s); err != nil {
+			return err
 		}
 	}
-	return append(ss, d.Notes...)
+	each := func(ss ...string) error {
+		for _, s := range ss {
+			if err := fn(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, b := range d.Blocks {
+		var err error
+		switch b := b.(type) {
+		case *Fields:
+			err = fn(b.Heading)
+			for _, p := range b.Pairs {
+				if err == nil {
+					err = each(p[0], p[1])
+				}
+			}
+		case *Table:
+			err = fn(b.Heading)
+			for _, c := range b.Columns {
+				if err == nil {
+					err = fn(c.Title)
+				}
+			}
+			for _, r := range b.Rows {
+				if err == nil {
+					err = each(r...)
+				}
+			}
+		case *Paragraph:
+			err = each(b.Heading, b.Text)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return each(d.Notes...)
 }
 
 // templateText returns the strings the document shares with the others
@@ -170,12 +193,12 @@ func (d *Document) validate() error {
 			return fmt.Errorf("%w: block %d of unknown type %T", ErrInvalidInput, i, b)
 		}
 	}
-	for _, s := range d.strings() {
+	return d.eachString(func(s string) error {
 		if len(s) > maxText {
 			return fmt.Errorf("%w: text of %d bytes exceeds %d: %.40q…", ErrInvalidInput, len(s), maxText, s)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // Page frame: 20 mm side margins.
@@ -193,7 +216,7 @@ func (r *Renderer) Document(doc *Document, o Options) (*pades.Prepared, error) {
 	if err := doc.validate(); err != nil {
 		return nil, err
 	}
-	if err := r.check(doc.strings()...); err != nil {
+	if err := doc.eachString(r.font.Check); err != nil {
 		return nil, err
 	}
 	lb, err := labelsFor(doc.Lang)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"strconv"
+	"sync"
 
 	"sihub/signer/render/pdfw"
 )
@@ -23,13 +24,14 @@ type doc struct {
 	more   []int             // own glyphs: subset id first+i → font glyph
 	newID  map[uint16]uint16 // font glyph → subset id, own glyphs
 	runeOf []rune            // own glyphs: the first rune drawn with each
-	ascii  [128]uint16       // rune → subset id of the ASCII characters drawn, 0 not yet
+	recent [256]cidEntry     // subset ids of runes drawn, by the rune's low byte
 	pages  []*page
 }
 
 // page is one page's content stream plus what lies on it.
 type page struct {
-	c pdfw.Content
+	c   pdfw.Content
+	buf *[]byte // the pooled buffer c.B came from
 }
 
 // newDoc starts a document drawn with f and the template t (nil: the
@@ -41,26 +43,52 @@ func newDoc(f *Font, t *template) (*doc, error) {
 			return nil, err
 		}
 	}
-	return &doc{font: f, tpl: t, first: t.base.Glyphs(), newID: make(map[uint16]uint16, 64), ascii: t.ascii}, nil
+	d := &doc{font: f, tpl: t, first: t.base.Glyphs(), newID: make(map[uint16]uint16, 64)}
+	for r, id := range t.ascii {
+		if id != 0 {
+			d.recent[r] = cidEntry{rune(r), id}
+		}
+	}
+	return d, nil
+}
+
+// cidEntry caches the subset id of one rune.
+type cidEntry struct {
+	r  rune
+	id uint16 // 0: empty
+}
+
+// pageBufs recycles page content buffers once they are compressed.
+var pageBufs = sync.Pool{New: func() any { b := make([]byte, 0, 32<<10); return &b }}
+
+// release returns the document's page buffers for reuse; the pages must
+// not be used afterwards.
+func (d *doc) release() {
+	for _, p := range d.pages {
+		if p.buf != nil && cap(p.c.B) <= 1<<20 {
+			*p.buf = p.c.B[:0]
+			pageBufs.Put(p.buf)
+		}
+		p.c.B, p.buf = nil, nil
+	}
 }
 
 func (d *doc) newPage() *page {
-	p := &page{c: pdfw.Content{B: make([]byte, 0, 16<<10)}}
+	buf := pageBufs.Get().(*[]byte)
+	p := &page{c: pdfw.Content{B: (*buf)[:0]}, buf: buf}
 	d.pages = append(d.pages, p)
 	return p
 }
 
 // cid returns the subset id for r, assigning one on first use.
 func (d *doc) cid(r rune) uint16 {
-	if r >= 0 && r < 0x80 {
-		if id := d.ascii[r]; id != 0 {
-			return id
-		}
-		id := d.cidSlow(r)
-		d.ascii[r] = id
-		return id
+	e := &d.recent[r&255]
+	if e.r == r && e.id != 0 {
+		return e.id
 	}
-	return d.cidSlow(r)
+	id := d.cidSlow(r)
+	*e = cidEntry{r, id}
+	return id
 }
 
 func (d *doc) cidSlow(r rune) uint16 {

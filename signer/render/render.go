@@ -144,7 +144,9 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 	dia := sealDiameter
 	sealStream := d.drawSeal(m.Seal, dia)
 
-	w := pdfw.New(48<<10 + 2*contentsLen)
+	// Room for the whole file, so that it is never copied to grow: the
+	// font and fixed objects, the placeholder, a few KiB per page.
+	w := pdfw.New(56<<10 + 2*contentsLen + 4<<10*len(d.pages))
 	catalog, pagesObj, info, font := w.Alloc(), w.Alloc(), w.Alloc(), w.Alloc()
 	pageObjs := make([]int, len(d.pages))
 	contentObjs := make([]int, len(d.pages))
@@ -160,6 +162,7 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 	for i, p := range d.pages {
 		w.Stream(contentObjs[i], "", p.c.B, pdfw.Fast)
 	}
+	d.release()
 	sealPage := pageObjs[m.SealPg]
 	var annots strings.Builder
 	for i, f := range fields {

@@ -74,7 +74,9 @@ var finalBlock = [2]byte{0x03, 0x00}
 // copy: the choice for small pieces that differ in every file. dict
 // holds extra dictionary entries, as for Stream.
 func (w *Writer) StreamParts(n int, dict string, parts []Part, c Compression) {
-	var out bytes.Buffer
+	out := outBufs.Get().(*bytes.Buffer)
+	defer putOut(out)
+	out.Reset()
 	raw := 0
 	for _, p := range parts {
 		raw += len(p.Raw)
@@ -93,13 +95,13 @@ func (w *Writer) StreamParts(n int, dict string, parts []Part, c Compression) {
 		}
 		adler = adlerCombine(adler, adler32.Checksum(p.Raw), len(p.Raw))
 		if c == Store {
-			appendStored(&out, p.Raw)
+			appendStored(out, p.Raw)
 			continue
 		}
 		if z == nil {
 			z = flatePools[c].Get().(*flate.Writer)
 		}
-		z.Reset(&out)
+		z.Reset(out)
 		z.Write(p.Raw)
 		z.Flush()
 	}

@@ -123,18 +123,31 @@ var zpools = [...]*sync.Pool{
 	}},
 }
 
+// outBufs recycles the buffers streams are compressed into before they
+// are copied into the file.
+var outBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putOut(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 {
+		outBufs.Put(b)
+	}
+}
+
 // Stream writes object n as a stream. dict holds extra dictionary entries
 // (without << >>, may be empty); /Length and, unless c is Store,
 // /Filter /FlateDecode are added.
 func (w *Writer) Stream(n int, dict string, data []byte, c Compression) {
 	w.Begin(n)
 	if c == Fast || c == Huffman {
-		var out bytes.Buffer
+		out := outBufs.Get().(*bytes.Buffer)
+		defer putOut(out)
+		out.Reset()
 		out.Grow(len(data)/2 + 64)
 		z := zpools[c].Get().(*zlib.Writer)
-		z.Reset(&out)
+		z.Reset(out)
 		z.Write(data)
 		z.Close()
+		z.Reset(nil)
 		zpools[c].Put(z)
 		data = out.Bytes()
 		w.buf = append(w.buf, "<< /Filter /FlateDecode "...)
