@@ -47,34 +47,37 @@ func drawQR(c *pdfw.Content, text string, x, y, size float64) error {
 // extended over the rows below that hold the same run.
 func qrRects(q *qr.Code, rect func(x, y, w, h int)) {
 	n := q.Size
-	// used marks runs already drawn as part of a taller rectangle, by
-	// their first module.
-	used := make([]bool, n*n)
-	runEnd := func(row, j int) int {
-		k := j
-		for k < n && q.Dark(k, row) {
-			k++
-		}
-		return k
-	}
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; {
-			if !q.Dark(j, i) {
-				j++
+	// end[y*n+x] is one past the last module of the run of row y that
+	// starts at x, 0 if none starts there; drawn as part of a taller
+	// rectangle, it becomes -1.
+	end := make([]int16, n*n)
+	for y := 0; y < n; y++ {
+		row := end[y*n : (y+1)*n]
+		for x := 0; x < n; {
+			if !q.Dark(x, y) {
+				x++
 				continue
 			}
-			k := runEnd(i, j)
-			if used[i*n+j] {
-				j = k
+			k := x + 1
+			for k < n && q.Dark(k, y) {
+				k++
+			}
+			row[x] = int16(k)
+			x = k
+		}
+	}
+	for y := 0; y < n; y++ {
+		row := end[y*n : (y+1)*n]
+		for x, k := range row {
+			if k <= 0 {
 				continue
 			}
 			h := 1
-			for i+h < n && (j == 0 || !q.Dark(j-1, i+h)) && q.Dark(j, i+h) && runEnd(i+h, j) == k {
-				used[(i+h)*n+j] = true
+			for y+h < n && end[(y+h)*n+x] == k {
+				end[(y+h)*n+x] = -1
 				h++
 			}
-			rect(j, i, k-j, h)
-			j = k
+			rect(x, y, int(k)-x, h)
 		}
 	}
 }
