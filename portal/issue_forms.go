@@ -95,8 +95,17 @@ func (s *server) issueForms(ctx context.Context, se *session) ([]issueForm, erro
 			if len(years) == 0 {
 				f.Unavailable = "没有查到您的缴费记录，暂不能开具个人权益记录单。"
 			}
-			for i, y := range years {
-				f.Years = append(f.Years, option{Value: strconv.Itoa(y), Text: fmt.Sprintf("%d 年", y), Selected: i == 0})
+			// Last year's statement is the usual one (the current year
+			// is not over); the newest year when there is none.
+			def := 0
+			if len(years) > 0 {
+				def = years[0]
+				if i := slices.Index(years, s.cfg.Now().Year()-1); i >= 0 {
+					def = years[i]
+				}
+			}
+			for _, y := range years {
+				f.Years = append(f.Years, option{Value: strconv.Itoa(y), Text: fmt.Sprintf("%d 年", y), Selected: y == def})
 			}
 		case signer.KindBenefitDetails:
 			years, err := s.benefitYears(ctx, se.PersonID)

@@ -117,6 +117,9 @@ func TestPersonSeesEveryRequestableKindWithItsChoices(t *testing.T) {
 	if got := options(rights, "year"); fmt.Sprint(got) != "[2025 2023]" {
 		t.Errorf("rights record years %q, want the paid years 2025 and 2023", got)
 	}
+	if !strings.Contains(rights, `<option value="2025" selected>`) {
+		t.Errorf("rights record: last year (2025) is not the default:\n%s", rights)
+	}
 	exemption, _ := formOf(t, page, signer.KindOverseasExemption)
 	countries := options(exemption, "country")
 	if len(countries) != 1+len(signer.AgreementCountries) || !strings.Contains(exemption, ">德国<") {
