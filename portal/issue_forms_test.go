@@ -40,7 +40,7 @@ func (f fakeRecords) BenefitPayments(_ context.Context, personID, from, to strin
 	return out, nil
 }
 
-// Zhang paid in 2023 and 2025 (2024's month is unpaid) and receives no
+// Zhang paid in 2023, 2025 and 2026 (2024's month is unpaid) and receives no
 // benefit; Li draws a pension since 2025.
 var testRecords = fakeRecords{
 	contributions: map[string][]model.Contribution{
@@ -48,6 +48,7 @@ var testRecords = fakeRecords{
 			{PersonID: zhangID, Month: "2023-05", Type: model.InsPensionEnterprise, Base: 800000, Paid: true},
 			{PersonID: zhangID, Month: "2024-03", Type: model.InsPensionEnterprise, Base: 800000, Paid: false},
 			{PersonID: zhangID, Month: "2025-11", Type: model.InsPensionEnterprise, Base: 800000, Paid: true},
+			{PersonID: zhangID, Month: "2026-10", Type: model.InsPensionEnterprise, Base: 800000, Paid: true},
 		},
 	},
 	benefits: map[string][]model.BenefitPayment{
@@ -114,8 +115,8 @@ func TestPersonSeesEveryRequestableKindWithItsChoices(t *testing.T) {
 		}
 	}
 	rights, _ := formOf(t, page, signer.KindRightsRecord)
-	if got := options(rights, "year"); fmt.Sprint(got) != "[2025 2023]" {
-		t.Errorf("rights record years %q, want the paid years 2025 and 2023", got)
+	if got := options(rights, "year"); fmt.Sprint(got) != "[2026 2025 2023]" {
+		t.Errorf("rights record years %q, want the paid years 2026, 2025 and 2023", got)
 	}
 	if !strings.Contains(rights, `<option value="2025" selected>`) {
 		t.Errorf("rights record: last year (2025) is not the default:\n%s", rights)
