@@ -71,7 +71,23 @@ func (s *Store) PutRecords(ctx context.Context, r model.RecordBatch) error {
 	if err != nil {
 		return err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return wrap(err, "put records")
+	}
+	defer conn.Close()
+	// Multi-row upserts keep a statement journal; in memory it is not
+	// written to a temporary file page by page (more than half of a bulk
+	// load's writes). The connection's setting is restored after.
+	var tempStore int
+	if err := conn.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&tempStore); err != nil {
+		return wrap(err, "put records")
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
+		return wrap(err, "put records")
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA temp_store = %d", tempStore))
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap(err, "put records")
 	}
