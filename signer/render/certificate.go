@@ -106,15 +106,19 @@ const CertificateTitle = "社会保险个人参保证明"
 
 // yuan formats an amount in fen as yuan with two decimals.
 func yuan(fen int64) string {
-	neg := fen < 0
-	if neg {
-		fen = -fen
+	var buf [24]byte
+	return string(appendYuan(buf[:0], fen))
+}
+
+// appendYuan appends yuan(fen).
+func appendYuan(b []byte, fen int64) []byte {
+	u := uint64(fen)
+	if fen < 0 {
+		b = append(b, '-')
+		u = -u
 	}
-	s := strconv.FormatInt(fen/100, 10) + "." + string(rune('0'+fen%100/10)) + string(rune('0'+fen%10))
-	if neg {
-		s = "-" + s
-	}
-	return s
+	b = strconv.AppendUint(b, u/100, 10)
+	return append(b, '.', byte('0'+u%100/10), byte('0'+u%10))
 }
 
 // Document returns the certificate as a generic document.

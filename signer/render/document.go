@@ -414,8 +414,9 @@ func (fl *flow) userTable(b *Table) {
 	}
 	t.header = [][]cell{hdr}
 	rows := make([][]cell, len(b.Rows))
+	cells := make([]cell, len(b.Rows)*len(b.Columns))
 	for i, r := range b.Rows {
-		rows[i] = make([]cell, len(r))
+		rows[i] = cells[i*len(b.Columns) : (i+1)*len(b.Columns) : (i+1)*len(b.Columns)]
 		for j, s := range r {
 			rows[i][j] = cell{text: s, align: align(b.Columns[j].Align)}
 		}

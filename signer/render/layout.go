@@ -174,11 +174,17 @@ func (t *table) leading() float64 {
 // layoutRow wraps each cell and returns its lines and the row height.
 func (fl *flow) layoutRow(t *table, row []cell) ([][]string, float64) {
 	lines := make([][]string, len(row))
+	one := make([]string, len(row)) // backing of the cells that fit one line
 	n := 1
 	col := 0
 	for i, c := range row {
 		w := fl.cellWidth(t, col, c.span)
-		lines[i] = fl.d.font.wrap(c.text, t.size, w-2*t.pad)
+		if lw, ok := fl.d.font.lineWidth(c.text); ok && lw <= int((w-2*t.pad)*1000/t.size) {
+			one[i] = strings.TrimRight(c.text, " ")
+			lines[i] = one[i : i+1 : i+1]
+		} else {
+			lines[i] = fl.d.font.wrap(c.text, t.size, w-2*t.pad)
+		}
 		n = max(n, len(lines[i]))
 		col += max(c.span, 1)
 	}

@@ -179,15 +179,18 @@ func (s *RightsStatement) Document() (*Document, error) {
 			{Title: w.yInterest, Width: 40, Align: Right}, {Title: w.yInterestPers, Width: 40, Align: Right},
 			{Title: w.yBalance, Width: 46, Align: Right}, {Title: w.yBalancePers, Width: 46, Align: Right},
 		}}
+		cells := make([]string, 0, 14*len(s.Years))
 		for _, y := range s.Years {
 			period, base, emp, pers, acc := "—", "—", "—", "—", "—"
 			if y.Months > 0 {
 				period = compactMonth(y.First) + "-" + compactMonth(y.Last)
 				base, emp, pers, acc = yuan(y.AverageBase), percent(y.EmployerBP), percent(y.PersonalBP), percent(y.AccountBP)
 			}
-			t.Rows = append(t.Rows, []string{strconv.Itoa(y.Year), period, strconv.Itoa(y.Months), base, emp, pers, acc,
+			at := len(cells)
+			cells = append(cells, strconv.Itoa(y.Year), period, strconv.Itoa(y.Months), base, emp, pers, acc,
 				yuan(y.Credited), yuan(y.CreditedPers), percent(y.RateBP), yuan(y.Interest), yuan(y.InterestPers),
-				yuan(y.Balance), yuan(y.BalancePers)})
+				yuan(y.Balance), yuan(y.BalancePers))
+			t.Rows = append(t.Rows, cells[at:len(cells):len(cells)])
 		}
 		blocks = append(blocks, t)
 	}
@@ -198,8 +201,12 @@ func (s *RightsStatement) Document() (*Document, error) {
 			{Title: w.mAcc, Width: 56, Align: Right}, {Title: w.mStatus, Width: 42, Align: Center},
 			{Title: w.mUnit, Width: 150},
 		}}
+		t.Rows = make([][]string, 0, len(ms))
+		cells := make([]string, 0, 7*len(ms))
 		for _, m := range ms {
-			t.Rows = append(t.Rows, []string{m.Month, yuan(m.Base), yuan(m.Employer), yuan(m.Personal), yuan(m.ToAccount), m.Status, m.UnitName})
+			at := len(cells)
+			cells = append(cells, m.Month, yuan(m.Base), yuan(m.Employer), yuan(m.Personal), yuan(m.ToAccount), m.Status, m.UnitName)
+			t.Rows = append(t.Rows, cells[at:len(cells):len(cells)])
 		}
 		return t
 	}

@@ -85,3 +85,12 @@ func TestPercentAndCompactMonth(t *testing.T) {
 		t.Errorf("compactMonth = %q", got)
 	}
 }
+
+func TestYuan(t *testing.T) {
+	for fen, want := range map[int64]string{0: "0.00", 5: "0.05", 99: "0.99", 100: "1.00", 812345: "8123.45", -1: "-0.01", -812345: "-8123.45",
+		-9223372036854775808: "-92233720368547758.08"} {
+		if got := yuan(fen); got != want {
+			t.Errorf("yuan(%d) = %q, want %q", fen, got, want)
+		}
+	}
+}
