@@ -130,11 +130,16 @@ const (
 // contributions carries (four parameters each).
 const contributionsPerInsert = 64
 
+// contributionJSONSize is about the length of one contribution's JSON
+// (about 170 bytes with 18-character IDs), to size the batch's buffer
+// once instead of growing it row by row.
+const contributionJSONSize = 192
+
 // encodeContributions checks and encodes the rows of cs into one string
 // (one allocation for the whole batch), returning each row's JSON as a
 // substring of it.
 func encodeContributions(cs []model.Contribution) ([]string, error) {
-	var buf []byte
+	buf := make([]byte, 0, len(cs)*contributionJSONSize)
 	ends := make([]int, len(cs))
 	for i, c := range cs {
 		if c.PersonID == "" || c.Month == "" || c.Type == "" {
