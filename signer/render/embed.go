@@ -11,7 +11,10 @@ import (
 // fontObjects writes the Type0 font, its CIDFont, descriptor, subset
 // program and ToUnicode map as object fontObj and four new objects. The
 // template's share of the program and of the map is copied precompressed.
-func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) error {
+// It returns where the program's object lies in the file: its bytes
+// follow from the font and the glyph list, which the subset tag in
+// /BaseFont hashes.
+func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) (progStart, progEnd int, err error) {
 	t := d.tpl
 	maps := make([]ttf.Mapping, 0, len(d.more))
 	for i, r := range d.runeOf {
@@ -19,12 +22,9 @@ func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) error {
 	}
 	sub, err := t.base.Extend(d.more, maps)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	packed, err := t.parts()
-	if err != nil {
-		return err
-	}
+	packed := t.parts
 	base := subsetTag(sub.Old) + "+" + d.font.name
 	cidObj, descObj, fileObj, tuObj := w.Alloc(), w.Alloc(), w.Alloc(), w.Alloc()
 
@@ -51,10 +51,12 @@ func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) error {
 		s(tt.XMin)+" "+s(tt.YMin)+" "+s(tt.XMax)+" "+s(tt.YMax)+"] /ItalicAngle "+
 		strconv.FormatFloat(tt.ItalicAngle, 'f', -1, 64)+" /Ascent "+s(tt.Ascent)+" /Descent "+s(tt.Descent)+
 		" /CapHeight "+s(tt.CapHeight)+" /StemV 80 /FontFile2 "+ref(fileObj)+" >>")
+	progStart = w.Len()
 	w.StreamParts(fileObj, "/Length1 "+strconv.Itoa(sub.Len(t.base)),
 		[]pdfw.Part{{Raw: sub.Head}, {Pre: packed.program}, {Raw: sub.Tail}}, pdfw.Store)
+	progEnd = w.Len()
 	w.StreamParts(tuObj, "", []pdfw.Part{{Pre: packed.toUni}, {Raw: d.toUnicodeTail()}}, pdfw.Store)
-	return nil
+	return progStart, progEnd, nil
 }
 
 func sign(v int) float64 {

@@ -199,7 +199,8 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 		spare = append(spare, pades.SpareField{Object: f, Dict: sd})
 	}
 
-	if err := d.fontObjects(w, font); err != nil {
+	progStart, progEnd, err := d.fontObjects(w, font)
+	if err != nil {
 		return nil, fmt.Errorf("render: font subset: %w", err)
 	}
 
@@ -216,12 +217,14 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 	w.Object(catalog, "<< /Type /Catalog /Pages "+ref(pagesObj)+" /AcroForm << /Fields ["+annots.String()+"] /SigFlags 3 >> >>")
 
 	// The identifier hashes the salt and the file, less the signature
-	// placeholder (zeros, a quarter of a small file).
+	// placeholder (zeros) and the font program (which /BaseFont's subset
+	// tag determines): together half of a one-page file.
 	h := sha256.New()
 	h.Write(salt[:])
 	body := w.Bytes()
 	h.Write(body[:ph.Contents])
-	h.Write(body[ph.Contents+ph.ContentsLen:])
+	h.Write(body[ph.Contents+ph.ContentsLen : progStart])
+	h.Write(body[progEnd:])
 	id := h.Sum(nil)[:16]
 	pdf, xref, err := w.Finish(pdfw.Trailer{Root: catalog, Info: info, ID: [2][]byte{id, id}})
 	if err != nil {

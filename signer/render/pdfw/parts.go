@@ -3,6 +3,7 @@ package pdfw
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"hash/adler32"
 	"strconv"
 	"sync"
@@ -26,10 +27,20 @@ type Deflated struct {
 // Deflate compresses p at the given compress/flate level (-2 Huffman
 // only … 9 best) as a piece for StreamParts.
 func Deflate(p []byte, level int) (*Deflated, error) {
+	if level < flate.HuffmanOnly || level > flate.BestCompression {
+		return nil, fmt.Errorf("pdfw: flate level %d", level)
+	}
 	var out bytes.Buffer
-	z, err := flate.NewWriter(&out, level)
-	if err != nil {
-		return nil, err
+	out.Grow(len(p)/2 + 64)
+	pool := &levelPools[level-flate.HuffmanOnly]
+	z, _ := pool.Get().(*flate.Writer)
+	if z == nil {
+		var err error
+		if z, err = flate.NewWriter(&out, level); err != nil {
+			return nil, err
+		}
+	} else {
+		z.Reset(&out)
 	}
 	if _, err := z.Write(p); err != nil {
 		return nil, err
@@ -37,8 +48,14 @@ func Deflate(p []byte, level int) (*Deflated, error) {
 	if err := z.Flush(); err != nil {
 		return nil, err
 	}
+	z.Reset(nil)
+	pool.Put(z)
 	return &Deflated{data: out.Bytes(), adler: adler32.Checksum(p), n: len(p)}, nil
 }
+
+// levelPools keep Deflate's writers per level: a writer costs far more to
+// set up than to compress a few KiB.
+var levelPools [flate.BestCompression - flate.HuffmanOnly + 1]sync.Pool
 
 // Len is the length of the piece's input.
 func (d *Deflated) Len() int { return d.n }
