@@ -2,10 +2,12 @@ package portal
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -318,4 +320,55 @@ func TestApplicationNoticesAreListedForTheApplicant(t *testing.T) {
 	if r := l.get("/me/documents/NOTE00000000000001/pdf"); r.StatusCode != 200 || r.Body != "%PDF notice" {
 		t.Fatalf("Li's own result notice: %d", r.StatusCode)
 	}
+}
+
+// FuzzParseIssueChoices: whatever a form holds, the choices accepted are
+// ones the kind offers (its languages, a year with records, an agreement
+// country, real dates in order), and anything else is a bad request.
+func FuzzParseIssueChoices(f *testing.F) {
+	f.Add(signer.KindInsuranceCertificate, "en", "", "", "", "")
+	f.Add(signer.KindRightsRecord, "zh", "2025", "", "", "")
+	f.Add(signer.KindBenefitDetails, "", "0", "", "", "")
+	f.Add(signer.KindOverseasExemption, "zh,en", "", "de", "2026-12-01", "2028-11-30")
+	f.Add(signer.KindOverseasExemption, "", "", "德国", "2026-02-30", "")
+	f.Add(signer.KindRightsRecord, "en,zh", "-1", "", "", "")
+	s, err := newServer(Config{SessionKey: make([]byte, 32), Now: func() time.Time { return t0 }},
+		Deps{Accounts: fakeAccounts{}, Documents: &fakeDocs{}, Audit: &fakeAudit{}, Records: testRecords})
+	if err != nil {
+		f.Fatal(err)
+	}
+	se := &session{PersonID: zhangID}
+	f.Fuzz(func(t *testing.T, kind, lang, year, country, from, to string) {
+		form := map[string]string{"lang": lang, "year": year, "country": country, "posted_from": from, "posted_to": to}
+		c, err := s.parseIssueChoices(context.Background(), se, kind, func(k string) string { return form[k] })
+		if err != nil {
+			if !errors.Is(err, ErrBadRequest) {
+				t.Fatalf("error %v is not a bad request", err)
+			}
+			return
+		}
+		if !slices.Contains(signer.KindLanguages(kind), c.Lang) {
+			t.Fatalf("language %q accepted for %q", c.Lang, kind)
+		}
+		switch kind {
+		case signer.KindRightsRecord:
+			if !slices.Contains([]int{2026, 2025, 2023}, c.Year) {
+				t.Fatalf("rights record year %d accepted", c.Year)
+			}
+		case signer.KindBenefitDetails:
+			t.Fatalf("benefit details accepted for a person without benefits: %+v", c)
+		case signer.KindOverseasExemption:
+			if _, ok := signer.Country(c.Country); !ok || c.Country == "" {
+				t.Fatalf("country %q accepted", c.Country)
+			}
+			for _, d := range []string{c.PostedFrom, c.PostedTo} {
+				if _, err := time.Parse("2006-01-02", d); d != "" && err != nil {
+					t.Fatalf("date %q accepted", d)
+				}
+			}
+			if c.PostedFrom != "" && c.PostedTo != "" && c.PostedTo < c.PostedFrom {
+				t.Fatalf("posting %s..%s accepted", c.PostedFrom, c.PostedTo)
+			}
+		}
+	})
 }
