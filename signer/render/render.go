@@ -23,7 +23,17 @@
 //
 // Every string is checked against the font before anything is drawn: a
 // character the font lacks is a *MissingGlyphError, never a blank.
-// Renderer is safe for concurrent use; the Font is shared read-only.
+//
+// The glyphs of a document's fixed words (title, labels, headings, column
+// titles, notes, the agency, digits) form a font template kept by the
+// Font: they come first in the subset with fixed ids, and their part of
+// the font program and of the ToUnicode map is built and compressed once
+// per process; each document adds only the glyphs of its own data. The
+// output depends only on the input and Options.Rand, not on what was
+// rendered before.
+//
+// Renderer is safe for concurrent use; the Font is shared (its template
+// cache is synchronized).
 package render
 
 import (

@@ -3,6 +3,10 @@
 // the trailer. It knows nothing about pages or fonts; callers write the
 // dictionaries. Offsets of everything written are available while writing,
 // so a caller can locate a placeholder inside an object.
+//
+// A stream may also be assembled from parts (StreamParts): pieces deflated
+// ahead of time (Deflate), shared by many files and compressed once, joined
+// with pieces compressed or stored while the file is written.
 package pdfw
 
 import (

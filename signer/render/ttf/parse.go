@@ -7,6 +7,11 @@
 // map (cmap formats 4 and 12), advance widths (hmtx), the vertical metrics
 // (head, hhea, OS/2), the PostScript name and the raw glyph data (glyf,
 // loca). OpenType fonts with CFF outlines are rejected.
+//
+// Subsets that share most of their glyphs share a Base: its glyphs come
+// first with fixed ids and its bytes (constant tables and their glyph
+// data) are the same in every subset, so a caller can compress them once;
+// Extend adds one document's glyphs. Subset is a Base extended by nothing.
 package ttf
 
 import (
