@@ -16,7 +16,10 @@ import (
 // /BaseFont hashes.
 func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) (progStart, progEnd int, err error) {
 	t := d.tpl
-	maps := make([]ttf.Mapping, 0, len(d.more))
+	maps := make([]ttf.Mapping, 0, len(d.more)+len(d.comps))
+	for _, c := range d.comps {
+		maps = append(maps, ttf.Mapping{Rune: c.r, Glyph: int(c.id)})
+	}
 	for i, r := range d.runeOf {
 		maps = append(maps, ttf.Mapping{Rune: r, Glyph: d.first + i})
 	}
@@ -67,11 +70,19 @@ func sign(v int) float64 {
 }
 
 // toUnicodeTail is the end of the ToUnicode CMap after the template's
-// entries: the document's own glyphs, each mapped to the first character
-// drawn with it (UTF-16BE). Component-only glyphs added by the subsetter
-// are never drawn and have no entry.
+// entries: the template's component glyphs the document draws as
+// characters and the document's own glyphs, each mapped to the first
+// character drawn with it (UTF-16BE). Component-only glyphs added by the
+// subsetter are never drawn and have no entry.
 func (d *doc) toUnicodeTail() []byte {
-	b := make([]byte, 0, 80+len(d.runeOf)*18)
+	b := make([]byte, 0, 80+(len(d.runeOf)+len(d.comps))*18)
+	if len(d.comps) > 0 {
+		runes := make([]rune, len(d.comps))
+		for i, c := range d.comps {
+			runes[i] = c.r
+		}
+		b = appendCMapIDs(b, func(i int) int { return int(d.comps[i].id) }, runes)
+	}
 	b = appendCMapEntries(b, d.first, d.runeOf)
 	return append(b, cmapTrailer...)
 }

@@ -24,6 +24,7 @@ type doc struct {
 	more   []int             // own glyphs: subset id first+i → font glyph
 	newID  map[uint16]uint16 // font glyph → subset id, own glyphs
 	runeOf []rune            // own glyphs: the first rune drawn with each
+	comps  []compUse         // template components drawn as characters
 	recent [256]cidEntry     // subset ids of runes drawn, by the rune's low byte
 	pages  []*page
 }
@@ -50,6 +51,14 @@ func newDoc(f *Font, t *template) (*doc, error) {
 		}
 	}
 	return d, nil
+}
+
+// compUse records a glyph that the template holds only as a component of
+// a composite glyph and that the document draws as a character: it needs
+// a ToUnicode entry of its own.
+type compUse struct {
+	id uint16
+	r  rune
 }
 
 // cidEntry caches the subset id of one rune.
@@ -97,6 +106,11 @@ func (d *doc) cidSlow(r rune) uint16 {
 		return id
 	}
 	if id, ok := d.newID[g]; ok {
+		return id
+	}
+	if id, ok := d.tpl.comps[g]; ok {
+		d.newID[g] = id
+		d.comps = append(d.comps, compUse{id, r})
 		return id
 	}
 	id := uint16(d.first + len(d.more))

@@ -27,6 +27,7 @@ import (
 type template struct {
 	base   *ttf.Base
 	ids    map[uint16]uint16 // font glyph → subset id, template glyphs only
+	comps  map[uint16]uint16 // font glyph → subset id, the components the base added
 	ascii  [128]uint16       // rune → subset id of the template's ASCII characters, 0 none
 	widths []byte            // /W widths of every base id, space separated
 	toUni  []byte            // ToUnicode: the header and the template glyphs' entries
@@ -126,7 +127,10 @@ func (f *Font) buildTemplate(key []byte, maps []ttf.Mapping) (*template, error) 
 	if err != nil {
 		return nil, err
 	}
-	t := &template{base: base, ids: ids}
+	t := &template{base: base, ids: ids, comps: make(map[uint16]uint16)}
+	for i, g := range base.Old()[len(glyphs):] {
+		t.comps[uint16(g)] = uint16(len(glyphs) + i)
+	}
 	for r := rune(0x20); r < 0x80; r++ {
 		t.ascii[r] = ids[f.glyph(r)]
 	}
@@ -160,6 +164,11 @@ const (
 // mapping ids first, first+1, … to runes (UTF-16BE, surrogate pairs
 // beyond the BMP).
 func appendCMapEntries(b []byte, first int, runes []rune) []byte {
+	return appendCMapIDs(b, func(i int) int { return first + i }, runes)
+}
+
+// appendCMapIDs appends bfchar blocks mapping id(i) to runes[i].
+func appendCMapIDs(b []byte, id func(i int) int, runes []rune) []byte {
 	const hex = "0123456789ABCDEF"
 	h4 := func(b []byte, v uint16) []byte {
 		return append(b, hex[v>>12], hex[v>>8&15], hex[v>>4&15], hex[v&15])
@@ -170,7 +179,7 @@ func appendCMapEntries(b []byte, first int, runes []rune) []byte {
 		b = append(b, " beginbfchar\n"...)
 		for i := start; i < end; i++ {
 			b = append(b, '<')
-			b = h4(b, uint16(first+i))
+			b = h4(b, uint16(id(i)))
 			b = append(b, "> <"...)
 			r := runes[i]
 			if r >= 0x10000 {

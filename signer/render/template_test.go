@@ -90,3 +90,68 @@ func TestTemplateShared(t *testing.T) {
 		t.Error("the statement shares the certificate's template")
 	}
 }
+
+// TestTemplateComponentDrawn draws, as data, a character whose glyph the
+// template holds only as a component of one of its composite glyphs: the
+// subset must take it once, with a ToUnicode entry, so the text reads
+// back.
+func TestTemplateComponentDrawn(t *testing.T) {
+	f, err := NewFont(wqyMicroHei)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runeOf := map[int]rune{}
+	f.tt.Runes(func(r rune, g int) {
+		if _, ok := runeOf[g]; !ok && r >= 0x20 {
+			runeOf[g] = r
+		}
+	})
+	// A character whose composite glyph has a component that is itself
+	// the glyph of a character.
+	c := sampleCertificate(3)
+	d, err := c.Document()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, _ := labelsFor("zh")
+	plain, err := f.template(d.templateText(lb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var whole, part rune
+	find := func(r rune, g int) {
+		if whole != 0 || r < 0x20 || r == 0xAD { // not the soft hyphen: it prints nothing
+			return
+		}
+		b, err := f.tt.NewBase([]int{0, g}, nil)
+		if err != nil {
+			return
+		}
+		for _, c := range b.Old()[2:] {
+			if p, ok := runeOf[c]; ok && p != r && p >= 0x4E00 && plain.ids[uint16(c)] == 0 {
+				whole, part = r, p
+				return
+			}
+		}
+	}
+	f.tt.Runes(func(r rune, g int) {
+		if r >= 0x4E00 {
+			find(r, g)
+		}
+	})
+	f.tt.Runes(find)
+	if whole == 0 {
+		t.Skip("the font has no composite glyph made of another character's glyph")
+	}
+	t.Logf("template character %q has the glyph of %q as a component", whole, part)
+	d.Title = "参保证明" + string(whole)
+	d.Blocks = append(d.Blocks, &Paragraph{Text: "数据" + string(part) + string(part)})
+	p, err := New(f).Document(d, sampleOptions(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(run(t, "pdftotext", writeTemp(t, "c.pdf", p.PDF), "-"))
+	if !strings.Contains(text, "数据"+string(part)+string(part)) || !strings.Contains(text, string(whole)) {
+		t.Errorf("pdftotext lacks %q or %q:\n%s", "数据"+string(part)+string(part), string(whole), text)
+	}
+}
