@@ -51,11 +51,13 @@ var ErrInvalid = errors.New("store/sqlite: invalid record")
 
 // Store is the SQLite backend. It is safe for concurrent use.
 type Store struct {
-	path string
-	w    *sql.DB // exactly one connection: all writes
-	r    *sql.DB // read-only connections
-	st   statements
-	gc   groupCommit // documents, audit entries and numbers: see groupcommit.go
+	path    string
+	w       *sql.DB // exactly one connection: all writes
+	r       *sql.DB // read-only connections
+	st      statements
+	gc      groupCommit      // documents, audit entries and numbers: see groupcommit.go
+	numbers numberBlocks     // reserved numbers: see counters.go
+	now     func() time.Time // the clock of the number blocks
 
 	closeOnce sync.Once
 	closeErr  error
@@ -100,7 +102,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	s := &Store{path: path, w: w}
+	s := &Store{path: path, w: w, now: time.Now}
 	s.gc.db = w
 	if err := migrate(ctx, w); err != nil {
 		w.Close()

@@ -28,7 +28,7 @@ type statements struct {
 	listCertificatesByRole                            *sql.Stmt
 	insertKey, key, listKeys, deleteKey               *sql.Stmt
 	putAccount, account, putAPIKey, apiKey            *sql.Stmt
-	allocateNumber                                    *sql.Stmt
+	allocateNumbers                                   *sql.Stmt
 	insertAudit                                       *sql.Stmt
 	auditAll, auditByAction, auditByObject, auditBoth *sql.Stmt
 
@@ -110,8 +110,8 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 			ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash, data = excluded.data`},
 		{&st.apiKey, r, `SELECT secret_hash, data FROM api_keys WHERE id = ?`},
 
-		{&st.allocateNumber, w, `INSERT INTO counters (series, value) VALUES (?, 1)
-			ON CONFLICT (series) DO UPDATE SET value = value + 1 RETURNING value`},
+		{&st.allocateNumbers, w, `INSERT INTO counters (series, value) VALUES (?1, ?2)
+			ON CONFLICT (series) DO UPDATE SET value = value + ?2 RETURNING value`},
 
 		{&st.insertAudit, w, `INSERT INTO audit (id, time, action, object, data) VALUES (?, ?, ?, ?, ?)`},
 		{&st.auditAll, r, `SELECT data FROM audit WHERE time >= ?
