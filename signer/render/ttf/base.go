@@ -20,18 +20,24 @@ import (
 // read-only once built and safe for concurrent use.
 type Base struct {
 	f        *Font
-	old      []int       // base id → glyph of the font
-	newID    map[int]int // glyph of the font → base id
-	tags     []string    // every table of a subset, sorted
-	consts   []string    // constant tables, in file order
-	fixed    []byte      // constant tables, then the base glyphs' glyf data
-	glyfAt   int         // offset of glyf data in fixed
-	sums     map[string]uint32
-	glyfSum  uint32    // checksum of the base glyphs' glyf data
-	fixedSum uint32    // checksum of fixed
-	cmap     []Mapping // the base's character map, sorted by rune
-	hmtx     []byte    // the base glyphs' hmtx entries
-	loca     []byte    // the base glyphs' long loca entries
+	old      []int                 // base id → glyph of the font
+	newID    map[int]int           // glyph of the font → base id
+	tags     []string              // every table of a subset, sorted
+	consts   []string              // constant tables, in file order
+	fixed    []byte                // constant tables, then the base glyphs' glyf data
+	glyfAt   int                   // offset of glyf data in fixed
+	constAt  map[string]constTable // where each constant table lies in fixed
+	glyfSum  uint32                // checksum of the base glyphs' glyf data
+	fixedSum uint32                // checksum of fixed
+	cmap     []Mapping             // the base's character map, sorted by rune
+	hmtx     []byte                // the base glyphs' hmtx entries
+	loca     []byte                // the base glyphs' long loca entries
+}
+
+// constTable locates a constant table in a Base's fixed bytes.
+type constTable struct {
+	off, len int
+	sum      uint32
 }
 
 // constTables are copied unchanged into every subset, when present.
@@ -50,7 +56,7 @@ func (f *Font) NewBase(glyphs []int, cmap []Mapping) (*Base, error) {
 		return nil, fmt.Errorf("ttf: subset must start with glyph 0")
 	}
 	b := &Base{f: f, newID: make(map[int]int, len(glyphs)+16), old: make([]int, 0, len(glyphs)+16),
-		sums: make(map[string]uint32, len(constTables))}
+		constAt: make(map[string]constTable, len(constTables))}
 	for _, g := range glyphs {
 		if err := b.add(g, nil); err != nil {
 			return nil, err
@@ -68,7 +74,7 @@ func (f *Font) NewBase(glyphs []int, cmap []Mapping) (*Base, error) {
 		}
 		b.tags = append(b.tags, tag)
 		b.consts = append(b.consts, tag)
-		b.sums[tag] = checksum(t)
+		b.constAt[tag] = constTable{off: len(b.fixed), len: len(t), sum: checksum(t)}
 		b.fixed = append(b.fixed, t...)
 		b.fixed = pad4(b.fixed)
 	}
@@ -160,63 +166,60 @@ func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
 	n := len(old)
 	newID := func(g int) int { id, _ := lookup(g); return id }
 
-	tail := f.appendGlyphs(make([]byte, 0, 2048+8*n), old[nb:], newID)
-	glyfTail := len(tail)
-	tables := make(map[string][]byte, len(builtTables))
-	offsets := make(map[string]int, len(b.tags))
-	sums := make(map[string]uint32, len(b.tags))
-
-	loca := make([]byte, 0, 4*(n+1))
-	loca = append(loca, b.loca...)
-	loca, end := f.appendLoca(loca, len(b.fixed)-b.glyfAt, old[nb:])
-	loca = binary.BigEndian.AppendUint32(loca, uint32(end))
-	hmtx := make([]byte, 0, 4*n)
-	hmtx = f.appendHmtx(append(hmtx, b.hmtx...), old[nb:])
-	head := append([]byte(nil), f.tables["head"][:54]...)
-	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
-	binary.BigEndian.PutUint16(head[50:], 1) // long loca
-	hhea := append([]byte(nil), f.tables["hhea"][:36]...)
-	binary.BigEndian.PutUint16(hhea[34:], uint16(n))
-	maxp := append([]byte(nil), f.tables["maxp"]...)
-	binary.BigEndian.PutUint16(maxp[4:], uint16(n))
-	post := make([]byte, 32)
-	if p := f.tables["post"]; len(p) >= 32 {
-		copy(post, p[:32])
+	extraGlyf := 0
+	for _, o := range old[nb:] {
+		extraGlyf += (int(f.loca[o+1]-f.loca[o]) + 3) &^ 3
 	}
-	binary.BigEndian.PutUint32(post[0:], 0x00030000)
-	tables["cmap"], tables["head"], tables["hhea"], tables["hmtx"] = buildCmap(mergeMappings(b.cmap, sortedMappings(cmap))), head, hhea, hmtx
-	tables["loca"], tables["maxp"], tables["post"] = loca, maxp, post
+	cm := buildCmap(mergeMappings(b.cmap, sortedMappings(cmap)))
+	maxp := f.tables["maxp"]
+	pad := func(l int) int { return (l + 3) &^ 3 }
+	tail := make([]byte, 0, extraGlyf+pad(len(cm))+56+36+4*n+4*(n+1)+pad(len(maxp))+32)
+	tail = f.appendGlyphs(tail, old[nb:], newID)
+
+	// The built tables after the extra glyphs, in builtTables order
+	// (glyf's entry stays empty): where each lies in tail.
+	var at [8]struct{ off, len int }
+	put := func(i int, write func(t []byte) []byte) {
+		start := len(tail)
+		tail = write(tail)
+		at[i].off, at[i].len = start, len(tail)-start
+		tail = pad4(tail)
+	}
+	put(0, func(t []byte) []byte { return append(t, cm...) })
+	put(2, func(t []byte) []byte {
+		t = append(t, f.tables["head"][:54]...)
+		h := t[len(t)-54:]
+		binary.BigEndian.PutUint32(h[8:], 0)  // checkSumAdjustment, set below
+		binary.BigEndian.PutUint16(h[50:], 1) // long loca
+		return t
+	})
+	put(3, func(t []byte) []byte {
+		t = append(t, f.tables["hhea"][:36]...)
+		binary.BigEndian.PutUint16(t[len(t)-2:], uint16(n)) // numberOfHMetrics
+		return t
+	})
+	put(4, func(t []byte) []byte { return f.appendHmtx(append(t, b.hmtx...), old[nb:]) })
+	put(5, func(t []byte) []byte {
+		t, end := f.appendLoca(append(t, b.loca...), len(b.fixed)-b.glyfAt, old[nb:])
+		return binary.BigEndian.AppendUint32(t, uint32(end))
+	})
+	put(6, func(t []byte) []byte {
+		t = append(t, maxp...)
+		binary.BigEndian.PutUint16(t[len(t)-len(maxp)+4:], uint16(n))
+		return t
+	})
+	put(7, func(t []byte) []byte {
+		start := len(t)
+		t = append(t, make([]byte, 32)...)
+		if p := f.tables["post"]; len(p) >= 32 {
+			copy(t[start:], p[:32])
+		}
+		binary.BigEndian.PutUint32(t[start:], 0x00030000)
+		return t
+	})
 
 	dirLen := 12 + 16*len(b.tags)
-	at := dirLen
-	for _, tag := range b.consts {
-		offsets[tag] = at
-		sums[tag] = b.sums[tag]
-		at += (len(f.tables[tag]) + 3) &^ 3
-	}
-	offsets["glyf"] = dirLen + b.glyfAt
-	sums["glyf"] = b.glyfSum + checksum(tail)
-	at = dirLen + len(b.fixed) + glyfTail
-	for _, tag := range builtTables {
-		if tag == "glyf" {
-			continue
-		}
-		t := tables[tag]
-		offsets[tag] = at
-		sums[tag] = checksum(t)
-		tail = pad4(append(tail, t...))
-		at += (len(t) + 3) &^ 3
-	}
-	lengths := func(tag string) int {
-		switch {
-		case tag == "glyf":
-			return len(b.fixed) - b.glyfAt + glyfTail
-		case tables[tag] != nil:
-			return len(tables[tag])
-		}
-		return len(f.tables[tag])
-	}
-
+	tailAt := dirLen + len(b.fixed)
 	hdr := make([]byte, dirLen)
 	binary.BigEndian.PutUint32(hdr, 0x00010000)
 	nt := len(b.tags)
@@ -229,16 +232,32 @@ func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
 	binary.BigEndian.PutUint16(hdr[6:], uint16(16*sr))
 	binary.BigEndian.PutUint16(hdr[8:], uint16(sel))
 	binary.BigEndian.PutUint16(hdr[10:], uint16(16*nt-16*sr))
+	headAt := 0
 	for i, tag := range b.tags {
+		var off, length int
+		var sum uint32
+		switch bi := slices.Index(builtTables, tag); {
+		case tag == "glyf":
+			off, length = dirLen+b.glyfAt, len(b.fixed)-b.glyfAt+extraGlyf
+			sum = b.glyfSum + checksum(tail[:extraGlyf])
+		case bi >= 0:
+			off, length = tailAt+at[bi].off, at[bi].len
+			sum = checksum(tail[at[bi].off : at[bi].off+at[bi].len])
+			if tag == "head" {
+				headAt = at[bi].off
+			}
+		default:
+			c := b.constAt[tag]
+			off, length, sum = dirLen+c.off, c.len, c.sum
+		}
 		rec := hdr[12+16*i:]
 		copy(rec, tag)
-		binary.BigEndian.PutUint32(rec[4:], sums[tag])
-		binary.BigEndian.PutUint32(rec[8:], uint32(offsets[tag]))
-		binary.BigEndian.PutUint32(rec[12:], uint32(lengths(tag)))
+		binary.BigEndian.PutUint32(rec[4:], sum)
+		binary.BigEndian.PutUint32(rec[8:], uint32(off))
+		binary.BigEndian.PutUint32(rec[12:], uint32(length))
 	}
 	// The whole file's checksum is the sum of its aligned parts'.
 	total := checksum(hdr) + b.fixedSum + checksum(tail)
-	headAt := offsets["head"] - dirLen - len(b.fixed)
 	binary.BigEndian.PutUint32(tail[headAt+8:], 0xB1B0AFBA-total)
 	return &Split{Head: hdr, Tail: tail, Old: old}, nil
 }
