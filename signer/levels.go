@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/emmansun/gmsm/smx509"
 
@@ -97,7 +99,9 @@ func (s *Service) seal(ctx context.Context, kind string, p *pades.Prepared, seal
 		return nil, fmt.Errorf("%w: level %s for %s needs trust services (Config.LTV)", ErrLTV, level, kind)
 	}
 	tokens := make([][]byte, len(sealers))
+	contents := make([][]byte, len(sealers))
 	for i := range sealers {
+		sealers[i].Signed = func(c []byte) { contents[i] = c }
 		h, err := imprintHash(sealers[i])
 		if err != nil {
 			return nil, err
@@ -114,7 +118,7 @@ func (s *Service) seal(ctx context.Context, kind string, p *pades.Prepared, seal
 	if err != nil || level == LevelBT {
 		return pdf, err
 	}
-	if pdf, err = s.appendDSS(ctx, ltv, pdf, sealers, tokens); err != nil {
+	if pdf, err = s.appendDSS(ctx, ltv, pdf, sealers, tokens, contents); err != nil {
 		return nil, err
 	}
 	if level == LevelBLT {
@@ -148,27 +152,28 @@ func imprintHash(sl pades.Sealer) (tsa.Hash, error) {
 
 // appendDSS gathers each signature's validation data — its chain and the
 // chain in its timestamp token, an OCSP response for the seal and TSA
-// certificates, the issuing CAs' CRLs — and appends the DSS.
-func (s *Service) appendDSS(ctx context.Context, ltv LTVServices, pdf []byte, sealers []pades.Sealer, tokens [][]byte) ([]byte, error) {
-	sigs, err := pades.Signatures(pdf)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrLTV, err)
-	}
-	if len(sigs) != len(sealers) {
-		return nil, fmt.Errorf("%w: %d signatures for %d seals", ErrLTV, len(sigs), len(sealers))
-	}
+// certificates, the issuing CAs' CRLs — and appends the DSS. contents are
+// the signatures' /Contents values as Seal wrote them (Sealer.Signed).
+func (s *Service) appendDSS(ctx context.Context, ltv LTVServices, pdf []byte, sealers []pades.Sealer, tokens, contents [][]byte) ([]byte, error) {
 	vals := make([]pades.Validation, len(sealers))
+	now := time.Now()
+	if s.cfg.Now != nil {
+		now = s.cfg.Now()
+	}
 	for i, sl := range sealers {
-		v := pades.Validation{Contents: sigs[i].Contents}
+		if len(contents[i]) == 0 {
+			return nil, fmt.Errorf("%w: seal %d wrote no signature", ErrLTV, i)
+		}
+		v := pades.Validation{Contents: contents[i]}
 		chain := append([]*smx509.Certificate{sl.Certificate}, sl.Chain...)
-		if err := addCertData(ctx, ltv, &v, chain); err != nil {
+		if err := s.ltvData.add(ctx, ltv, &v, chain, now); err != nil {
 			return nil, err
 		}
 		tok, err := tsa.ParseToken(tokens[i])
 		if err != nil {
 			return nil, fmt.Errorf("%w: timestamp token: %v", ErrLTV, err)
 		}
-		if err := addCertData(ctx, ltv, &v, orderChain(tok.Signer(), tok.SignedData.Certificates)); err != nil {
+		if err := s.ltvData.add(ctx, ltv, &v, orderChain(tok.Signer(), tok.SignedData.Certificates), now); err != nil {
 			return nil, err
 		}
 		vals[i] = v
@@ -201,6 +206,63 @@ func addCertData(ctx context.Context, ltv LTVServices, v *pades.Validation, chai
 		}
 		v.CRLs = append(v.CRLs, crl)
 	}
+	return nil
+}
+
+// ltvDataFor is how long the validation data of a chain (addCertData) is
+// reused for further documents: every document of a seal embeds the same
+// chain, and an OCSP response or CRL of the last seconds says what a new
+// one would (the in-process responder caches its answers for minutes).
+const ltvDataFor = 30 * time.Second
+
+// ltvCache keeps the validation data of the chains recently sealed with
+// (the seals' and the TSAs'), so a document does not ask the trust
+// services again. Entries are keyed by the chain's certificates and
+// expire after ltvDataFor; the slices are shared and never modified.
+type ltvCache struct {
+	mu sync.Mutex
+	m  map[string]ltvEntry
+}
+
+type ltvEntry struct {
+	v     pades.Validation // Certs, OCSPs and CRLs of one chain
+	until time.Time
+}
+
+// maxLTVEntries bounds the cache (a few seals and TSAs are in use).
+const maxLTVEntries = 64
+
+// add adds chain's validation data to v, from the cache when fresh.
+func (c *ltvCache) add(ctx context.Context, ltv LTVServices, v *pades.Validation, chain []*smx509.Certificate, now time.Time) error {
+	var key []byte
+	for _, cert := range chain {
+		key = append(key, cert.Raw...)
+	}
+	c.mu.Lock()
+	e, ok := c.m[string(key)]
+	c.mu.Unlock()
+	if !ok || !now.Before(e.until) {
+		e = ltvEntry{until: now.Add(ltvDataFor)}
+		if err := addCertData(ctx, ltv, &e.v, chain); err != nil {
+			return err
+		}
+		c.mu.Lock()
+		if c.m == nil || len(c.m) >= maxLTVEntries {
+			for k, old := range c.m {
+				if !now.Before(old.until) {
+					delete(c.m, k)
+				}
+			}
+			if c.m == nil || len(c.m) >= maxLTVEntries {
+				c.m = map[string]ltvEntry{}
+			}
+		}
+		c.m[string(key)] = e
+		c.mu.Unlock()
+	}
+	v.Certs = append(v.Certs, e.v.Certs...)
+	v.OCSPs = append(v.OCSPs, e.v.OCSPs...)
+	v.CRLs = append(v.CRLs, e.v.CRLs...)
 	return nil
 }
 

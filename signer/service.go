@@ -92,6 +92,7 @@ type Service struct {
 	renderer *render.Renderer
 	refs     *sealRefs
 	kinds    map[string]KindConfig
+	ltvData  ltvCache // validation data of recent chains (levels.go)
 }
 
 // NewService returns a Service. The renderer is shared and safe for

@@ -43,6 +43,11 @@ type Sealer struct {
 	// seal.OIDAttributeSealReference, so the verifier can check the
 	// seal's status together with the certificate.
 	SealReference *seal.Reference
+	// Signed, if set, is called once the signature is written with its
+	// whole /Contents value as a reader decodes it (the DER CMS and the
+	// zero bytes after it): what a DSS names the signature by (VRIKey),
+	// without parsing the sealed file again.
+	Signed func(contents []byte)
 }
 
 // Seal signs a prepared PDF with one or more seals and returns the sealed
@@ -275,5 +280,10 @@ func sign(out []byte, ph Placeholder, s *Sealer, index int) error {
 		return fmt.Errorf("%w: sealer %d needs %d bytes, %d reserved", ErrContentsTooSmall, index, len(sig), (ph.ContentsLen-2)/2)
 	}
 	hex.Encode(out[a+1:], sig)
+	if s.Signed != nil {
+		contents := make([]byte, (ph.ContentsLen-2)/2)
+		copy(contents, sig)
+		s.Signed(contents)
+	}
 	return nil
 }
