@@ -17,7 +17,9 @@ import (
 // counting them.
 type countingLTV struct{ ocsp, crl int }
 
-func (c *countingLTV) TimeStamp(context.Context, tsa.Hash, []byte) ([]byte, error) { return nil, errDown }
+func (c *countingLTV) TimeStamp(context.Context, tsa.Hash, []byte) ([]byte, error) {
+	return nil, errDown
+}
 func (c *countingLTV) OCSP(_ context.Context, cert, _ *smx509.Certificate) ([]byte, error) {
 	c.ocsp++
 	return append([]byte("ocsp "), cert.SerialNumber.Bytes()...), nil
