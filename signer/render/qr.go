@@ -27,39 +27,42 @@ func drawQR(c *pdfw.Content, text string, x, y, size float64) error {
 	// Module coordinates: one unit per module, rows counted downwards
 	// from the top edge, so every rectangle is a few small integers.
 	c.Op("cm", m, 0, 0, -m, x, y+size)
-	b := c.B
-	qrRects(q, func(x, y, w, h int) {
-		b = strconv.AppendInt(b, int64(x+qr.QuietZone), 10)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(y+qr.QuietZone), 10)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(w), 10)
-		b = append(b, ' ')
-		b = strconv.AppendInt(b, int64(h), 10)
-		b = append(b, " re\n"...)
-	})
-	c.B = append(b, "f Q\n"...)
+	c.B = append(appendQRRects(c.B, q, qr.QuietZone), "f Q\n"...)
 	return nil
 }
 
-// qrRects covers the dark modules of q with rectangles, passed to rect
-// in symbol coordinates (rows downwards): every maximal horizontal run,
-// extended over the rows below that hold the same run.
-func qrRects(q *qr.Code, rect func(x, y, w, h int)) {
+// appendSmall appends a non-negative integer, the common ones without
+// the general formatter.
+func appendSmall(b []byte, v int) []byte {
+	switch {
+	case v < 10:
+		return append(b, byte('0'+v))
+	case v < 100:
+		return append(b, byte('0'+v/10), byte('0'+v%10))
+	}
+	return strconv.AppendInt(b, int64(v), 10)
+}
+
+// appendQRRects appends "x y w h re" lines covering the dark modules of
+// q, offset by off modules: every maximal horizontal run, extended over
+// the rows below that hold the same run.
+func appendQRRects(b []byte, q *qr.Code, off int) []byte {
 	n := q.Size
+	dark := q.Modules()
 	// end[y*n+x] is one past the last module of the run of row y that
 	// starts at x, 0 if none starts there; drawn as part of a taller
 	// rectangle, it becomes -1.
 	end := make([]int16, n*n)
 	for y := 0; y < n; y++ {
 		row := end[y*n : (y+1)*n]
+		mods := dark[y*n : (y+1)*n]
 		for x := 0; x < n; {
-			if !q.Dark(x, y) {
+			if !mods[x] {
 				x++
 				continue
 			}
 			k := x + 1
-			for k < n && q.Dark(k, y) {
+			for k < n && mods[k] {
 				k++
 			}
 			row[x] = int16(k)
@@ -77,7 +80,15 @@ func qrRects(q *qr.Code, rect func(x, y, w, h int)) {
 				end[(y+h)*n+x] = -1
 				h++
 			}
-			rect(x, y, int(k)-x, h)
+			b = appendSmall(b, x+off)
+			b = append(b, ' ')
+			b = appendSmall(b, y+off)
+			b = append(b, ' ')
+			b = appendSmall(b, int(k)-x)
+			b = append(b, ' ')
+			b = appendSmall(b, h)
+			b = append(b, " re\n"...)
 		}
 	}
+	return b
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,7 +48,13 @@ func TestQRRectsCoverExactly(t *testing.T) {
 			}
 		}
 		var rects [][4]int
-		qrRects(q, func(x, y, w, h int) { rects = append(rects, [4]int{x, y, w, h}) })
+		for _, line := range strings.Split(strings.TrimSuffix(string(appendQRRects(nil, q, 0)), "\n"), "\n") {
+			var r [4]int
+			if _, err := fmt.Sscanf(line, "%d %d %d %d re", &r[0], &r[1], &r[2], &r[3]); err != nil {
+				t.Fatalf("line %q: %v", line, err)
+			}
+			rects = append(rects, r)
+		}
 		for _, r := range rects {
 			for y := r[1]; y < r[1]+r[3]; y++ {
 				for x := r[0]; x < r[0]+r[2]; x++ {

@@ -33,6 +33,11 @@ type Code struct {
 // Dark reports whether the module at column x, row y is dark.
 func (c *Code) Dark(x, y int) bool { return c.dark[y*c.Size+x] }
 
+// Modules returns the symbol's modules without the quiet zone, row-major,
+// true for dark: Modules()[y*Size+x] is Dark(x, y). It must not be
+// modified.
+func (c *Code) Modules() []bool { return c.dark }
+
 // Bitmap returns the symbol with the quiet zone, indexed [row][column],
 // true for dark modules.
 func (c *Code) Bitmap() [][]bool {
