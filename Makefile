@@ -12,6 +12,7 @@ all: build
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sihub
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/sihub-verify ./cmd/sihub-verify
 
 ## run: build and start `sihub serve` on 127.0.0.1:8080 with data under ./data
 run: build

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net/http"
@@ -92,6 +94,7 @@ func (a *App) startPKIServices(ctx context.Context) (*PKIServices, error) {
 	mux.Handle("/pki/ocsp/", p.OCSP.Handler(certs.OCSPPath+"/"))
 	mux.Handle("/pki/tsa", p.TSA.Handler())
 	mux.Handle("/pki/cert/", caCertificates{a.Store})
+	mux.Handle("/pki/roots.pem", rootBundle{a.Store})
 	p.Handler = mux
 	return p, nil
 }
@@ -139,4 +142,37 @@ func (h caCertificates) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/pkix-cert")
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	w.Write(c.DER)
+}
+
+// rootBundle serves the instance's root certificates that are not revoked
+// as one PEM file, the trust anchors institutions give sihub-verify:
+// GET /pki/roots.pem.
+type rootBundle struct {
+	st interface {
+		ListCertificates(ctx context.Context, role string) ([]model.Certificate, error)
+	}
+}
+
+func (h rootBundle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	roots, err := h.st.ListCertificates(r.Context(), model.RoleRoot)
+	if err != nil {
+		http.Error(w, "certificate store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	var b bytes.Buffer
+	for _, c := range roots {
+		if c.Status == "revoked" {
+			continue
+		}
+		fmt.Fprintf(&b, "# %s %s %s\n", c.Alg, c.Serial, c.Subject)
+		pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: c.DER})
+	}
+	w.Header().Set("Content-Type", "application/x-pem-file")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(b.Bytes())
 }

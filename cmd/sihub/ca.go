@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	"sihub/app"
 	"sihub/certs"
+	"sihub/model"
 )
 
 // runCA manages the CA hierarchy: sihub ca list [--role
@@ -26,12 +28,13 @@ func runCA(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if len(args) == 0 || args[0] != "list" {
-		fmt.Fprintln(stderr, "usage: sihub ca list [--role ROLE]\n       sihub ca create --alg sm2|p256 --role root|issuing [flags]\n       sihub ca rotate --alg sm2|p256 [flags]")
+		fmt.Fprintln(stderr, "usage: sihub ca list [--role ROLE] [--pem]\n       sihub ca create --alg sm2|p256 --role root|issuing [flags]\n       sihub ca rotate --alg sm2|p256 [flags]")
 		return exitError
 	}
 	fs := flag.NewFlagSet("ca list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	role := fs.String("role", "", "only this role (root, issuing, seal, ocsp, tsa)")
+	asPEM := fs.Bool("pem", false, "print the certificates as PEM (e.g. --role root --pem: the trust anchors for sihub-verify)")
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 {
 		return exitError
 	}
@@ -44,6 +47,9 @@ func runCA(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError
+	}
+	if *asPEM {
+		return printPEM(stdout, stderr, cs)
 	}
 	now := time.Now()
 	current, err := certs.CurrentCAs(ctx, v.Store, now)
@@ -79,3 +85,15 @@ func openInstance(ctx context.Context, stderr io.Writer) (*app.Verification, boo
 }
 
 func daysLeft(now, until time.Time) int { return int(until.Sub(now).Hours() / 24) }
+
+// printPEM writes certificates as PEM, each after a line naming it.
+func printPEM(stdout, stderr io.Writer, cs []model.Certificate) int {
+	for _, c := range cs {
+		fmt.Fprintf(stdout, "# %s %s %s %s\n", c.Role, c.Alg, c.Serial, c.Subject)
+		if err := pem.Encode(stdout, &pem.Block{Type: "CERTIFICATE", Bytes: c.DER}); err != nil {
+			fmt.Fprintln(stderr, "sihub:", err)
+			return exitError
+		}
+	}
+	return exitOK
+}

@@ -15,6 +15,7 @@ import (
 
 	"sihub/app"
 	"sihub/certs/ocsp"
+	"sihub/internal/clifile"
 	"sihub/model"
 )
 
@@ -294,5 +295,28 @@ func ocspGoodUnderRetired(t *testing.T, retired string) {
 	resp, err := ocsp.ParseResponse(der, iss)
 	if err != nil || len(resp.Responses) != 1 || resp.Responses[0].Status.State != ocsp.Good {
 		t.Fatalf("OCSP response %+v: %v", resp, err)
+	}
+}
+
+// TestCAListPEM: `ca list --role root --pem` prints the roots as PEM that
+// `sihub verify --trust` (and sihub-verify) take as trust anchors.
+func TestCAListPEM(t *testing.T) {
+	dir := newInstanceBefore(t)
+	code, out, stderr := sihub(t, "ca", "list", "--role", "root", "--pem")
+	if code != 0 {
+		t.Fatalf("ca list --pem: exit %d\n%s", code, stderr)
+	}
+	roots := filepath.Join(dir, "roots.pem")
+	if err := os.WriteFile(roots, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	certs, err := clifile.LoadPEMCertificates([]string{roots})
+	if err != nil || len(certs) != 2 {
+		t.Fatalf("ca list --pem printed %d certificates, %v:\n%s", len(certs), err, out)
+	}
+	for _, c := range certs {
+		if !c.IsCA || string(c.RawIssuer) != string(c.RawSubject) {
+			t.Errorf("%s is not a root", c.Subject)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 
 	"sihub/app"
+	"sihub/internal/clifile"
 )
 
 // maxTransportFile caps the transport public key file read by key export.
@@ -98,7 +99,7 @@ func runKey(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *uri == "" || *in == "" {
 			return usage()
 		}
-		b, err := readCapped(*in, app.MaxWrappedKeyFile)
+		b, err := clifile.ReadCapped(*in, app.MaxWrappedKeyFile)
 		if err != nil {
 			return fail(err)
 		}
@@ -123,7 +124,7 @@ func runKey(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func readTransportKey(path string) (*rsa.PublicKey, error) {
-	b, err := readCapped(path, maxTransportFile)
+	b, err := clifile.ReadCapped(path, maxTransportFile)
 	if err != nil {
 		return nil, err
 	}

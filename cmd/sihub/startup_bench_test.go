@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -17,18 +18,26 @@ import (
 
 // BenchmarkCLIVersusPdfsig runs, side by side in one loop, the whole
 // process of `sihub verify FILE` (the binary as `make build` makes it, on
-// an instance's data directory: registry lookup and audit entry included)
-// and poppler's `pdfsig FILE` on the same single-page P-256 certificate.
-// It reports each one's wall time per run, the CPU time of the child
-// processes, and sihub's wall time as a fraction of pdfsig's (issue 5
+// an instance's data directory: registry lookup and audit entry included),
+// of the offline `sihub-verify --trust ROOTS FILE` (no data directory, the
+// roots as `sihub ca list --role root --pem` prints them) and of poppler's
+// `pdfsig FILE`, on the same single-page P-256 certificate. It reports
+// each one's wall time per run, the CPU time of the child processes, and
+// the wall time of each sihub command as a fraction of pdfsig's (issue 5
 // asks for at most 0.5). Skipped without pdfsig outside CI.
 func BenchmarkCLIVersusPdfsig(b *testing.B) {
 	pdfsig := testutil.NeedTool(b, "pdfsig")
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "sihub")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-trimpath", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
+	offline := filepath.Join(dir, "sihub-verify")
+	for _, c := range [][2]string{{bin, "."}, {offline, "../sihub-verify"}} {
+		build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-trimpath", "-o", c[0], c[1])
+		if c[0] == offline {
+			build.Env = append(os.Environ(), "CGO_ENABLED=0") // as make build makes it: static, no C start-up
+		}
+		if out, err := build.CombinedOutput(); err != nil {
+			b.Fatalf("go build %s: %v\n%s", c[1], err, out)
+		}
 	}
 	data := filepath.Join(dir, "data")
 	b.Setenv("SIHUB_DATA", data)
@@ -38,8 +47,16 @@ func BenchmarkCLIVersusPdfsig(b *testing.B) {
 	if code := run(context.Background(), []string{"issue", "--subject", app.DemoPersonID, "--alg", "p256", "--out", pdf}, io.Discard, &stderr); code != 0 {
 		b.Fatalf("issue: %s", stderr.String())
 	}
-	// One untimed run of each: the file and both programs in the page cache.
-	for _, c := range [][]string{{bin, "verify", pdf}, {pdfsig, pdf}} {
+	var roots bytes.Buffer
+	if code := run(context.Background(), []string{"ca", "list", "--role", "root", "--pem"}, &roots, &stderr); code != 0 {
+		b.Fatalf("ca list: %s", stderr.String())
+	}
+	rootsFile := filepath.Join(dir, "roots.pem")
+	if err := os.WriteFile(rootsFile, roots.Bytes(), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	// One untimed run of each: the file and the programs in the page cache.
+	for _, c := range [][]string{{bin, "verify", pdf}, {offline, "--trust", rootsFile, pdf}, {pdfsig, pdf}} {
 		out, err := exec.Command(c[0], c[1:]...).CombinedOutput()
 		if err != nil {
 			b.Fatalf("%s: %v\n%s", filepath.Base(c[0]), err, out)
@@ -48,7 +65,7 @@ func BenchmarkCLIVersusPdfsig(b *testing.B) {
 			b.Fatalf("pdfsig does not call the certificate valid:\n%s", out)
 		}
 	}
-	var ours, theirs, oursCPU, theirsCPU time.Duration
+	var ours, theirs, oursCPU, theirsCPU, off, offCPU time.Duration
 	run := func(wall, cpu *time.Duration, name string, args ...string) {
 		cmd := exec.Command(name, args...)
 		start := time.Now()
@@ -60,6 +77,7 @@ func BenchmarkCLIVersusPdfsig(b *testing.B) {
 	}
 	for b.Loop() {
 		run(&ours, &oursCPU, bin, "verify", pdf)
+		run(&off, &offCPU, offline, "--trust", rootsFile, pdf)
 		run(&theirs, &theirsCPU, pdfsig, pdf)
 	}
 	n := float64(b.N)
@@ -69,4 +87,7 @@ func BenchmarkCLIVersusPdfsig(b *testing.B) {
 	b.ReportMetric(ms(oursCPU), "sihub-cpu-ms/op")
 	b.ReportMetric(ms(theirsCPU), "pdfsig-cpu-ms/op")
 	b.ReportMetric(float64(ours)/float64(theirs), "sihub/pdfsig")
+	b.ReportMetric(ms(off), "sihub-verify-ms/op")
+	b.ReportMetric(ms(offCPU), "sihub-verify-cpu-ms/op")
+	b.ReportMetric(float64(off)/float64(theirs), "sihub-verify/pdfsig")
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"encoding/pem"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,9 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/emmansun/gmsm/smx509"
-
 	"sihub/app"
+	"sihub/internal/clifile"
 	"sihub/model"
 )
 
@@ -39,7 +36,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "usage: sihub verify [--json] [--trust PEM]... FILE.pdf")
 		return exitError
 	}
-	pdf, err := readCapped(fs.Arg(0), maxPDF)
+	pdf, err := clifile.ReadCapped(fs.Arg(0), maxPDF)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError
@@ -70,7 +67,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return exitError
 		}
 	} else {
-		printReport(stdout, rep)
+		rep.WriteText(stdout)
 	}
 	if rep.Valid {
 		return exitOK
@@ -115,7 +112,7 @@ func runVerifyQR(ctx context.Context, args []string, stdout, stderr io.Writer) i
 // openVerification opens the instance's registry and trust anchors, plus
 // the anchors in the --trust files.
 func openVerification(ctx context.Context, trust []string) (*app.Verification, error) {
-	extra, err := loadPEMCerts(trust)
+	extra, err := clifile.LoadPEMCertificates(trust)
 	if err != nil {
 		return nil, err
 	}
@@ -124,69 +121,4 @@ func openVerification(ctx context.Context, trust []string) (*app.Verification, e
 		return nil, err
 	}
 	return app.OpenVerification(ctx, cfg, extra)
-}
-
-func readCapped(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// A buffer of the file's size when it is known (a regular file), not
-	// one that doubles from 512 bytes: fewer copies and fresh pages for a
-	// short-lived command.
-	size := int64(512)
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() < max {
-		size = fi.Size() + 1 // room to see io.EOF without growing
-	}
-	r := io.LimitReader(f, max+1)
-	b := make([]byte, 0, size)
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
-	}
-	return b, nil
-}
-
-func loadPEMCerts(paths []string) ([]*smx509.Certificate, error) {
-	var out []*smx509.Certificate
-	for _, p := range paths {
-		b, err := readCapped(p, 4<<20)
-		if err != nil {
-			return nil, err
-		}
-		n := 0
-		for {
-			var blk *pem.Block
-			blk, b = pem.Decode(b)
-			if blk == nil {
-				break
-			}
-			if blk.Type != "CERTIFICATE" {
-				continue
-			}
-			c, err := smx509.ParseCertificate(blk.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", p, err)
-			}
-			out = append(out, c)
-			n++
-		}
-		if n == 0 {
-			return nil, errors.New(p + ": no PEM certificate in it")
-		}
-	}
-	return out, nil
 }

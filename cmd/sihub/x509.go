@@ -12,6 +12,7 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 
 	"sihub/certs/pathval"
+	"sihub/internal/clifile"
 )
 
 // maxCertFile caps a certificate file read by the x509 command.
@@ -101,7 +102,7 @@ func runX509Verify(_ context.Context, args []string, stdout, stderr io.Writer) i
 // readCertFile reads the certificates of a PEM file (or a single DER one);
 // DSA keys that inherit their parameters load too (pathval.ParseCertificate).
 func readCertFile(path string) ([]*smx509.Certificate, error) {
-	data, err := readCapped(path, maxCertFile)
+	data, err := clifile.ReadCapped(path, maxCertFile)
 	if err != nil {
 		return nil, err
 	}

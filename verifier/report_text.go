@@ -1,15 +1,14 @@
-package main
+package verifier
 
 import (
 	"fmt"
 	"io"
-
-	"sihub/verifier"
 )
 
-// printReport writes the verification report for a person at a terminal:
-// the verdict first, then each signature and problem.
-func printReport(w io.Writer, r *verifier.Report) {
+// WriteText writes the report for a person at a terminal: the verdict
+// first, then each signature and problem (the command-line verifiers'
+// output without --json).
+func (r *Report) WriteText(w io.Writer) {
 	if r.Valid {
 		fmt.Fprintln(w, "VALID: every signature is intact, trusted and covers the document.")
 	} else {
