@@ -106,4 +106,31 @@ func TestAppendNumMatchesFormat(t *testing.T) {
 			t.Fatalf("AppendNum(%v) = %q, want %q", v, got, want)
 		}
 	}
+	// Values at and next to the rounding boundaries.
+	for _, x := range []float64{0.5, 1.5, 2.5, 12345.5, 0.49999999999999994, 4503599627370495.5, 1 << 52, 1<<53 + 2, 9e18} {
+		for _, y := range []float64{x, math.Nextafter(x, 0), math.Nextafter(x, math.Inf(1)), -x, -math.Nextafter(x, 0)} {
+			v := y / 1000
+			want := strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)
+			if want == "-0" {
+				want = "0"
+			}
+			if n := math.Round(v * 1000); math.Abs(n) >= 1<<53 {
+				continue // beyond exact integers the quotient is not the reference
+			}
+			if got := string(AppendNum(nil, v)); got != want {
+				t.Errorf("AppendNum(%v) = %q, want %q", v, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkAppendNum(b *testing.B) {
+	vals := []float64{56.69, 538.59, 763.891, 0.5, 12.25, -3.6, 7.5, 420.123456}
+	buf := make([]byte, 0, 64)
+	for b.Loop() {
+		buf = buf[:0]
+		for _, v := range vals {
+			buf = AppendNum(buf, v)
+		}
+	}
 }
