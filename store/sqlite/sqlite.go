@@ -43,6 +43,9 @@ import (
 // FileName is the name of the database file inside the data directory.
 const FileName = "sihub.db"
 
+// PageSize is the page size of a newly created file.
+const PageSize = 16 << 10
+
 // BusyTimeout is how long a statement waits for another process's lock.
 const BusyTimeout = 10 * time.Second
 
@@ -92,8 +95,13 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 
 	busy := fmt.Sprint(BusyTimeout.Milliseconds())
+	// A new file gets 16 KiB pages (SQLite's default is 4): a document's
+	// PDF then spans a quarter of the WAL frames, each written with its
+	// own system calls at the commit, which measured about a third less
+	// CPU per stored document. A file that exists keeps its page size
+	// (the pragma is a no-op there).
 	w, err := sql.Open("sqlite", path+"?_txlock=immediate&_busy_timeout="+busy+
-		"&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1")
+		"&_pragma=page_size("+fmt.Sprint(PageSize)+")&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1")
 	if err != nil {
 		return nil, fmt.Errorf("store/sqlite: %w", err)
 	}

@@ -174,3 +174,26 @@ func TestBackupTo(t *testing.T) {
 		t.Errorf("DocumentPDF from the backup = %q, %v", pdf, err)
 	}
 }
+
+// TestNewFileHasLargePages: a new file gets PageSize pages, and reopening
+// it keeps them.
+func TestNewFileHasLargePages(t *testing.T) {
+	dir := t.TempDir()
+	for range 2 {
+		s, err := sqlite.Open(t.Context(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := sql.Open("sqlite", s.Path()+"?_query_only=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var size int
+		err = db.QueryRow(`PRAGMA page_size`).Scan(&size)
+		db.Close()
+		s.Close()
+		if err != nil || size != sqlite.PageSize {
+			t.Fatalf("page size %d, %v; want %d", size, err, sqlite.PageSize)
+		}
+	}
+}
