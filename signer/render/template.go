@@ -17,8 +17,9 @@ import (
 // (names, addresses, employers), written and compressed per document.
 //
 // Templates are kept per Font, keyed by the exact list of template
-// glyphs, at most maxTemplates of them; the cache is emptied when full,
-// which costs the next documents one rebuild each. The level of the
+// glyphs, at most maxTemplates of them; when full, an arbitrary one makes
+// room for the new one, so a steady set of templates larger than the cache
+// costs an occasional rebuild, not all of them at once. The level of the
 // template's compression is fixed, so a document's bytes do not depend on
 // what was rendered before; level 5 compresses the template's part of the
 // font program within 2 % of level 9 in the time of level 1, so that text
@@ -105,8 +106,14 @@ func (f *Font) template(ss []string) (*template, error) {
 		return nil, err
 	}
 	f.tpl.mu.Lock()
-	if f.tpl.m == nil || len(f.tpl.m) >= maxTemplates {
+	if f.tpl.m == nil {
 		f.tpl.m = make(map[string]*template)
+	}
+	for k := range f.tpl.m {
+		if len(f.tpl.m) < maxTemplates {
+			break
+		}
+		delete(f.tpl.m, k)
 	}
 	f.tpl.m[string(key)] = t
 	f.tpl.mu.Unlock()

@@ -155,3 +155,26 @@ func TestTemplateComponentDrawn(t *testing.T) {
 		t.Errorf("pdftotext lacks %q or %q:\n%s", "数据"+string(part)+string(part), string(whole), text)
 	}
 }
+
+// TestTemplateCacheBounded builds more templates than the cache keeps:
+// it stays at maxTemplates and the newest is cached.
+func TestTemplateCacheBounded(t *testing.T) {
+	f, err := NewFont(wqyMicroHei)
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := func(i int) string { return string(rune(0x4E00+i)) + "证明" }
+	for i := 0; i < maxTemplates+10; i++ {
+		if _, err := f.template([]string{title(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(f.tpl.m); n != maxTemplates {
+		t.Fatalf("cache holds %d templates, want %d", n, maxTemplates)
+	}
+	last, _ := f.template([]string{title(maxTemplates + 9)})
+	again, _ := f.template([]string{title(maxTemplates + 9)})
+	if last != again {
+		t.Error("the newest template was not kept")
+	}
+}
