@@ -156,7 +156,7 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 
 	// Room for the whole file, so that it is never copied to grow: the
 	// font and fixed objects, the placeholder, a few KiB per page.
-	w := pdfw.New(56<<10 + 2*contentsLen + 4<<10*len(d.pages))
+	w := pdfw.New(48<<10 + 2*contentsLen + 4<<10*len(d.pages))
 	catalog, pagesObj, info, font := w.Alloc(), w.Alloc(), w.Alloc(), w.Alloc()
 	pageObjs := make([]int, len(d.pages))
 	contentObjs := make([]int, len(d.pages))

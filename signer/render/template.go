@@ -75,31 +75,40 @@ const baseText = "0123456789.-:/ %"
 // order of first use, building it on first use.
 func (f *Font) template(ss []string) (*template, error) {
 	var seen [1 << 16 / 64]uint64
-	key := make([]byte, 0, 512)
-	var maps []ttf.Mapping
-	add := func(s string) {
-		for _, r := range s {
-			if r < 0x20 {
-				continue
+	var buf [1024]byte
+	key := buf[:0]
+	var runes []rune // the rune each glyph of key was first seen with; only on a miss
+	walk := func(fn func(g uint16, r rune)) {
+		seen = [len(seen)]uint64{}
+		each := func(s string) {
+			for _, r := range s {
+				if r < 0x20 {
+					continue
+				}
+				g := f.glyph(r)
+				if g == 0 || seen[g>>6]&(1<<(g&63)) != 0 {
+					continue
+				}
+				seen[g>>6] |= 1 << (g & 63)
+				fn(g, r)
 			}
-			g := f.glyph(r)
-			if g == 0 || seen[g>>6]&(1<<(g&63)) != 0 {
-				continue
-			}
-			seen[g>>6] |= 1 << (g & 63)
-			key = append(key, byte(g>>8), byte(g))
-			maps = append(maps, ttf.Mapping{Rune: r, Glyph: len(maps) + 1})
+		}
+		each(baseText)
+		for _, s := range ss {
+			each(s)
 		}
 	}
-	add(baseText)
-	for _, s := range ss {
-		add(s)
-	}
+	walk(func(g uint16, _ rune) { key = append(key, byte(g>>8), byte(g)) })
 	f.tpl.mu.RLock()
 	t := f.tpl.m[string(key)]
 	f.tpl.mu.RUnlock()
 	if t != nil {
 		return t, nil
+	}
+	walk(func(_ uint16, r rune) { runes = append(runes, r) })
+	maps := make([]ttf.Mapping, len(runes))
+	for i, r := range runes {
+		maps[i] = ttf.Mapping{Rune: r, Glyph: i + 1}
 	}
 	t, err := f.buildTemplate(key, maps)
 	if err != nil {
