@@ -7,21 +7,17 @@ import (
 	"time"
 )
 
-// paidStreakQuery walks back month by month from ?2 while the month has a
-// paid contribution of one of the types (a JSON array, ?3) at the unit ?4,
-// each step one primary-key lookup, for at most ?5 months; the deepest
-// step is the count. No row is decoded outside SQLite.
-const paidStreakQuery = `WITH RECURSIVE back(m, n) AS (
-	SELECT ?2, 0
-	UNION ALL
-	SELECT strftime('%Y-%m', m || '-01', '-1 month'), n + 1 FROM back
-	WHERE n < ?5 AND EXISTS (SELECT 1 FROM contributions c
-		WHERE c.person_id = ?1 AND c.month = back.m
-		AND c.type IN (SELECT value FROM json_each(?3))
-		AND json_extract(c.data, '$.paid') = 1
-		AND json_extract(c.data, '$.unit_code') = ?4)
-)
-SELECT max(n) FROM back`
+// paidStreakQuery concatenates, newest first from ?2, the months in which
+// the person has a paid contribution of one of the types (a JSON array,
+// ?3) at the unit ?4, at most ?5 rows: a backward range scan of the
+// primary key whose result crosses into Go as one string, which
+// PaidStreak reads up to the first gap. (Stepping month by month in a
+// recursive query, or reading the months row by row, cost 1.3 to 1.6
+// times the CPU.)
+const paidStreakQuery = `SELECT coalesce(group_concat(month, ''), '') FROM (SELECT month FROM contributions
+	WHERE person_id = ?1 AND month <= ?2 AND type IN (SELECT value FROM json_each(?3))
+	AND json_extract(data, '$.paid') = 1 AND json_extract(data, '$.unit_code') = ?4
+	ORDER BY month DESC LIMIT ?5)`
 
 // maxStreak bounds the walk (and the query's time): a hundred years.
 const maxStreak = 1200
@@ -40,10 +36,28 @@ func (s *Store) PaidStreak(ctx context.Context, personID, unitCode string, types
 	if err != nil {
 		return 0, fmt.Errorf("store/sqlite: paid streak: %w", err)
 	}
-	var n int
-	err = s.st.paidStreak.QueryRowContext(ctx, personID, last, string(list), unitCode, limit).Scan(&n)
+	// Each month may come once per type: at most len(types) rows each.
+	var months string
+	err = s.st.paidStreak.QueryRowContext(ctx, personID, last, string(list), unitCode, limit*len(types)).Scan(&months)
 	if err != nil {
 		return 0, wrap(err, "paid streak of %s", personID)
+	}
+	want, _ := time.Parse("2006-01", last)
+	expect := last // the month that continues the streak
+	counted := ""  // the month counted last (another type's row repeats it)
+	n := 0
+	for ; n < limit && len(months) >= 7; months = months[7:] {
+		m := months[:7]
+		if m == counted {
+			continue
+		}
+		if m != expect {
+			break // a gap
+		}
+		n++
+		counted = m
+		want = want.AddDate(0, -1, 0)
+		expect = want.Format("2006-01")
 	}
 	return n, nil
 }
