@@ -8,11 +8,13 @@
 // this process queue in Go instead of racing for the file lock; a separate,
 // read-only pool serves lookups in parallel with the writer. Other processes
 // opening the same file wait up to the busy timeout for the lock. The
-// issuing path's writes (PutDocument, AppendAudit, AllocateNumber,
+// issuing path's writes (PutIssued — a document with its PDF, audit entry
+// and notices in one —, PutDocument, AppendAudit, AllocateNumber,
 // PutMessage) are group-committed: concurrent callers share one
 // transaction (a caller whose work fails is taken out and the rest run
 // again), and each returns only once that transaction is durably
-// committed (see groupcommit.go).
+// committed (see groupcommit.go). Under load numbers are reserved in
+// blocks (counters.go), so a document costs one commit, shared.
 //
 // Records are stored as a few key columns plus a JSON column holding the
 // whole record; PDFs are BLOBs in their own table, written in the same
