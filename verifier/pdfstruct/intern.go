@@ -49,40 +49,33 @@ func nameObject(b []byte) Object {
 // boxedSmall bounds the integers and object numbers boxed in advance.
 const boxedSmall = 4096
 
-// boxes holds the small integers and generation-0 references boxed in
-// advance, made on first use rather than at program start (a CLI that
-// never parses a PDF should not pay for 8,192 allocations).
-type boxes struct {
-	ints, refs [boxedSmall]Object
-}
-
-var boxed atomic.Pointer[boxes]
-
-func smallBoxes() *boxes {
-	if b := boxed.Load(); b != nil {
-		return b
-	}
-	b := new(boxes)
-	for i := range b.ints {
-		b.ints[i] = Int(i)
-		b.refs[i] = Ref{Num: i}
-	}
-	boxed.CompareAndSwap(nil, b)
-	return boxed.Load()
-}
+// The small integers and generation-0 references are boxed on first use
+// and shared from then on: a server parsing file after file finds them
+// boxed, a command that parses one file boxes only the few it meets.
+var intSlots, refSlots [boxedSmall]atomic.Pointer[Object]
 
 func intObject(n int64) Object {
-	if n >= 0 && n < boxedSmall {
-		return smallBoxes().ints[n]
+	if n < 0 || n >= boxedSmall {
+		return Int(n)
 	}
-	return Int(n)
+	if p := intSlots[n].Load(); p != nil {
+		return *p
+	}
+	o := Object(Int(n))
+	intSlots[n].Store(&o)
+	return o
 }
 
 func refObject(r Ref) Object {
-	if r.Gen == 0 && r.Num >= 0 && r.Num < boxedSmall {
-		return smallBoxes().refs[r.Num]
+	if r.Gen != 0 || r.Num < 0 || r.Num >= boxedSmall {
+		return r
 	}
-	return r
+	if p := refSlots[r.Num].Load(); p != nil {
+		return *p
+	}
+	o := Object(r)
+	refSlots[r.Num].Store(&o)
+	return o
 }
 
 // parseDecimal reads an optionally signed run of at most 18 decimal
