@@ -1,6 +1,7 @@
 package verifier
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 )
@@ -36,4 +37,16 @@ func (r *Report) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  error %s: %s\n", p.Code, p.Message)
 		}
 	}
+}
+
+// Print writes the report as indented JSON (the command-line verifiers'
+// --json) or as WriteText does.
+func (r *Report) Print(w io.Writer, asJSON bool) error {
+	if !asJSON {
+		r.WriteText(w)
+		return nil
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
 }

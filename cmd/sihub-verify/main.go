@@ -17,12 +17,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"sihub/internal/clifile"
 	"sihub/verifier"
@@ -32,23 +30,17 @@ const (
 	exitOK      = 0
 	exitInvalid = 1
 	exitError   = 2
-	maxPDF      = 64 << 20 // as sihub verify
 )
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sihub-verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	var trust multiFlag
+	var trust clifile.Strings
 	fs.Var(&trust, "trust", "PEM file of trust anchors, the agency's root certificates (repeatable, at least one)")
 	if err := fs.Parse(args); err != nil {
 		return exitError
@@ -63,24 +55,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sihub-verify:", err)
 		return exitError
 	}
-	pdf, err := clifile.ReadCapped(fs.Arg(0), maxPDF)
+	pdf, err := clifile.ReadCapped(fs.Arg(0), clifile.MaxPDF)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub-verify:", err)
 		return exitError
 	}
 	rep := verifier.New(verifier.Options{Roots: roots}).Verify(ctx, pdf)
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintln(stderr, "sihub-verify:", err)
-			return exitError
-		}
-	} else {
-		rep.WriteText(stdout)
-		if rep.Valid {
-			fmt.Fprintln(stdout, "registry   not consulted (offline): check the QR code's link for withdrawal or replacement")
-		}
+	if err := rep.Print(stdout, *asJSON); err != nil {
+		fmt.Fprintln(stderr, "sihub-verify:", err)
+		return exitError
+	}
+	if rep.Valid && !*asJSON {
+		fmt.Fprintln(stdout, "registry   not consulted (offline): check the QR code's link for withdrawal or replacement")
 	}
 	if rep.Valid {
 		return exitOK

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"sihub/app"
@@ -15,19 +14,11 @@ import (
 	"sihub/model"
 )
 
-// maxPDF caps what verify reads.
-const maxPDF = 64 << 20
-
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	var trust multiFlag
+	var trust clifile.Strings
 	fs.Var(&trust, "trust", "PEM file of extra trust anchors (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return exitError
@@ -36,7 +27,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "usage: sihub verify [--json] [--trust PEM]... FILE.pdf")
 		return exitError
 	}
-	pdf, err := clifile.ReadCapped(fs.Arg(0), maxPDF)
+	pdf, err := clifile.ReadCapped(fs.Arg(0), clifile.MaxPDF)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError
@@ -59,15 +50,9 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return exitError
 		}
 	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintln(stderr, "sihub:", err)
-			return exitError
-		}
-	} else {
-		rep.WriteText(stdout)
+	if err := rep.Print(stdout, *asJSON); err != nil {
+		fmt.Fprintln(stderr, "sihub:", err)
+		return exitError
 	}
 	if rep.Valid {
 		return exitOK
@@ -78,7 +63,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 func runVerifyQR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verify-qr", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var trust multiFlag
+	var trust clifile.Strings
 	fs.Var(&trust, "trust", "PEM file of extra trust anchors (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return exitError

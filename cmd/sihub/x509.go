@@ -38,7 +38,7 @@ func runX509Verify(_ context.Context, args []string, stdout, stderr io.Writer) i
 	at := fs.String("time", "", "validation time, RFC 3339 (default now)")
 	peer := fs.String("peer-name", "", "DNS name or IP address the leaf must carry in subjectAltName")
 	maxDepth := fs.Int("max-depth", 0, "most certificates above the leaf, the anchor included (0: 10)")
-	var ekus multiFlag
+	var ekus clifile.Strings
 	fs.Var(&ekus, "eku", "extended key usage OID the path must allow (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return exitError

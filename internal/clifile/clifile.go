@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/emmansun/gmsm/smx509"
 )
@@ -86,3 +87,12 @@ func LoadPEMCertificates(paths []string) ([]*smx509.Certificate, error) {
 	}
 	return out, nil
 }
+
+// MaxPDF caps a PDF a command reads.
+const MaxPDF = 64 << 20
+
+// Strings is a repeatable string flag (flag.Value): each use appends.
+type Strings []string
+
+func (s *Strings) String() string     { return strings.Join(*s, ",") }
+func (s *Strings) Set(v string) error { *s = append(*s, v); return nil }
