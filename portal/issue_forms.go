@@ -140,11 +140,7 @@ const recordsFrom = "1950-01"
 func (s *server) contributionYears(ctx context.Context, personID string) ([]int, error) {
 	now := s.cfg.Now()
 	if s.records == nil {
-		var ys []int
-		for y := now.Year(); y > now.Year()-10; y-- {
-			ys = append(ys, y)
-		}
-		return ys, nil
+		return lastTenYears(now), nil
 	}
 	cs, err := s.records.ContributionsBetween(ctx, personID, recordsFrom, now.Format("2006-01"))
 	if err != nil {
@@ -159,17 +155,22 @@ func (s *server) contributionYears(ctx context.Context, personID string) ([]int,
 	return sortedYears(seen), nil
 }
 
+// lastTenYears are this year and the nine before it, newest first.
+func lastTenYears(now time.Time) []int {
+	ys := make([]int, 0, 10)
+	for y := now.Year(); y > now.Year()-10; y-- {
+		ys = append(ys, y)
+	}
+	return ys
+}
+
 // benefitYears are the years with a benefit payment, newest first; nil
 // when the person received none. Without PersonRecords: the last ten
 // years.
 func (s *server) benefitYears(ctx context.Context, personID string) ([]int, error) {
 	now := s.cfg.Now()
 	if s.records == nil {
-		var ys []int
-		for y := now.Year(); y > now.Year()-10; y-- {
-			ys = append(ys, y)
-		}
-		return ys, nil
+		return lastTenYears(now), nil
 	}
 	ps, err := s.records.BenefitPayments(ctx, personID, recordsFrom, now.Format("2006-01"))
 	if err != nil {
