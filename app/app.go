@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/prometheus/client_golang/prometheus"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -179,7 +178,7 @@ func (a *App) Handler(version string) (http.Handler, error) {
 		PublicURL: a.Config.PublicURL, ThemeColor: a.Config.ThemeColor, SessionKey: key,
 		MaxUploadBytes: a.Config.MaxUpload, Now: a.Config.Now, Logger: a.Logger, Version: version,
 		AgencyName: a.Config.Agency, Institutions: a.institutions(),
-		Collectors: []prometheus.Collector{newExpiryCollector(a.Store, a.Config.Now), a.Fetch.Collector()},
+		Collectors: a.collectors(),
 	}, portal.Deps{
 		Accounts: a.Store, Documents: a.Store, Persons: a.Store, Issuer: a.Issuer,
 		Verifier: a.Verifier, QRChecker: a.QR, Audit: a.Store, APIKeys: a.Store, AuditTrail: a.Store,

@@ -135,6 +135,10 @@ const SlowCallTimeout = 2 * time.Minute
 // Breaker reports the circuit breaker's state ("closed", "open", "half-open").
 func (b *Backend) Breaker() string { return b.pool.State() }
 
+// CallPath reports how the next call reaches the device ("inline" or
+// "hand-off") and the moving average of answered calls (hsm.CallMode).
+func (b *Backend) CallPath() (string, time.Duration) { return b.pool.CallPath() }
+
 // sessions adapts the backend to hsm.Sessions.
 type sessions struct{ b *Backend }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"time"
 
 	"github.com/emmansun/gmsm/smx509"
 
@@ -51,6 +52,10 @@ func (b *Backend) Close() error {
 
 // Breaker reports the circuit breaker's state.
 func (b *Backend) Breaker() string { return b.pool.State() }
+
+// CallPath reports how the next call reaches the device ("inline" or
+// "hand-off") and the moving average of answered calls (hsm.CallMode).
+func (b *Backend) CallPath() (string, time.Duration) { return b.pool.CallPath() }
 
 type child struct {
 	cmd *exec.Cmd

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 	"unsafe"
 
 	"sihub/hsm"
@@ -131,6 +132,10 @@ func (b *Backend) unloadIfIdleLocked() {
 
 // Breaker reports the circuit breaker's state ("closed", "open", "half-open").
 func (b *Backend) Breaker() string { return b.pool.State() }
+
+// CallPath reports how the next call reaches the device ("inline" or
+// "hand-off") and the moving average of answered calls (hsm.CallMode).
+func (b *Backend) CallPath() (string, time.Duration) { return b.pool.CallPath() }
 
 type sessions struct{ b *Backend }
 

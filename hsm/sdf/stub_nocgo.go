@@ -5,6 +5,7 @@ package sdf
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"sihub/hsm"
 )
@@ -51,3 +52,6 @@ func (*Backend) Close() error { return nil }
 
 // Breaker reports "closed".
 func (*Backend) Breaker() string { return "closed" }
+
+// CallPath reports the hand-off path: there is no device to call.
+func (*Backend) CallPath() (string, time.Duration) { return "hand-off", 0 }
