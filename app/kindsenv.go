@@ -89,6 +89,9 @@ func parseDays(s string) (time.Duration, error) {
 		if err != nil {
 			return 0, fmt.Errorf("%q is not a number of days", s)
 		}
+		if days < 1 || days > 30*366 { // before multiplying: no overflow
+			return 0, fmt.Errorf("%q is not between a day and 30 years", s)
+		}
 		d = time.Duration(days) * 24 * time.Hour
 	} else {
 		var err error

@@ -48,6 +48,8 @@ func TestKindsEnv(t *testing.T) {
 		{"receipt=30d@B-X", "level"},
 		{"receipt=30d,receipt=60d", "twice"},
 		{"receipt=" + strings.Repeat("9", 5000) + "d", "longer than"},
+		{"receipt=213505d", "between a day"}, // × 24 h wraps past int64 to about a day
+		{"receipt=0d", "between a day"},
 	} {
 		_, err := FromEnv(func(name string) string {
 			if name == "SIHUB_KINDS" {
@@ -97,4 +99,33 @@ func TestKindsEnvReachesTheRegistry(t *testing.T) {
 	if !r.Valid || len(r.Signatures) == 0 || r.Signatures[0].Level != string(signer.LevelBT) {
 		t.Fatalf("valid %v, signatures %+v: want one B-T signature (the certificate's default is B-LT)", r.Valid, r.Signatures)
 	}
+}
+
+// FuzzKindsEnv: any SIHUB_KINDS value is either refused with an error or
+// gives kinds signer accepts — a validity of at least a day and a window
+// no shorter than it — and levels that are valid.
+func FuzzKindsEnv(f *testing.F) {
+	for _, s := range []string{"insurance-certificate=30d/90d", "receipt=720h,rights-record=@B-LTA", "receipt=/30d",
+		"overseas-exemption=1000d@B-LT", "x=1d", ",,receipt=1d,", "receipt=9999999999999d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		kinds, levels, err := parseKindsEnv(v)
+		if err != nil {
+			return
+		}
+		for k, c := range kinds {
+			if _, ok := signer.KindNames[k]; !ok {
+				t.Fatalf("%q: unknown kind %q accepted", v, k)
+			}
+			if c.Validity < 24*time.Hour || (c.VerifyWindow != 0 && c.VerifyWindow < c.Validity) {
+				t.Fatalf("%q: %s got %+v", v, k, c)
+			}
+		}
+		for k, l := range levels {
+			if _, ok := signer.KindNames[k]; !ok || !l.Valid() {
+				t.Fatalf("%q: %s level %q", v, k, l)
+			}
+		}
+	})
 }
