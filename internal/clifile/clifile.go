@@ -64,26 +64,40 @@ func LoadPEMCertificates(paths []string) ([]*smx509.Certificate, error) {
 		if err != nil {
 			return nil, err
 		}
-		n := 0
-		for {
-			var blk *pem.Block
-			blk, b = pem.Decode(b)
-			if blk == nil {
-				break
-			}
-			if blk.Type != "CERTIFICATE" {
-				continue
-			}
-			c, err := smx509.ParseCertificate(blk.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", p, err)
-			}
-			out = append(out, c)
-			n++
+		cs, err := ParsePEMCertificates(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		if n == 0 {
-			return nil, errors.New(p + ": no PEM certificate in it")
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// ErrNoCertificate: a PEM file holds no CERTIFICATE block.
+var ErrNoCertificate = errors.New("no PEM certificate in it")
+
+// ParsePEMCertificates parses the CERTIFICATE blocks of a PEM bundle,
+// skipping other blocks and the text between them; a bundle without one
+// is ErrNoCertificate, a block that is not a certificate an error.
+func ParsePEMCertificates(b []byte) ([]*smx509.Certificate, error) {
+	var out []*smx509.Certificate
+	for {
+		var blk *pem.Block
+		blk, b = pem.Decode(b)
+		if blk == nil {
+			break
 		}
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := smx509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, ErrNoCertificate
 	}
 	return out, nil
 }
