@@ -118,15 +118,7 @@ func TestSDFErrors(t *testing.T) {
 
 func TestSDFBadSignatureIsNotReturned(t *testing.T) {
 	d := newTestDevice(t, 64, 1)
-	b, err := Open(context.Background(), d.config(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	k, err := b.Find(context.Background(), "1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, k := d.open(t, hsm.PoolOptions{})
 	d.set(t, d.badSig, true)
 	sig, err := k.Sign(rand.Reader, []byte("m"), sm2.DefaultSM2SignerOpts)
 	if !errors.Is(err, hsm.ErrBadSignature) || sig != nil {

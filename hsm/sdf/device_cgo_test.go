@@ -3,12 +3,15 @@
 package sdf
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
+
+	"sihub/hsm"
 )
 
 // testDevice is the C test device of testdata/sdftest.c, built once per
@@ -115,4 +118,22 @@ func (d *testDevice) set(t testing.TB, flag string, on bool) {
 
 func (d *testDevice) config(indexes ...uint) Config {
 	return Config{ModulePath: d.lib, KeyIndexes: indexes, Password: d.password}
+}
+
+// open opens a backend on the device's key 1 with the pool options (closed
+// when the test ends) and finds that key.
+func (d *testDevice) open(t *testing.T, pool hsm.PoolOptions) (*Backend, hsm.Key) {
+	t.Helper()
+	cfg := d.config(1)
+	cfg.Pool = pool
+	b, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	k, err := b.Find(context.Background(), "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, k
 }

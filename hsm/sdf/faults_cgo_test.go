@@ -3,7 +3,6 @@
 package sdf
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"errors"
 	"sync"
@@ -33,17 +32,7 @@ func (c *testClock) Advance(d time.Duration) {
 func TestSDFDeviceFailureMidBatch(t *testing.T) {
 	d := newTestDevice(t, 64, 1)
 	clk := &testClock{now: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
-	cfg := d.config(1)
-	cfg.Pool = hsm.PoolOptions{MaxSessions: 2, FailureThreshold: 2, CoolDown: time.Minute, Now: clk.Now}
-	b, err := Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	k, err := b.Find(context.Background(), "1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, k := d.open(t, hsm.PoolOptions{MaxSessions: 2, FailureThreshold: 2, CoolDown: time.Minute, Now: clk.Now})
 	pub := k.Public().(*ecdsa.PublicKey)
 	sign := func(i int) error {
 		msg := []byte{byte(i)}
@@ -93,18 +82,8 @@ func TestSDFDeviceFailureMidBatch(t *testing.T) {
 func TestSDFHungCallTimesOut(t *testing.T) {
 	d := newTestDevice(t, 64, 1)
 	fire := make(chan time.Time)
-	cfg := d.config(1)
-	cfg.Pool = hsm.PoolOptions{MaxSessions: 1, CallTimeout: time.Second, Mode: hsm.ModeHandOff,
-		After: func(time.Duration) <-chan time.Time { return fire }}
-	b, err := Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	k, err := b.Find(context.Background(), "1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, k := d.open(t, hsm.PoolOptions{MaxSessions: 1, CallTimeout: time.Second, Mode: hsm.ModeHandOff,
+		After: func(time.Duration) <-chan time.Time { return fire }})
 	d.set(t, d.hang, true)
 	res := make(chan error)
 	go func() {
@@ -136,24 +115,14 @@ func TestSDFHungCallAutoMode(t *testing.T) {
 	d := newTestDevice(t, 64, 1)
 	var mu sync.Mutex
 	var deadlines []chan time.Time
-	cfg := d.config(1)
-	cfg.Pool = hsm.PoolOptions{MaxSessions: 2, CallTimeout: time.Second, FailureThreshold: 10, InlineBelow: time.Hour,
+	b, k := d.open(t, hsm.PoolOptions{MaxSessions: 2, CallTimeout: time.Second, FailureThreshold: 10, InlineBelow: time.Hour,
 		After: func(time.Duration) <-chan time.Time {
 			mu.Lock()
 			defer mu.Unlock()
 			ch := make(chan time.Time, 1)
 			deadlines = append(deadlines, ch)
 			return ch
-		}}
-	b, err := Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	k, err := b.Find(context.Background(), "1")
-	if err != nil {
-		t.Fatal(err)
-	}
+		}})
 	sign := func() error { _, err := k.Sign(nil, []byte("m"), sm2.DefaultSM2SignerOpts); return err }
 	for range 2 {
 		if err := sign(); err != nil {
