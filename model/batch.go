@@ -69,3 +69,19 @@ type WorkItem struct {
 	Skipped  int            `json:"skipped,omitempty" bson:"skipped,omitempty"`
 	Failures []BatchFailure `json:"failures,omitempty" bson:"failures,omitempty"`
 }
+
+// HeldBy reports whether the item is open and still held by the claim
+// (owner, attempts): the check a store makes before renewing or
+// completing it.
+func (it WorkItem) HeldBy(owner string, attempts int) bool {
+	return !it.Done && it.Owner == owner && it.Attempts == attempts
+}
+
+// Complete marks the item done at done.DoneAt with done's outcome
+// (Issued, Already, Failed, Skipped, Failures); its key, subjects and
+// claim stay.
+func (it *WorkItem) Complete(done WorkItem) {
+	it.Done, it.DoneAt = true, done.DoneAt
+	it.Issued, it.Already, it.Failed, it.Skipped = done.Issued, done.Already, done.Failed, done.Skipped
+	it.Failures = done.Failures
+}

@@ -123,11 +123,7 @@ func (s *Store) RenewWorkItem(ctx context.Context, jobID string, seq int, owner 
 // (it.Owner, it.Attempts) still holds it.
 func (s *Store) CompleteWorkItem(ctx context.Context, done model.WorkItem) error {
 	return s.changeHeld(ctx, done.JobID, done.Seq, done.Owner, done.Attempts, fmt.Sprintf("complete work item %s/%d", done.JobID, done.Seq),
-		func(it *model.WorkItem) {
-			it.Done, it.DoneAt = true, done.DoneAt
-			it.Issued, it.Already, it.Failed, it.Failures = done.Issued, done.Already, done.Failed, done.Failures
-			it.Skipped = done.Skipped
-		})
+		func(it *model.WorkItem) { it.Complete(done) })
 }
 
 // WorkItems lists the job's items ordered by Seq.
@@ -154,7 +150,7 @@ func (s *Store) changeHeld(ctx context.Context, jobID string, seq int, owner str
 	if err != nil {
 		return err
 	}
-	if it.Done || it.Owner != owner || it.Attempts != attempts {
+	if !it.HeldBy(owner, attempts) {
 		return fmt.Errorf("store/sqlite: %s: held by %q (claim %d, done %v), not by %q (claim %d): %w",
 			what, it.Owner, it.Attempts, it.Done, owner, attempts, model.ErrConflict)
 	}
