@@ -42,8 +42,6 @@ type PoolOptions struct {
 	// Mode chooses how a call reaches its session; the zero value is
 	// ModeAuto. See CallMode.
 	Mode CallMode
-	// Inline is the older spelling of Mode: ModeInline.
-	Inline bool
 	// InlineBelow is ModeAuto's threshold: calls run inline while the
 	// moving average of the device's answered calls is below it; 0 is
 	// 1 ms, a negative value never inlines.
@@ -68,9 +66,6 @@ func (o PoolOptions) withDefaults() PoolOptions {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.Inline {
-		o.Mode = ModeInline
 	}
 	if o.InlineBelow == 0 {
 		o.InlineBelow = time.Millisecond

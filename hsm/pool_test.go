@@ -272,7 +272,7 @@ func TestPoolInline(t *testing.T) {
 	var mu sync.Mutex
 	var deadline chan time.Time // the latest call's
 	opened := make(chan bool, 4)
-	p := NewPool[int](src, PoolOptions{Inline: true, FailureThreshold: 1, CoolDown: time.Minute,
+	p := NewPool[int](src, PoolOptions{Mode: ModeInline, FailureThreshold: 1, CoolDown: time.Minute,
 		After: func(time.Duration) <-chan time.Time {
 			mu.Lock()
 			defer mu.Unlock()
@@ -321,7 +321,7 @@ func TestPoolInline(t *testing.T) {
 // session and counts against the breaker.
 func TestPoolInlineDeviceError(t *testing.T) {
 	src := &fakeSessions{}
-	p := NewPool[int](src, PoolOptions{Inline: true, FailureThreshold: 1, CoolDown: time.Minute})
+	p := NewPool[int](src, PoolOptions{Mode: ModeInline, FailureThreshold: 1, CoolDown: time.Minute})
 	if err := p.Do(context.Background(), func(int) error { return errBroken }); !errors.Is(err, ErrDeviceUnavailable) {
 		t.Fatalf("inline device error: %v", err)
 	}
@@ -338,7 +338,7 @@ func TestPoolInlineDeviceError(t *testing.T) {
 // is not abandoned.
 func TestPoolInlineRealTimer(t *testing.T) {
 	src := &fakeSessions{}
-	p := NewPool[int](src, PoolOptions{Inline: true, CallTimeout: time.Hour})
+	p := NewPool[int](src, PoolOptions{Mode: ModeInline, CallTimeout: time.Hour})
 	for i := range 1000 {
 		if err := p.Do(context.Background(), func(int) error { return nil }); err != nil {
 			t.Fatalf("call %d: %v", i, err)

@@ -144,7 +144,6 @@ func TestPoolModes(t *testing.T) {
 	}{
 		{PoolOptions{Mode: ModeHandOff}, false},
 		{PoolOptions{Mode: ModeInline}, true},
-		{PoolOptions{Inline: true}, true},
 		{PoolOptions{InlineBelow: -1}, false},
 	} {
 		clock := &fakeClock{now: time.Unix(1e9, 0)}

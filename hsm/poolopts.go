@@ -60,14 +60,12 @@ func (o *PoolOptions) SetURIOption(name, value string) (bool, error) {
 		if err != nil {
 			err = fmt.Errorf("hsm: %s must be true or false", name)
 		}
-		o.Inline = on
 		o.Mode = ModeHandOff
 		if on {
 			o.Mode = ModeInline
 		}
 	case OptCallMode:
 		o.Mode, err = parseCallMode(value)
-		o.Inline = false
 	case OptInlineBelow:
 		o.InlineBelow, err = duration()
 	default:

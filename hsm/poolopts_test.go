@@ -15,9 +15,9 @@ func TestSetURIOption(t *testing.T) {
 			t.Fatalf("%s=%s: %v %v", kv[0], kv[1], known, err)
 		}
 	}
-	want := PoolOptions{MaxSessions: 8, CallTimeout: 2500 * time.Millisecond, FailureThreshold: 5, CoolDown: time.Minute, Inline: true}
+	want := PoolOptions{MaxSessions: 8, CallTimeout: 2500 * time.Millisecond, FailureThreshold: 5, CoolDown: time.Minute, Mode: ModeInline}
 	if o.MaxSessions != want.MaxSessions || o.CallTimeout != want.CallTimeout || o.FailureThreshold != want.FailureThreshold ||
-		o.CoolDown != want.CoolDown || !o.Inline {
+		o.CoolDown != want.CoolDown || o.Mode != want.Mode {
 		t.Fatalf("got %+v", o)
 	}
 	for _, kv := range [][2]string{
@@ -33,7 +33,7 @@ func TestSetURIOption(t *testing.T) {
 		value string
 		want  CallMode
 	}{{"inline", ModeInline}, {"hand-off", ModeHandOff}, {"auto", ModeAuto}} {
-		if _, err := m.SetURIOption(OptCallMode, tc.value); err != nil || m.Mode != tc.want || m.Inline {
+		if _, err := m.SetURIOption(OptCallMode, tc.value); err != nil || m.Mode != tc.want {
 			t.Errorf("%s=%s: %v %+v", OptCallMode, tc.value, err, m)
 		}
 	}
