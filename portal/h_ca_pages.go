@@ -24,7 +24,7 @@ type caOverviewPage struct {
 	Pending       []caSealRow // requests waiting for a second administrator
 	ExpiringSeals []caSealRow
 	ExpiringCerts []caCertRow
-	Unread        []caMessageRow
+	Unread        []messageRow
 	UnreadCount   int
 }
 
@@ -40,12 +40,6 @@ type caCertsPage struct {
 	Certs []caCertRow
 }
 
-type caMessageRow struct {
-	model.Message
-	Unread bool
-	Href   string // Link when it is a path of this portal, else ""
-}
-
 // localLink keeps a message's link only when it is a path on this site.
 func localLink(l string) string {
 	if safeNext(l) != l || l == "" {
@@ -56,7 +50,7 @@ func localLink(l string) string {
 
 type caMessagesPage struct {
 	Nav      []caNavItem
-	Messages []caMessageRow
+	Messages []messageRow
 }
 
 // caMessages lists the administrator's messages and counts the unread.
@@ -65,13 +59,7 @@ func (s *server) caMessages(ctx context.Context, se *session) ([]model.Message, 
 	if err != nil {
 		return nil, 0, err
 	}
-	n := 0
-	for _, m := range ms {
-		if m.ReadAt == nil {
-			n++
-		}
-	}
-	return ms, n, nil
+	return ms, countUnread(ms), nil
 }
 
 // caNavFor builds the navigation with the unread count; a failing
@@ -123,7 +111,7 @@ func (s *server) handleCAOverview(w http.ResponseWriter, r *http.Request) error 
 	slices.SortFunc(page.ExpiringCerts, func(a, b caCertRow) int { return a.NotAfter.Compare(b.NotAfter) })
 	for _, m := range msgs {
 		if m.ReadAt == nil && len(page.Unread) < 5 {
-			page.Unread = append(page.Unread, caMessageRow{Message: m, Unread: true, Href: localLink(m.Link)})
+			page.Unread = append(page.Unread, newMessageRow(m))
 		}
 	}
 	s.render(w, r, http.StatusOK, "ca_overview", "印章管理", page)
@@ -201,7 +189,7 @@ func (s *server) handleCAMessages(w http.ResponseWriter, r *http.Request) error 
 	}
 	page := caMessagesPage{Nav: caNav("/ca/messages", unread)}
 	for _, m := range msgs {
-		page.Messages = append(page.Messages, caMessageRow{Message: m, Unread: m.ReadAt == nil, Href: localLink(m.Link)})
+		page.Messages = append(page.Messages, newMessageRow(m))
 	}
 	s.render(w, r, http.StatusOK, "ca_messages", "消息", page)
 	return nil

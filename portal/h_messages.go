@@ -32,6 +32,22 @@ type messageRow struct {
 	Href   string // the message's link if it is a local path
 }
 
+// newMessageRow shows m as it stands before the page marks it read.
+func newMessageRow(m model.Message) messageRow {
+	return messageRow{Message: m, Unread: m.ReadAt == nil, Href: localLink(m.Link)}
+}
+
+// countUnread counts the messages of ms without a read time.
+func countUnread(ms []model.Message) int {
+	n := 0
+	for _, m := range ms {
+		if m.ReadAt == nil {
+			n++
+		}
+	}
+	return n
+}
+
 // inboxRecipients are the recipients a session reads: its login and its
 // role.
 func inboxRecipients(se *session) []string {
@@ -50,13 +66,7 @@ func (s *server) unreadCount(ctx context.Context, se *session) int {
 		s.log.ErrorContext(ctx, "inbox unreadable", "request_id", requestID(ctx), "err", err)
 		return 0
 	}
-	n := 0
-	for _, m := range ms {
-		if m.ReadAt == nil {
-			n++
-		}
-	}
-	return n
+	return countUnread(ms)
 }
 
 // handleMyMessages lists the account's messages, newest first; opening
@@ -77,7 +87,7 @@ func (s *server) handleMyMessages(w http.ResponseWriter, r *http.Request) error 
 	page := messagesPage{}
 	now := s.cfg.Now()
 	for _, m := range ms {
-		row := messageRow{Message: m, Unread: m.ReadAt == nil, Href: localLink(m.Link)}
+		row := newMessageRow(m)
 		if row.Unread && r.Method == http.MethodGet {
 			page.Unread++
 			if err := s.deps.Inbox.MarkMessageRead(ctx, m.ID, now); err != nil {
