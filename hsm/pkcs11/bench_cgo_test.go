@@ -139,31 +139,23 @@ func BenchmarkSignParallel(b *testing.B) {
 		})
 		m.Report(b, runtime.GOMAXPROCS(0))
 	})
-	b.Run("alg=p256/path=adapter", func(b *testing.B) {
-		m := testutil.StartCPU()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if _, err := inner.Sign(nil, digest[:], crypto.SHA256); err != nil {
-					b.Error(err)
-					return
-				}
+	for _, path := range []string{"adapter", "hand-off"} {
+		b.Run("alg=p256/path="+path, func(b *testing.B) {
+			if path == "hand-off" {
+				pooled := be.pool
+				be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{Mode: hsm.ModeHandOff})
+				defer func() { be.pool.Close(); be.pool = pooled }()
 			}
-		})
-		m.Report(b, runtime.GOMAXPROCS(0))
-	})
-	b.Run("alg=p256/path=hand-off", func(b *testing.B) {
-		pooled := be.pool
-		be.pool = hsm.NewPool[pkcs11.SessionHandle](sessions{be}, hsm.PoolOptions{Mode: hsm.ModeHandOff})
-		defer func() { be.pool.Close(); be.pool = pooled }()
-		m := testutil.StartCPU()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if _, err := inner.Sign(nil, digest[:], crypto.SHA256); err != nil {
-					b.Error(err)
-					return
+			m := testutil.StartCPU()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := inner.Sign(nil, digest[:], crypto.SHA256); err != nil {
+						b.Error(err)
+						return
+					}
 				}
-			}
+			})
+			m.Report(b, runtime.GOMAXPROCS(0))
 		})
-		m.Report(b, runtime.GOMAXPROCS(0))
-	})
+	}
 }
