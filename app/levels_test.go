@@ -140,23 +140,16 @@ func checkWithTools(t *testing.T, pdf []byte, level signer.Level) {
 	}
 }
 
-// TestRevokedSealCertificateInDSS revokes the P-256 seal certificate
-// before a B-LT issue: the DSS's OCSP response says so and the verifier
-// refuses the seal with certificate_revoked.
-func TestRevokedSealCertificateInDSS(t *testing.T) {
-	now := time.Date(2026, 5, 11, 2, 0, 0, 0, time.UTC)
-	a := testApp(t, t.TempDir(), func(c *Config) { c.Now = func() time.Time { return now } })
-	defer a.Close()
+// verifyRevokedBLT marks a's certificate serial revoked at revokedAt,
+// drops the OCSP answers a's responder cached, issues a P-256 insurance
+// certificate at B-LT and returns the verifier's report on it.
+func verifyRevokedBLT(t *testing.T, a *App, serial string, revokedAt time.Time) *verifier.Report {
+	t.Helper()
 	ctx := context.Background()
-	seal, err := a.PKI.Seal(hsm.P256)
+	rec, err := a.Store.Certificate(ctx, serial)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := a.Store.Certificate(ctx, certs.SerialHex(seal.Certificate.SerialNumber))
-	if err != nil {
-		t.Fatal(err)
-	}
-	revokedAt := now.Add(-time.Hour)
 	rec.Status, rec.RevokedAt, rec.RevocationReason = "revoked", &revokedAt, 1
 	if err := a.Store.PutCertificate(ctx, rec); err != nil {
 		t.Fatal(err)
@@ -167,7 +160,22 @@ func TestRevokedSealCertificateInDSS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := a.Verifier.Verify(ctx, iss.PDF)
+	return a.Verifier.Verify(ctx, iss.PDF)
+}
+
+// TestRevokedSealCertificateInDSS revokes the P-256 seal certificate
+// before a B-LT issue: the DSS's OCSP response says so and the verifier
+// refuses the seal with certificate_revoked.
+func TestRevokedSealCertificateInDSS(t *testing.T) {
+	now := time.Date(2026, 5, 11, 2, 0, 0, 0, time.UTC)
+	a := testApp(t, t.TempDir(), func(c *Config) { c.Now = func() time.Time { return now } })
+	defer a.Close()
+	seal, err := a.PKI.Seal(hsm.P256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	revokedAt := now.Add(-time.Hour)
+	r := verifyRevokedBLT(t, a, certs.SerialHex(seal.Certificate.SerialNumber), revokedAt)
 	s := r.Signatures[0]
 	if r.Valid || !r.HasReason(verifier.ReasonCertRevoked) || s.Revocation != verifier.RevocationRevoked ||
 		s.RevocationSource != verifier.RevocationSourceDSSOCSP || s.RevokedAt == nil || !s.RevokedAt.Equal(revokedAt) {
@@ -192,22 +200,8 @@ func TestRevokedTSACertificateInDSS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec, err := a.Store.Certificate(ctx, certs.SerialHex(tok.Signer().SerialNumber))
-	if err != nil {
-		t.Fatal(err)
-	}
 	revokedAt := now.Add(-time.Hour)
-	rec.Status, rec.RevokedAt, rec.RevocationReason = "revoked", &revokedAt, 1
-	if err := a.Store.PutCertificate(ctx, rec); err != nil {
-		t.Fatal(err)
-	}
-	a.PKIServices.OCSP.Purge()
-	iss, err := levelService(t, a, signer.LevelBLT).Issue(ctx, signer.IssueRequest{Kind: signer.KindInsuranceCertificate, Subject: DemoPersonID,
-		Algorithms: []string{"p256"}, Actor: DemoPersonID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := a.Verifier.Verify(ctx, iss.PDF)
+	r := verifyRevokedBLT(t, a, certs.SerialHex(tok.Signer().SerialNumber), revokedAt)
 	s := r.Signatures[0]
 	if r.Valid || !r.HasReason(verifier.ReasonTimestampInvalid) || s.Timestamp == nil || !strings.Contains(s.Timestamp.Error, "revoked") || s.Level != verifier.LevelBB {
 		t.Errorf("valid %v, level %q, timestamp %+v, errors %+v", r.Valid, s.Level, s.Timestamp, s.Errors)
