@@ -29,7 +29,7 @@ func parseKindsEnv(v string) (map[string]signer.KindConfig, map[string]signer.Le
 	}
 	kinds := map[string]signer.KindConfig{}
 	levels := map[string]signer.Level{}
-	names := slices.Sorted(maps.Keys(signer.KindNames))
+	seen := map[string]bool{}
 	for entry := range strings.SplitSeq(v, ",") {
 		entry = strings.TrimSpace(entry)
 		if entry == "" {
@@ -38,14 +38,13 @@ func parseKindsEnv(v string) (map[string]signer.KindConfig, map[string]signer.Le
 		kind, spec, ok := strings.Cut(entry, "=")
 		kind = strings.TrimSpace(kind)
 		if _, known := signer.KindNames[kind]; !ok || !known {
+			names := slices.Sorted(maps.Keys(signer.KindNames))
 			return nil, nil, fmt.Errorf("app: SIHUB_KINDS: %q is not KIND=VALIDITY[/WINDOW][@LEVEL] with a kind of %s", entry, strings.Join(names, ", "))
 		}
-		if _, dup := kinds[kind]; dup {
+		if seen[kind] {
 			return nil, nil, fmt.Errorf("app: SIHUB_KINDS names %s twice", kind)
 		}
-		if _, dup := levels[kind]; dup {
-			return nil, nil, fmt.Errorf("app: SIHUB_KINDS names %s twice", kind)
-		}
+		seen[kind] = true
 		spec, level, hasLevel := strings.Cut(spec, "@")
 		if hasLevel {
 			l := signer.Level(strings.TrimSpace(level))

@@ -47,6 +47,7 @@ func TestKindsEnv(t *testing.T) {
 		{"receipt=/30d", "needs a validity"},
 		{"receipt=30d@B-X", "level"},
 		{"receipt=30d,receipt=60d", "twice"},
+		{"receipt=,receipt=60d", "twice"},
 		{"receipt=" + strings.Repeat("9", 5000) + "d", "longer than"},
 		{"receipt=213505d", "between a day"}, // × 24 h wraps past int64 to about a day
 		{"receipt=0d", "between a day"},
