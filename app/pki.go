@@ -147,11 +147,7 @@ func (h caCertificates) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // rootBundle serves the instance's root certificates that are not revoked
 // as one PEM file, the trust anchors institutions give sihub-verify:
 // GET /pki/roots.pem.
-type rootBundle struct {
-	st interface {
-		ListCertificates(ctx context.Context, role string) ([]model.Certificate, error)
-	}
-}
+type rootBundle struct{ st crl.CertificateLister }
 
 func (h rootBundle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -166,7 +162,7 @@ func (h rootBundle) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var b bytes.Buffer
 	for _, c := range roots {
-		if c.Status == "revoked" {
+		if c.Status == crl.StatusRevoked {
 			continue
 		}
 		fmt.Fprintf(&b, "# %s %s %s\n", c.Alg, c.Serial, c.Subject)
