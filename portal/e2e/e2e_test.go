@@ -115,6 +115,34 @@ func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Acti
 	}
 }
 
+// download lets the browser save files into a fresh directory, runs the
+// step whose click starts a download and returns the path of the file it
+// saved.
+func download(t *testing.T, ctx context.Context, step string, click chromedp.Action[chromedp.Void]) string {
+	t.Helper()
+	dl := t.TempDir()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	if _, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dl, EventsEnabled: ptr(true),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, step, click)
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("%s: waiting for the download: %v", step, err)
+		}
+		switch ev.State {
+		case browser.DownloadProgressStateCanceled:
+			t.Fatalf("%s: download canceled", step)
+		case browser.DownloadProgressStateCompleted:
+			return filepath.Join(dl, ev.GUID)
+		}
+	}
+	t.Fatalf("%s: no download", step)
+	return ""
+}
+
 // TestCitizenIssuesAndBankVerifies walks the main journey: the demo person
 // logs in, issues a sealed 参保证明 and downloads it; a bank clerk opens the
 // QR link and the code page, and uploads the file for a full check; a
@@ -168,33 +196,9 @@ func TestCitizenIssuesAndBankVerifies(t *testing.T) {
 	}
 
 	// Download it the way the browser does.
-	dl := t.TempDir()
-	progress := chromedp.Events(ctx, browser.DownloadProgress)
-	_, err = chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior:      browser.SetDownloadBehaviorBehaviorAllowAndName,
-		DownloadPath:  dl,
-		EventsEnabled: ptr(true),
-	})
+	pdf, err := os.ReadFile(downloadIssued(t, ctx))
 	if err != nil {
 		t.Fatal(err)
-	}
-	do(t, ctx, "download", chromedp.Click(chromedp.CSS(".alert-ok a")))
-	var pdfPath string
-	for ev, err := range progress {
-		if err != nil {
-			t.Fatalf("waiting for the download: %v", err)
-		}
-		if ev.State == browser.DownloadProgressStateCanceled {
-			t.Fatal("download canceled")
-		}
-		if ev.State == browser.DownloadProgressStateCompleted {
-			pdfPath = filepath.Join(dl, ev.GUID)
-			break
-		}
-	}
-	pdf, err := os.ReadFile(pdfPath)
-	if err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
-		t.Fatalf("downloaded file: %v, %.20q", err, pdf)
 	}
 	named := filepath.Join(t.TempDir(), "certificate.pdf")
 	if err := os.WriteFile(named, pdf, 0o644); err != nil {

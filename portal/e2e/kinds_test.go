@@ -3,13 +3,11 @@ package e2e
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"sihub/app"
@@ -96,32 +94,12 @@ func TestCitizenRequestsEnglishCertificateAndRightsRecord(t *testing.T) {
 // returns the path of the PDF the browser saved.
 func downloadIssued(t *testing.T, ctx context.Context) string {
 	t.Helper()
-	dl := t.TempDir()
-	progress := chromedp.Events(ctx, browser.DownloadProgress)
-	if _, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dl, EventsEnabled: ptr(true),
-	}); err != nil {
-		t.Fatal(err)
+	p := download(t, ctx, "download", chromedp.Click(chromedp.CSS(".alert-ok a")))
+	pdf, err := os.ReadFile(p)
+	if err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Fatalf("downloaded file: %v, %.20q", err, pdf)
 	}
-	do(t, ctx, "download", chromedp.Click(chromedp.CSS(".alert-ok a")))
-	for ev, err := range progress {
-		if err != nil {
-			t.Fatalf("waiting for the download: %v", err)
-		}
-		switch ev.State {
-		case browser.DownloadProgressStateCanceled:
-			t.Fatal("download canceled")
-		case browser.DownloadProgressStateCompleted:
-			p := filepath.Join(dl, ev.GUID)
-			pdf, err := os.ReadFile(p)
-			if err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
-				t.Fatalf("downloaded file: %v, %.20q", err, pdf)
-			}
-			return p
-		}
-	}
-	t.Fatal("no download")
-	return ""
+	return p
 }
 
 // pdfText is the PDF's text as pdftotext extracts it, runs of white space

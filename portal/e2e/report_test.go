@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"sihub/app"
@@ -53,13 +52,6 @@ func TestVerificationReportInBrowser(t *testing.T) {
 	}
 	shots.shot(ctx, "31-report-en")
 
-	dl := t.TempDir()
-	progress := chromedp.Events(ctx, browser.DownloadProgress)
-	if _, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dl, EventsEnabled: ptr(true),
-	}); err != nil {
-		t.Fatal(err)
-	}
 	link, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("report-pdf"), "href"))
 	if err != nil {
 		t.Fatal(err)
@@ -77,21 +69,7 @@ func TestVerificationReportInBrowser(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("report %s: %d\n%s", href, res.StatusCode, first)
 	}
-	do(t, ctx, "download report", chromedp.Click(chromedp.ID("report-pdf")))
-	var path string
-	for ev, err := range progress {
-		if err != nil {
-			t.Fatalf("waiting for the download: %v", err)
-		}
-		if ev.State == browser.DownloadProgressStateCanceled {
-			t.Fatal("download canceled")
-		}
-		if ev.State == browser.DownloadProgressStateCompleted {
-			path = filepath.Join(dl, ev.GUID)
-			break
-		}
-	}
-	pdf, err := os.ReadFile(path)
+	pdf, err := os.ReadFile(download(t, ctx, "download report", chromedp.Click(chromedp.ID("report-pdf"))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,21 +129,7 @@ func TestVerificationReportInBrowser(t *testing.T) {
 		t.Fatalf("tampered upload verdict %q", got)
 	}
 	shots.shot(ctx, "34-upload-tampered-en")
-	progress = chromedp.Events(ctx, browser.DownloadProgress)
-	do(t, ctx, "download the upload's report", chromedp.Click(chromedp.ID("report-pdf")))
-	for ev, err := range progress {
-		if err != nil {
-			t.Fatalf("waiting for the download: %v", err)
-		}
-		if ev.State == browser.DownloadProgressStateCanceled {
-			t.Fatal("download canceled")
-		}
-		if ev.State == browser.DownloadProgressStateCompleted {
-			path = filepath.Join(dl, ev.GUID)
-			break
-		}
-	}
-	if pdf, err = os.ReadFile(path); err != nil {
+	if pdf, err = os.ReadFile(download(t, ctx, "download the upload's report", chromedp.Click(chromedp.ID("report-pdf")))); err != nil {
 		t.Fatal(err)
 	}
 	if rep := a.Verifier.Verify(context.Background(), pdf); !rep.Valid {
