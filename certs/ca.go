@@ -104,14 +104,9 @@ func goodAt(c model.Certificate, now time.Time) bool {
 // usable one is chosen); older issuing CAs stay stored and trusted, so
 // what they certified keeps chaining.
 func CreateCA(ctx context.Context, ring *Keyring, st Store, cfg Config, req CARequest) (model.Certificate, error) {
-	if cfg.Agency == "" {
-		return model.Certificate{}, fmt.Errorf("%w: Agency is empty", ErrConfig)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.PublicURL == "" {
-		cfg.PublicURL = DefaultPublicURL
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return model.Certificate{}, err
 	}
 	now := cfg.Now()
 	prof, err := caProfile(req)

@@ -48,6 +48,21 @@ type Config struct {
 	OpenBackend hsm.Opener
 }
 
+// withDefaults checks that cfg names the agency and fills in the clock and
+// the public URL.
+func (cfg Config) withDefaults() (Config, error) {
+	if cfg.Agency == "" {
+		return cfg, fmt.Errorf("%w: Agency is empty", ErrConfig)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = DefaultPublicURL
+	}
+	return cfg, nil
+}
+
 // BusinessSealName is the name of the agency's business seal.
 const BusinessSealName = "业务专用章"
 
@@ -193,8 +208,9 @@ func (p *PKI) hierarchy(alg hsm.Algorithm) (*hierarchy, error) {
 // findable by serial and key identifier. Close releases the backends
 // opened for keys outside keys.
 func EnsureDevelopmentPKI(ctx context.Context, keys hsm.Backend, st Store, cfg Config) (*PKI, error) {
-	if cfg.Agency == "" {
-		return nil, fmt.Errorf("%w: Agency is empty", ErrConfig)
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Region != "" && !isDigits(cfg.Region, 6) {
 		return nil, fmt.Errorf("%w: Region %q is not a 6-digit area code", ErrConfig, cfg.Region)
@@ -206,12 +222,6 @@ func EnsureDevelopmentPKI(ctx context.Context, keys hsm.Backend, st Store, cfg C
 		if _, ok := algNames[a]; !ok {
 			return nil, fmt.Errorf("%w: algorithm %q (want sm2 or p256)", ErrConfig, a)
 		}
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.PublicURL == "" {
-		cfg.PublicURL = DefaultPublicURL
 	}
 	p := &PKI{
 		algs:     slices.Clone(cfg.Algorithms),

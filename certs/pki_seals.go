@@ -31,14 +31,9 @@ var ErrSealState = errors.New("certs: seal state")
 // stored certificate whose seal is then not stored is the caller's to
 // revoke.
 func MakeSeal(ctx context.Context, p *PKI, st Store, cfg Config, s model.Seal) (*SealMaterial, error) {
-	if cfg.Agency == "" {
-		return nil, fmt.Errorf("%w: Agency is empty", ErrConfig)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.PublicURL == "" {
-		cfg.PublicURL = DefaultPublicURL
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	if s.ID == "" || s.Name == "" {
 		return nil, fmt.Errorf("%w: a seal needs an ID and a name", ErrSealState)

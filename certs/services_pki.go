@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509/pkix"
 	"fmt"
-	"time"
 
 	"github.com/emmansun/gmsm/smx509"
 
@@ -35,14 +34,9 @@ type Services struct {
 // renews the 30-day OCSP signer about ten days before it expires. Callers
 // rebuild the responder and the TSA from the result.
 func EnsureServices(ctx context.Context, keys hsm.Backend, st Store, p *PKI, cfg Config) (*Services, error) {
-	if cfg.Agency == "" {
-		return nil, fmt.Errorf("%w: Agency is empty", ErrConfig)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.PublicURL == "" {
-		cfg.PublicURL = DefaultPublicURL
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	b := &builder{keys: keys, ring: p.keyring(keys), st: st, cfg: cfg, now: cfg.Now()}
 	out := &Services{OCSP: map[hsm.Algorithm]*ServiceMaterial{}, TSA: map[hsm.Algorithm]*ServiceMaterial{}}

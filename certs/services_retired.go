@@ -6,7 +6,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"fmt"
-	"time"
 
 	"github.com/emmansun/gmsm/sm2"
 
@@ -19,14 +18,9 @@ import (
 // responder keeps answering for the seal certificates those CAs issued.
 // The responders' Issuer is the retired CA.
 func RetiredOCSPSigners(ctx context.Context, keys hsm.Backend, st Store, p *PKI, cfg Config) ([]*ServiceMaterial, error) {
-	if cfg.Agency == "" {
-		return nil, fmt.Errorf("%w: Agency is empty", ErrConfig)
-	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.PublicURL == "" {
-		cfg.PublicURL = DefaultPublicURL
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
 	ring := p.keyring(keys)
 	retired, err := p.retiredSigners(ctx, ring, st)
