@@ -190,23 +190,8 @@ func (s *Store) changeHeld(ctx context.Context, jobID string, seq int, owner str
 	return s.casReplace(ctx, col, cur.ID, cur.Rev, next, what)
 }
 
-// casReplace replaces the record id at revision rev with doc (which
-// carries a new revision) if this caller wins the claim on that revision;
-// model.ErrConflict if another caller won it or the record changed.
+// casReplace replaces the job or work item id at revision rev with doc
+// (replaceAtRev), claiming the revision in the jobs' claims.
 func (s *Store) casReplace(ctx context.Context, col *mongodrv.Collection, id, rev string, doc any, what string) error {
-	claim := col.Name() + ":" + id + "@" + rev
-	if _, err := s.db.Collection(colJobClaims).InsertOne(ctx, bson.D{{Key: "_id", Value: claim}}); err != nil {
-		if mongodrv.IsDuplicateKeyError(err) {
-			return fmt.Errorf("store/mongo: %s: changed by another caller: %w", what, model.ErrConflict)
-		}
-		return wrap(err, "%s: claim", what)
-	}
-	res, err := col.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "rev", Value: rev}}, doc)
-	if err != nil {
-		return wrap(err, "%s", what)
-	}
-	if res.MatchedCount == 0 {
-		return fmt.Errorf("store/mongo: %s: replaced meanwhile: %w", what, model.ErrConflict)
-	}
-	return nil
+	return replaceAtRev(ctx, col, s.db.Collection(colJobClaims), col.Name()+":"+id+"@"+rev, id, rev, doc, what)
 }

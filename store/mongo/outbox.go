@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	mongodrv "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"sihub/model"
@@ -75,20 +74,6 @@ func (s *Store) UpdateOutbox(ctx context.Context, m model.OutboxMessage, fromAtt
 		return fmt.Errorf("store/mongo: update outbox %s: %s with %d attempts, not pending with %d: %w",
 			m.ID, cur.Status, cur.Attempts, fromAttempts, model.ErrConflict)
 	}
-	// Claim the revision: only one caller inserts this _id.
-	if _, err := s.db.Collection(colOutboxClaims).InsertOne(ctx, bson.D{{Key: "_id", Value: m.ID + "@" + cur.Rev}}); err != nil {
-		if mongodrv.IsDuplicateKeyError(err) {
-			return fmt.Errorf("store/mongo: update outbox %s: changed by another caller: %w", m.ID, model.ErrConflict)
-		}
-		return wrap(err, "update outbox %s: claim", m.ID)
-	}
-	res, err := col.ReplaceOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "rev", Value: cur.Rev}},
-		outboxRecord{OutboxMessage: m, Rev: newID()})
-	if err != nil {
-		return wrap(err, "update outbox %s", m.ID)
-	}
-	if res.MatchedCount == 0 {
-		return fmt.Errorf("store/mongo: update outbox %s: replaced meanwhile: %w", m.ID, model.ErrConflict)
-	}
-	return nil
+	return replaceAtRev(ctx, col, s.db.Collection(colOutboxClaims), m.ID+"@"+cur.Rev, m.ID, cur.Rev,
+		outboxRecord{OutboxMessage: m, Rev: newID()}, "update outbox "+m.ID)
 }

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"go.mongodb.org/mongo-driver/v2/bson"
-	mongodrv "go.mongodb.org/mongo-driver/v2/mongo"
-
 	"sihub/model"
 )
 
@@ -31,20 +28,6 @@ func (s *Store) UpdateSeal(ctx context.Context, se model.Seal, fromStatus string
 	if cur.Status != fromStatus {
 		return fmt.Errorf("store/mongo: update seal %s: status is %q, not %q: %w", se.ID, cur.Status, fromStatus, model.ErrConflict)
 	}
-	// Claim the revision: only one caller inserts this _id.
-	if _, err := s.sealClaims.InsertOne(ctx, bson.D{{Key: "_id", Value: se.ID + "@" + cur.Rev}}); err != nil {
-		if mongodrv.IsDuplicateKeyError(err) {
-			return fmt.Errorf("store/mongo: update seal %s: changed by another caller: %w", se.ID, model.ErrConflict)
-		}
-		return wrap(err, "update seal %s: claim", se.ID)
-	}
-	res, err := s.seals.ReplaceOne(ctx, bson.D{{Key: "_id", Value: se.ID}, {Key: "rev", Value: cur.Rev}},
-		sealRecord{Seal: se, Rev: newID()})
-	if err != nil {
-		return wrap(err, "update seal %s", se.ID)
-	}
-	if res.MatchedCount == 0 {
-		return fmt.Errorf("store/mongo: update seal %s: replaced meanwhile: %w", se.ID, model.ErrConflict)
-	}
-	return nil
+	return replaceAtRev(ctx, s.seals, s.sealClaims, se.ID+"@"+cur.Rev, se.ID, cur.Rev,
+		sealRecord{Seal: se, Rev: newID()}, "update seal "+se.ID)
 }
