@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"strconv"
 
 	"sihub/signer/render/pdfw"
 	"sihub/signer/render/qr"
@@ -29,18 +28,6 @@ func drawQR(c *pdfw.Content, text string, x, y, size float64) error {
 	c.Op("cm", m, 0, 0, -m, x, y+size)
 	c.B = append(appendQRRects(c.B, q, qr.QuietZone), "f Q\n"...)
 	return nil
-}
-
-// appendSmall appends a non-negative integer, the common ones without
-// the general formatter.
-func appendSmall(b []byte, v int) []byte {
-	switch {
-	case v < 10:
-		return append(b, byte('0'+v))
-	case v < 100:
-		return append(b, byte('0'+v/10), byte('0'+v%10))
-	}
-	return strconv.AppendInt(b, int64(v), 10)
 }
 
 // appendQRRects appends "x y w h re" lines covering the dark modules of
@@ -80,13 +67,13 @@ func appendQRRects(b []byte, q *qr.Code, off int) []byte {
 				end[(y+h)*n+x] = -1
 				h++
 			}
-			b = appendSmall(b, x+off)
+			b = pdfw.AppendNum(b, float64(x+off))
 			b = append(b, ' ')
-			b = appendSmall(b, y+off)
+			b = pdfw.AppendNum(b, float64(y+off))
 			b = append(b, ' ')
-			b = appendSmall(b, int(k)-x)
+			b = pdfw.AppendNum(b, float64(int(k)-x))
 			b = append(b, ' ')
-			b = appendSmall(b, h)
+			b = pdfw.AppendNum(b, float64(h))
 			b = append(b, " re\n"...)
 		}
 	}
