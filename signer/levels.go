@@ -156,10 +156,7 @@ func imprintHash(sl pades.Sealer) (tsa.Hash, error) {
 // the signatures' /Contents values as Seal wrote them (Sealer.Signed).
 func (s *Service) appendDSS(ctx context.Context, ltv LTVServices, pdf []byte, sealers []pades.Sealer, tokens, contents [][]byte) ([]byte, error) {
 	vals := make([]pades.Validation, len(sealers))
-	now := time.Now()
-	if s.cfg.Now != nil {
-		now = s.cfg.Now()
-	}
+	now := s.cfg.Now()
 	for i, sl := range sealers {
 		if len(contents[i]) == 0 {
 			return nil, fmt.Errorf("%w: seal %d wrote no signature", ErrLTV, i)
