@@ -122,16 +122,6 @@ func (c *comparer) changedNumbers() []int {
 	return out
 }
 
-// duplicateKeys is c.nf.DuplicateKeys(n), from the document's revision
-// scan when it parsed the object.
-func (c *comparer) duplicateKeys(n int) ([]pdfstruct.Name, error) {
-	if e, ok := c.nf.EntryOf(n); ok && e.Kind == 1 && c.nf == c.d.f {
-		_, dups, err := c.d.inspect(e.Offset)
-		return dups, err
-	}
-	return c.nf.DuplicateKeys(n)
-}
-
 func (c *comparer) get(f *pdfstruct.File, n int) (pdfstruct.Object, bool) {
 	o, err := f.Object(n)
 	if err != nil {
@@ -153,7 +143,7 @@ func (c *comparer) object(n int, isRoot bool) {
 			return
 		}
 	}
-	if dups, _ := c.duplicateKeys(n); len(dups) > 0 {
+	if dups, _ := c.nf.DuplicateKeys(n); len(dups) > 0 {
 		o, _ := c.get(c.nf, n)
 		c.add(n, kindOf(o, c.oldMain[n]), "modified", false, "a dictionary repeats /%s; readers disagree on which value counts", dups[0])
 		return

@@ -161,8 +161,10 @@ func (d *document) checkDuplicates(revs []*revision, sigs []*sigRef, r *Report) 
 }
 
 // scanRevisions returns, for each revision from the first signed one on,
-// the indirect objects found by scanning its bytes (nil for the others),
-// and indexes them by offset for inspect. The scan runs once per document.
+// the indirect objects found by scanning its bytes (nil for the others).
+// The scan runs once per document; d.f keeps what it parsed, so later
+// inspections of those objects (InspectAt, DuplicateKeys) are answered
+// without parsing them again.
 func (d *document) scanRevisions(revs []*revision, sigs []*sigRef) [][]pdfstruct.ObjectHeader {
 	if d.scans != nil {
 		return d.scans
@@ -174,26 +176,13 @@ func (d *document) scanRevisions(revs []*revision, sigs []*sigRef) [][]pdfstruct
 		}
 	}
 	d.scans = make([][]pdfstruct.ObjectHeader, len(revs))
-	d.heads = map[int64]pdfstruct.ObjectHeader{}
 	for i, rv := range revs {
 		if first < 0 || rv.end < first {
 			continue
 		}
 		d.scans[i] = d.f.ObjectsIn(rv.start, rv.end, 100000)
-		for _, h := range d.scans[i] {
-			d.heads[h.Offset] = h
-		}
 	}
 	return d.scans
-}
-
-// inspect is d.f.InspectAt(off), answered from the revision scan when it
-// parsed the object at off (the same parse).
-func (d *document) inspect(off int64) (int64, []pdfstruct.Name, error) {
-	if h, ok := d.heads[off]; ok {
-		return h.End, h.Dups, nil
-	}
-	return d.f.InspectAt(off)
 }
 
 // revisionFile returns the revision the analysis read on its own that ends

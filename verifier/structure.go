@@ -39,7 +39,7 @@ func (d *document) checkStructure(sigs []*sigRef, r *Report) {
 		objEnd, objErr := int64(0), error(nil)
 		if inFile {
 			var dups []pdfstruct.Name
-			objEnd, dups, objErr = d.inspect(off)
+			objEnd, dups, objErr = d.f.InspectAt(off)
 			if len(dups) > 0 {
 				for _, k := range dups {
 					if k == "Contents" || k == "ByteRange" {

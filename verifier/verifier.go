@@ -219,10 +219,8 @@ type document struct {
 	// dss is the document security store, read on first use (dssRead)
 	dss     *dssData
 	dssRead bool
-	// scans: the objects found in each revision's bytes (scanRevisions);
-	// heads indexes them by offset
+	// scans: the objects found in each revision's bytes (scanRevisions)
 	scans [][]pdfstruct.ObjectHeader
-	heads map[int64]pdfstruct.ObjectHeader
 	// revFiles: the earlier revisions the analysis read on their own, by
 	// end offset
 	revFiles map[int64]*pdfstruct.File

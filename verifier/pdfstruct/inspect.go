@@ -54,31 +54,13 @@ func (f *File) ObjectsIn(start, end int64, max int) []ObjectHeader {
 		if err != nil || num > int64(f.lim.MaxObjects) || gen > 65535 {
 			continue
 		}
-		if s, ok := f.spans[int64(k)]; ok { // parsed already, the same way
-			out = append(out, ObjectHeader{Num: int(num), Gen: int(gen), Offset: int64(k), End: s.end, Dups: s.dups})
-			if int(s.end) > i {
-				i = int(s.end)
-			}
-			continue
-		}
-		o, err := p.object(0)
+		objEnd, err := f.skimBody(p, int64(k), &dups)
 		if err != nil {
 			continue
 		}
-		if d, ok := o.(Dict); ok && p.peekKeyword("stream") {
-			p.skipSpace()
-			p.pos += len("stream")
-			if _, err := p.streamAfter(d); err != nil {
-				continue
-			}
-		}
-		if p.peekKeyword("endobj") {
-			p.skipSpace()
-			p.pos += len("endobj")
-		}
-		out = append(out, ObjectHeader{Num: int(num), Gen: int(gen), Offset: int64(k), End: int64(p.pos), Dups: dups})
-		if p.pos > i {
-			i = p.pos
+		out = append(out, ObjectHeader{Num: int(num), Gen: int(gen), Offset: int64(k), End: objEnd, Dups: dups})
+		if int(objEnd) > i {
+			i = int(objEnd)
 		}
 	}
 	return out
@@ -111,25 +93,42 @@ func (f *File) InspectAt(off int64) (end int64, dups []Name, err error) {
 	if _, _, err := p.indirectHeader(); err != nil {
 		return 0, nil, err
 	}
-	if s, ok := f.spans[off]; ok { // parsed already, the same way
-		return s.end, s.dups, nil
-	}
-	o, err := p.object(0)
+	end, err = f.skimBody(p, off, &dups)
 	if err != nil {
 		return 0, dups, err
+	}
+	return end, dups, nil
+}
+
+// skimBody reads the value of the indirect object at off whose header p
+// has just read, skipping stream data, and returns where the object ends
+// (past "endobj" when present), its repeated keys in *dups. A parse made
+// before, the same way, answers from f.spans; a parse of the bytes alone
+// (no indirect /Length) is kept there for the next scan or inspection.
+func (f *File) skimBody(p *parser, off int64, dups *[]Name) (int64, error) {
+	if s, ok := f.spans[off]; ok {
+		*dups = s.dups
+		return s.end, nil
+	}
+	refs := f.lengthRefs
+	o, err := p.object(0)
+	if err != nil {
+		return 0, err
 	}
 	if d, ok := o.(Dict); ok && p.peekKeyword("stream") {
 		p.skipSpace()
 		p.pos += len("stream")
 		if _, err := p.streamAfter(d); err != nil {
-			return 0, dups, err
+			return 0, err
 		}
 	}
-	if p.peekKeyword("endobj") {
+	if f.lengthRefs == refs {
+		f.recordSpan(off, p, *dups)
+	} else if p.peekKeyword("endobj") {
 		p.skipSpace()
 		p.pos += len("endobj")
 	}
-	return int64(p.pos), dups, nil
+	return int64(p.pos), nil
 }
 
 // ObjectNumberAt reads only the "N G obj" header at file offset off and
