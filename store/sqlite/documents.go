@@ -13,21 +13,32 @@ import (
 // a reader sees both or neither. ErrConflict if the code, the number or the
 // idempotency key is taken.
 func (s *Store) PutDocument(ctx context.Context, d model.Document, pdf []byte) error {
+	insert, err := s.documentInsert(d, pdf)
+	if err != nil {
+		return err
+	}
+	return s.gc.run(ctx, insert)
+}
+
+// documentInsert checks and encodes a document for PutDocument and
+// PutIssued and returns the statements that insert it and its PDF in a
+// transaction.
+func (s *Store) documentInsert(d model.Document, pdf []byte) (func(ctx context.Context, tx *sql.Tx) error, error) {
 	if d.Code == "" || d.Number == "" {
-		return invalid("document without code or number")
+		return nil, invalid("document without code or number")
 	}
 	if pdf == nil {
 		pdf = []byte{}
 	}
 	data, err := json.Marshal(d)
 	if err != nil {
-		return fmt.Errorf("store/sqlite: document %s: encode: %w", d.Code, err)
+		return nil, fmt.Errorf("store/sqlite: document %s: encode: %w", d.Code, err)
 	}
 	var idem any // NULL: no key, no uniqueness
 	if d.IdempotencyKey != "" {
 		idem = d.IdempotencyKey
 	}
-	return s.gc.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.StmtContext(ctx, s.st.insertDocument).ExecContext(ctx,
 			d.Code, d.Number, idem, d.Subject, nanos(d.IssuedAt), string(data)); err != nil {
 			return wrap(err, "document %s (number %s)", d.Code, d.Number)
@@ -36,7 +47,7 @@ func (s *Store) PutDocument(ctx context.Context, d model.Document, pdf []byte) e
 			return wrap(err, "document %s: pdf", d.Code)
 		}
 		return nil
-	})
+	}, nil
 }
 
 // DocumentByCode returns the registry entry with the given code.

@@ -16,20 +16,9 @@ import (
 // and writes nothing; a notice whose dedup key or ID is taken is left out.
 func (s *Store) PutIssued(ctx context.Context, is model.Issuance) error {
 	d := is.Document
-	if d.Code == "" || d.Number == "" {
-		return invalid("document without code or number")
-	}
-	pdf := is.PDF
-	if pdf == nil {
-		pdf = []byte{}
-	}
-	doc, err := json.Marshal(d)
+	insertDocument, err := s.documentInsert(d, is.PDF)
 	if err != nil {
-		return fmt.Errorf("store/sqlite: document %s: encode: %w", d.Code, err)
-	}
-	var idem any // NULL: no key, no uniqueness
-	if d.IdempotencyKey != "" {
-		idem = d.IdempotencyKey
+		return err
 	}
 	e := is.Audit
 	if e.ID == "" {
@@ -73,12 +62,8 @@ func (s *Store) PutIssued(ctx context.Context, is model.Issuance) error {
 		notices = append(notices, row{s.st.putOutboxOnce, []any{m.ID, m.Status, m.Attempts, nanos(m.NextAttemptAt), string(data)}, "outbox " + m.ID})
 	}
 	return s.gc.run(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := tx.StmtContext(ctx, s.st.insertDocument).ExecContext(ctx,
-			d.Code, d.Number, idem, d.Subject, nanos(d.IssuedAt), string(doc)); err != nil {
-			return wrap(err, "document %s (number %s)", d.Code, d.Number)
-		}
-		if _, err := tx.StmtContext(ctx, s.st.insertPDF).ExecContext(ctx, d.Code, pdf); err != nil {
-			return wrap(err, "document %s: pdf", d.Code)
+		if err := insertDocument(ctx, tx); err != nil {
+			return err
 		}
 		if _, err := tx.StmtContext(ctx, s.st.insertAudit).ExecContext(ctx,
 			e.ID, nanos(e.Time), e.Action, e.Object, string(audit)); err != nil {
