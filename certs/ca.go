@@ -2,6 +2,7 @@ package certs
 
 import (
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/x509/pkix"
@@ -281,17 +282,21 @@ func caKey(ctx context.Context, backend hsm.Backend, st Store, req CARequest) (h
 
 // keyIsAlg checks the public key itself, not only what the backend says.
 func keyIsAlg(k hsm.Key, alg hsm.Algorithm) bool {
-	pub, ok := k.Public().(*ecdsa.PublicKey)
-	if !ok {
-		return false
+	a, err := algOf(k.Public())
+	return err == nil && a == alg
+}
+
+// algOf names the algorithm of a CA's public key.
+func algOf(pub crypto.PublicKey) (hsm.Algorithm, error) {
+	if k, ok := pub.(*ecdsa.PublicKey); ok {
+		switch k.Curve {
+		case sm2.P256():
+			return hsm.SM2, nil
+		case elliptic.P256():
+			return hsm.P256, nil
+		}
 	}
-	switch alg {
-	case hsm.SM2:
-		return pub.Curve == sm2.P256()
-	case hsm.P256:
-		return pub.Curve == elliptic.P256()
-	}
-	return false
+	return "", fmt.Errorf("%w: a CA key of type %T", ErrConfig, pub)
 }
 
 func caSubject(agency string, req CARequest, now time.Time) pkix.Name {

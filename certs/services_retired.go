@@ -2,12 +2,6 @@ package certs
 
 import (
 	"context"
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"fmt"
-
-	"github.com/emmansun/gmsm/sm2"
 
 	"sihub/hsm"
 )
@@ -44,17 +38,4 @@ func RetiredOCSPSigners(ctx context.Context, keys hsm.Backend, st Store, p *PKI,
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-// algOf names the algorithm of a CA's public key.
-func algOf(pub crypto.PublicKey) (hsm.Algorithm, error) {
-	if k, ok := pub.(*ecdsa.PublicKey); ok {
-		switch k.Curve {
-		case sm2.P256():
-			return hsm.SM2, nil
-		case elliptic.P256():
-			return hsm.P256, nil
-		}
-	}
-	return "", fmt.Errorf("%w: a CA key of type %T", ErrConfig, pub)
 }
