@@ -2,6 +2,7 @@ package signer
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -19,14 +20,16 @@ func TestVerificationReportRequestLimits(t *testing.T) {
 	}
 	long := strings.Repeat("字", maxReportLine+1)
 	for name, mutate := range map[string]func(*VerificationReportRequest){
-		"no verdict":        func(r *VerificationReportRequest) { r.Verdict = " " },
-		"nothing checked":   func(r *VerificationReportRequest) { r.Checked = "" },
-		"language":          func(r *VerificationReportRequest) { r.Lang = "fr" },
-		"long line":         func(r *VerificationReportRequest) { r.Explanation = long },
-		"long text":         func(r *VerificationReportRequest) { r.Explanation = strings.Repeat("a\n", maxReportText) },
-		"invalid utf-8":     func(r *VerificationReportRequest) { r.Verdict = "\xff" },
-		"ragged row":        func(r *VerificationReportRequest) { r.Revisions.Rows = [][]string{{"1"}} },
-		"too many rows":     func(r *VerificationReportRequest) { r.Revisions.Rows = make([][]string, maxReportRows+1) },
+		"no verdict":      func(r *VerificationReportRequest) { r.Verdict = " " },
+		"nothing checked": func(r *VerificationReportRequest) { r.Checked = "" },
+		"language":        func(r *VerificationReportRequest) { r.Lang = "fr" },
+		"long line":       func(r *VerificationReportRequest) { r.Explanation = long },
+		"long text":       func(r *VerificationReportRequest) { r.Explanation = strings.Repeat("a\n", maxReportText) },
+		"invalid utf-8":   func(r *VerificationReportRequest) { r.Verdict = "\xff" },
+		"ragged row":      func(r *VerificationReportRequest) { r.Revisions.Rows = [][]string{{"1"}} },
+		"too many rows": func(r *VerificationReportRequest) {
+			r.Revisions.Rows = slices.Repeat([][]string{{"1", "a"}}, maxReportRows+1) // well-formed rows: only their number is wrong
+		},
 		"too many sections": func(r *VerificationReportRequest) { r.Signatures = make([]ReportSection, maxReportSections+1) },
 		"too many pairs":    func(r *VerificationReportRequest) { r.Document.Pairs = make([][2]string, maxReportPairs+1) },
 		"long value": func(r *VerificationReportRequest) {
