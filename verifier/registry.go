@@ -39,12 +39,9 @@ func (d *document) signedInfo(sigs []*sigRef) (code, number string) {
 	f := d.f
 	for _, s := range sigs {
 		if s.end > 0 && s.end < int64(len(d.data)) && d.f.IsRevisionEnd(s.end) {
-			old := d.revisionFile(s.end)
-			if old == nil {
-				var err error
-				if old, err = pdfstruct.Open(d.ctx, d.data[:s.end], pdfstruct.Limits{}); err != nil {
-					return "", ""
-				}
+			old, err := d.revisionFile(s.end)
+			if err != nil {
+				return "", ""
 			}
 			f = old
 		}

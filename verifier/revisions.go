@@ -185,19 +185,18 @@ func (d *document) scanRevisions(revs []*revision, sigs []*sigRef) [][]pdfstruct
 	return d.scans
 }
 
-// revisionFile returns the revision the analysis read on its own that ends
-// at end (up to an end-of-line before it), or nil. It stands for
-// pdfstruct.Open(d.data[:end], pdfstruct.Limits{}): the same bytes but
+// revisionFile returns the revision of the file that ends at end, read
+// with pdfstruct.Open(d.data[:end], pdfstruct.Limits{}): the one the
+// analysis already read on its own when there is one (the same bytes but
 // for the end-of-line after "%%EOF", and a size those default limits
-// accept.
-func (d *document) revisionFile(end int64) *pdfstruct.File {
-	if end > 32<<20 {
-		return nil
-	}
-	for e := end; e >= end-2 && e >= 0; e-- {
-		if f, ok := d.revFiles[e]; ok && onlySpace(d.data[e:end]) {
-			return f
+// accept), else read now.
+func (d *document) revisionFile(end int64) (*pdfstruct.File, error) {
+	if end <= 32<<20 {
+		for e := end; e >= end-2 && e >= 0; e-- {
+			if f, ok := d.revFiles[e]; ok && onlySpace(d.data[e:end]) {
+				return f, nil
+			}
 		}
 	}
-	return nil
+	return pdfstruct.Open(d.ctx, d.data[:end], pdfstruct.Limits{})
 }
