@@ -104,7 +104,7 @@ func (s *server) lookupStatus(r *http.Request, cl *apiClient, raw, qrToken, cons
 	if end := verifier.VerifyWindowEnd(doc); !end.IsZero() {
 		u := end.UTC()
 		out.VerifyUntil = &u
-		if doc.Status == model.DocValid && s.cfg.Now().After(end) {
+		if verifier.PastWindow(doc, s.cfg.Now()) {
 			out.OutsideWindow, out.Message = true, reasonSentence(verifier.ReasonDocumentExpired, langZH)
 		}
 	}

@@ -239,17 +239,16 @@ func outsideWindow(in reportInput, kind string, problems []verifier.Problem) (st
 			return "", false
 		}
 	}
-	var end time.Time
+	var end time.Time // set when the window ended before now
 	switch {
 	case in.doc != nil:
-		if in.doc.Status != model.DocValid {
-			return "", false
+		if verifier.PastWindow(*in.doc, in.now) {
+			end = verifier.VerifyWindowEnd(*in.doc)
 		}
-		end = verifier.VerifyWindowEnd(*in.doc)
-	case in.rep != nil && in.rep.Document.VerifyUntil != nil:
+	case in.rep != nil && in.rep.Document.VerifyUntil != nil && in.now.After(*in.rep.Document.VerifyUntil):
 		end = *in.rep.Document.VerifyUntil
 	}
-	if end.IsZero() || !in.now.After(end) {
+	if end.IsZero() {
 		return "", false
 	}
 	i := 0

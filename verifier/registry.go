@@ -109,7 +109,7 @@ func (v *Verifier) checkRegistry(ctx context.Context, d *document, sigs []*sigRe
 	switch doc.Status {
 	case model.DocValid:
 		r.Document.RegistryStatus = RegistryValid
-		if !end.IsZero() && d.now.After(end) {
+		if PastWindow(doc, d.now) {
 			r.Document.RegistryStatus = RegistryExpired
 			r.addError(ReasonDocumentExpired, fmt.Sprintf("the document's verification window ended %s: the registry no longer vouches for it online",
 				end.UTC().Format(time.RFC3339)))
@@ -141,6 +141,15 @@ func VerifyWindowEnd(doc model.Document) time.Time {
 		return doc.VerifyUntil
 	}
 	return doc.ValidUntil
+}
+
+// PastWindow reports whether the registry no longer answers for doc at
+// now: a valid document whose verification window (VerifyWindowEnd)
+// ended before now. Superseded and withdrawn documents are refused for
+// that, whatever their window.
+func PastWindow(doc model.Document, now time.Time) bool {
+	end := VerifyWindowEnd(doc)
+	return doc.Status == model.DocValid && !end.IsZero() && now.After(end)
 }
 
 func withReason(s string) string {
