@@ -19,35 +19,23 @@ func (s *Store) PutRecords(ctx context.Context, r model.RecordBatch) error {
 	replace := func(filter bson.D, doc any) mongodrv.WriteModel {
 		return mongodrv.NewReplaceOneModel().SetFilter(filter).SetReplacement(doc).SetUpsert(true)
 	}
+	if what := r.MissingKey(); what != "" {
+		return invalid(what)
+	}
 	var units, persons, insurances, contributions, applications []mongodrv.WriteModel
 	for _, u := range r.Units {
-		if u.CreditCode == "" {
-			return invalid("unit without credit code")
-		}
 		units = append(units, replace(byID(u.CreditCode), u))
 	}
 	for _, p := range r.Persons {
-		if p.ID == "" {
-			return invalid("person without id")
-		}
 		persons = append(persons, replace(byID(p.ID), p))
 	}
 	for _, in := range r.Insurances {
-		if in.PersonID == "" || in.Type == "" {
-			return invalid("insurance without person id or type")
-		}
 		insurances = append(insurances, replace(bson.D{{Key: "person_id", Value: in.PersonID}, {Key: "type", Value: in.Type}}, in))
 	}
 	for _, c := range r.Contributions {
-		if c.PersonID == "" || c.Month == "" || c.Type == "" {
-			return invalid("contribution without person id, month or type")
-		}
 		contributions = append(contributions, replace(bson.D{{Key: "person_id", Value: c.PersonID}, {Key: "month", Value: c.Month}, {Key: "type", Value: c.Type}}, c))
 	}
 	for _, a := range r.Applications {
-		if a.ID == "" {
-			return invalid("application without id")
-		}
 		applications = append(applications, replace(byID(a.ID), a))
 	}
 	for _, w := range []struct {

@@ -16,6 +16,9 @@ import (
 // Every record is checked and encoded before the transaction begins, so a
 // record without its key writes nothing.
 func (s *Store) PutRecords(ctx context.Context, r model.RecordBatch) error {
+	if what := r.MissingKey(); what != "" {
+		return invalid(what)
+	}
 	type row struct {
 		query string
 		args  []any
@@ -30,33 +33,21 @@ func (s *Store) PutRecords(ctx context.Context, r model.RecordBatch) error {
 		return nil
 	}
 	for _, u := range r.Units {
-		if u.CreditCode == "" {
-			return invalid("unit without credit code")
-		}
 		if err := add(bulkPutUnit, u, "unit", u.CreditCode); err != nil {
 			return err
 		}
 	}
 	for _, p := range r.Persons {
-		if p.ID == "" {
-			return invalid("person without id")
-		}
 		if err := add(bulkPutPerson, p, "person", p.ID); err != nil {
 			return err
 		}
 	}
 	for _, in := range r.Insurances {
-		if in.PersonID == "" || in.Type == "" {
-			return invalid("insurance without person id or type")
-		}
 		if err := add(bulkPutInsurance, in, "insurance", in.PersonID, in.Type); err != nil {
 			return err
 		}
 	}
 	for _, a := range r.Applications {
-		if a.ID == "" {
-			return invalid("application without id")
-		}
 		if err := add(bulkPutApplication, a, "application", a.ID); err != nil {
 			return err
 		}
@@ -135,16 +126,13 @@ const contributionsPerInsert = 64
 // once instead of growing it row by row.
 const contributionJSONSize = 192
 
-// encodeContributions checks and encodes the rows of cs into one string
+// encodeContributions encodes the rows of cs (their keys checked) into one string
 // (one allocation for the whole batch), returning each row's JSON as a
 // substring of it.
 func encodeContributions(cs []model.Contribution) ([]string, error) {
 	buf := make([]byte, 0, len(cs)*contributionJSONSize)
 	ends := make([]int, len(cs))
 	for i, c := range cs {
-		if c.PersonID == "" || c.Month == "" || c.Type == "" {
-			return nil, invalid("contribution without person id, month or type")
-		}
 		var err error
 		if buf, err = appendContributionJSON(buf, c); err != nil {
 			return nil, fmt.Errorf("store/sqlite: put records: encode contribution: %w", err)
