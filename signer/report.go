@@ -264,19 +264,19 @@ func (s *Service) IssueVerificationReport(ctx context.Context, req VerificationR
 		Algorithms: []string{string(hsm.SM2)}, SealIDs: []string{m.Seal.ID},
 		IdempotencyKey: req.IdempotencyKey,
 	}
-	if err := s.registry.PutDocument(ctx, doc, pdf); err != nil {
+	// The document, its PDF and its audit entry in one write, as Issue
+	// stores them.
+	is := model.Issuance{Document: doc, PDF: pdf, Audit: model.AuditEntry{
+		Time: s.cfg.Now().UTC(), Actor: req.Actor, Action: "document.issue", Object: cd, Outcome: "ok",
+		Detail: fmt.Sprintf("kind=%s number=%s checked=%s", KindVerificationReport, doc.Number, req.Checked),
+	}}
+	if err := s.registry.PutIssued(ctx, is); err != nil {
 		if req.IdempotencyKey != "" && errors.Is(err, model.ErrConflict) {
 			if iss, err2 := s.existing(ctx, req.IdempotencyKey); err2 == nil {
 				return iss, nil
 			}
 		}
 		return nil, fmt.Errorf("signer: storing %s: %w", doc.Number, err)
-	}
-	if err := s.audit.AppendAudit(ctx, model.AuditEntry{
-		Time: s.cfg.Now().UTC(), Actor: req.Actor, Action: "document.issue", Object: cd, Outcome: "ok",
-		Detail: fmt.Sprintf("kind=%s number=%s checked=%s", KindVerificationReport, doc.Number, req.Checked),
-	}); err != nil {
-		return nil, fmt.Errorf("signer: audit: %w", err)
 	}
 	return &Issued{Document: doc, PDF: pdf}, nil
 }
