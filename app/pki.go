@@ -14,7 +14,9 @@ import (
 
 	"sihub/certs"
 	"sihub/certs/crl"
+	"sihub/certs/crl/crlhttp"
 	"sihub/certs/ocsp"
+	"sihub/certs/ocsp/ocsphttp"
 	"sihub/certs/tsa"
 	"sihub/hsm"
 	"sihub/model"
@@ -89,9 +91,9 @@ func (a *App) startPKIServices(ctx context.Context) (*PKIServices, error) {
 		}
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/pki/crl/", crl.Handler(p.CRL))
-	mux.Handle("/pki/ocsp", p.OCSP.Handler(certs.OCSPPath+"/"))
-	mux.Handle("/pki/ocsp/", p.OCSP.Handler(certs.OCSPPath+"/"))
+	mux.Handle("/pki/crl/", crlhttp.Handler(p.CRL))
+	mux.Handle("/pki/ocsp", ocsphttp.CurrentHandler(p.OCSP, certs.OCSPPath+"/"))
+	mux.Handle("/pki/ocsp/", ocsphttp.CurrentHandler(p.OCSP, certs.OCSPPath+"/"))
 	mux.Handle("/pki/tsa", p.TSA.Handler())
 	mux.Handle("/pki/cert/", caCertificates{a.Store})
 	mux.Handle("/pki/roots.pem", rootBundle{a.Store})

@@ -17,7 +17,9 @@ import (
 	"sihub/certs"
 	"sihub/certs/cms/cmstest"
 	"sihub/certs/crl"
+	"sihub/certs/crl/crlhttp"
 	"sihub/certs/ocsp"
+	"sihub/certs/ocsp/ocsphttp"
 )
 
 // foreignCA is a certificate hierarchy that is not sihub's own instance:
@@ -128,7 +130,7 @@ func (s *pkiServer) set(ocspH, crlH http.Handler) {
 // responder is f's OCSP responder over src, answering at f.now.
 func (f *foreignCA) responder(t testing.TB, src ocsp.Source) http.Handler {
 	t.Helper()
-	return f.responderAt(t, src, f.now).Handler(certs.OCSPPath + "/")
+	return ocsphttp.Handler(f.responderAt(t, src, f.now), certs.OCSPPath+"/")
 }
 
 func (f *foreignCA) responderAt(t testing.TB, src ocsp.Source, now time.Time) *ocsp.Responder {
@@ -171,7 +173,7 @@ func (f *foreignCA) crlHandler(t *testing.T, src crl.Source) http.Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return crl.Handler(p)
+	return crlhttp.Handler(p)
 }
 
 // fixedCRL serves one DER CRL at every path.

@@ -19,7 +19,7 @@
 //     microseconds since 1970 (and always greater than the last number this
 //     Publisher issued), so nodes that share nothing still number CRLs in
 //     order.
-//   - Handler serves GET/HEAD /pki/crl/{issuer-serial}.crl (lower-case hex,
+//   - crlhttp.Handler serves GET/HEAD /pki/crl/{issuer-serial}.crl (lower-case hex,
 //     as in the certificates' CRL distribution points) with
 //     application/pkix-crl and a max-age that ends at the refresh point.
 //

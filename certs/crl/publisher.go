@@ -82,6 +82,10 @@ func NewPublisher(src Source, cfg PublisherConfig) (*Publisher, error) {
 	return p, nil
 }
 
+// Now is the publisher's clock (PublisherConfig.Now), which HTTP caching
+// headers count from.
+func (p *Publisher) Now() time.Time { return p.cfg.Now() }
+
 // CRL returns the issuer's current CRL, building it first when there is
 // none yet or its refresh point has passed.
 func (p *Publisher) CRL(ctx context.Context, issuerSerial string) (*Published, error) {

@@ -1,14 +1,12 @@
 package ocsp
 
-import (
-	"net/http"
-	"sync/atomic"
-)
+import "sync/atomic"
 
 // Current holds the responder in use, so that a renewed OCSP signer
 // (certs.EnsureServices run daily) takes over without restarting the
-// server: build a new Responder and Set it. The zero value holds none and
-// answers tryLater.
+// server: build a new Responder and Set it (ocsphttp.CurrentHandler serves
+// the one in use, and answers tryLater while there is none). The zero
+// value holds none.
 type Current struct {
 	p atomic.Pointer[Responder]
 }
@@ -24,19 +22,4 @@ func (c *Current) Purge() {
 	if r := c.p.Load(); r != nil {
 		r.Purge()
 	}
-}
-
-// Handler serves the responder in use at each request, as
-// Responder.Handler(prefix) does.
-func (c *Current) Handler(prefix string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		r := c.p.Load()
-		if r == nil {
-			w.Header().Set("Content-Type", "application/ocsp-response")
-			w.Header().Set("Cache-Control", "no-store")
-			_, _ = w.Write(errorResponse(TryLater))
-			return
-		}
-		r.Handler(prefix).ServeHTTP(w, req)
-	})
 }

@@ -57,6 +57,11 @@ func errorResponse(s ResponseStatus) []byte {
 	return []byte{0x30, 0x03, 0x0a, 0x01, byte(s)}
 }
 
+// ErrorResponse returns the DER OCSPResponse that carries only status s
+// (malformedRequest, internalError, tryLater, sigRequired, unauthorized):
+// what a server answers when it has no responder to ask.
+func ErrorResponse(s ResponseStatus) []byte { return errorResponse(s) }
+
 // sigAlg is how a signer key signs.
 type sigAlg struct {
 	oid asn1.ObjectIdentifier

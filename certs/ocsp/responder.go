@@ -254,6 +254,10 @@ func (r *Responder) sign(iss *issuerEntry, now time.Time, answers []answer, next
 	return basicResponse(tbs, iss.alg, sig, iss.signer)
 }
 
+// Now is the responder's clock (Config.Now): the time its answers are
+// made at, which HTTP caching headers count from.
+func (r *Responder) Now() time.Time { return r.cfg.Now() }
+
 // Purge drops every cached answer, so that a revocation is answered at
 // once.
 func (r *Responder) Purge() {

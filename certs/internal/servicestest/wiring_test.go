@@ -12,7 +12,9 @@ import (
 
 	"sihub/certs"
 	"sihub/certs/crl"
+	"sihub/certs/crl/crlhttp"
 	"sihub/certs/ocsp"
+	"sihub/certs/ocsp/ocsphttp"
 	"sihub/certs/tsa"
 	"sihub/hsm"
 	"sihub/hsm/soft"
@@ -65,8 +67,8 @@ func TestWiring(t *testing.T) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/pki/crl/", crl.Handler(pub))
-	mux.Handle("/pki/ocsp/", responder.Handler("/pki/ocsp/"))
+	mux.Handle("/pki/crl/", crlhttp.Handler(pub))
+	mux.Handle("/pki/ocsp/", ocsphttp.Handler(responder, "/pki/ocsp/"))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

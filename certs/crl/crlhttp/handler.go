@@ -1,4 +1,7 @@
-package crl
+// Package crlhttp serves the CRLs of a crl.Publisher over HTTP. It is a
+// package of its own so that the verifier, which reads CRLs but serves
+// none, does not link net/http.
+package crlhttp
 
 import (
 	"bytes"
@@ -9,12 +12,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sihub/certs/crl"
 )
 
 // Handler serves GET and HEAD /pki/crl/{issuer-serial}.crl from p. It
 // reads only the last path segment, so it can be mounted under any prefix
 // that ends there.
-func Handler(p *Publisher) http.Handler {
+func Handler(p *crl.Publisher) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -28,7 +33,7 @@ func Handler(p *Publisher) http.Handler {
 		}
 		pub, err := p.CRL(r.Context(), serial)
 		switch {
-		case errors.Is(err, ErrUnknownIssuer):
+		case errors.Is(err, crl.ErrUnknownIssuer):
 			http.Error(w, "not found", http.StatusNotFound)
 			return
 		case err != nil:
@@ -36,7 +41,7 @@ func Handler(p *Publisher) http.Handler {
 			http.Error(w, "CRL unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		maxAge := int64(pub.RefreshAt.Sub(p.cfg.Now()) / time.Second)
+		maxAge := int64(pub.RefreshAt.Sub(p.Now()) / time.Second)
 		if maxAge < 0 {
 			maxAge = 0
 		}

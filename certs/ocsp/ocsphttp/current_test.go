@@ -1,4 +1,4 @@
-package ocsp
+package ocsphttp
 
 import (
 	"bytes"
@@ -6,14 +6,15 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"sihub/certs/ocsp"
 	"sihub/hsm"
 )
 
-func TestCurrent(t *testing.T) {
-	var c Current
-	h := c.Handler("/pki/ocsp/")
+func TestCurrentHandler(t *testing.T) {
+	var c ocsp.Current
+	h := CurrentHandler(&c, "/pki/ocsp/")
 	f := newFixture(t, hsm.P256)
-	req, _ := CreateRequest(f.h.Seal, f.h.Issuing, SHA1, nil)
+	req, _ := ocsp.CreateRequest(f.h.Seal, f.h.Issuing, ocsp.SHA1, nil)
 	post := func() []byte {
 		r := httptest.NewRequest("POST", "/pki/ocsp/", bytes.NewReader(req))
 		r.Header.Set("Content-Type", "application/ocsp-request")
@@ -22,13 +23,13 @@ func TestCurrent(t *testing.T) {
 		b, _ := io.ReadAll(w.Result().Body)
 		return b
 	}
-	if got := post(); !bytes.Equal(got, errorResponse(TryLater)) {
+	if got := post(); !bytes.Equal(got, ocsp.ErrorResponse(ocsp.TryLater)) {
 		t.Fatalf("before Set: %x", got)
 	}
 	c.Purge() // no responder: nothing to do, no panic
 	c.Set(f.r)
-	resp, err := ParseResponse(post(), f.h.Issuing)
-	if err != nil || resp.Responses[0].Status.State != Good || !resp.Signer.Equal(f.h.OCSP) {
+	resp, err := ocsp.ParseResponse(post(), f.h.Issuing)
+	if err != nil || resp.Responses[0].Status.State != ocsp.Good || !resp.Signer.Equal(f.h.OCSP) {
 		t.Fatalf("after Set: %v", err)
 	}
 	// Another responder takes over: it serves another CA, so the same
@@ -38,7 +39,7 @@ func TestCurrent(t *testing.T) {
 		t.Fatal("Get")
 	}
 	c.Set(g.r)
-	if got := post(); !bytes.Equal(got, errorResponse(Unauthorized)) {
+	if got := post(); !bytes.Equal(got, ocsp.ErrorResponse(ocsp.Unauthorized)) {
 		t.Fatalf("the replaced responder still answers: %x", got)
 	}
 }

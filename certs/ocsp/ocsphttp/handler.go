@@ -1,4 +1,7 @@
-package ocsp
+// Package ocsphttp serves an ocsp.Responder over HTTP (RFC 6960 appendix
+// A). It is a package of its own so that the verifier, which parses OCSP
+// responses but answers none, does not link net/http.
+package ocsphttp
 
 import (
 	"encoding/base64"
@@ -10,11 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sihub/certs/ocsp"
 )
 
-// Handler serves the responder over HTTP (RFC 6960 appendix A):
+// Handler serves r over HTTP (RFC 6960 appendix A):
 //   - POST with Content-Type application/ocsp-request and the DER request
-//     as the body (at most DefaultMaxRequestSize bytes);
+//     as the body (at most ocsp.DefaultMaxRequestSize bytes);
 //   - GET prefix + url-encoded base64 DER request, e.g.
 //     /pki/ocsp/MEQwQjBAMD4wPDAJBgUrDgMCGgUABBR...; the router must not
 //     clean the path (gorilla/mux: SkipClean(true)), since base64 may hold
@@ -23,7 +28,7 @@ import (
 // OCSP-level errors are 200 responses with an error status; HTTP-level
 // ones (method, media type, size) are 405, 415 and 413. GET answers
 // without a nonce carry Cache-Control max-age up to nextUpdate (RFC 5019).
-func (r *Responder) Handler(prefix string) http.Handler {
+func Handler(r *ocsp.Responder, prefix string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		var der []byte
 		switch req.Method {
@@ -33,7 +38,7 @@ func (r *Responder) Handler(prefix string) http.Handler {
 				http.Error(w, "want application/ocsp-request", http.StatusUnsupportedMediaType)
 				return
 			}
-			der, err = io.ReadAll(http.MaxBytesReader(w, req.Body, DefaultMaxRequestSize))
+			der, err = io.ReadAll(http.MaxBytesReader(w, req.Body, ocsp.DefaultMaxRequestSize))
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
 				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
@@ -49,7 +54,7 @@ func (r *Responder) Handler(prefix string) http.Handler {
 				http.NotFound(w, req)
 				return
 			}
-			if len(enc) > base64.StdEncoding.EncodedLen(DefaultMaxRequestSize)*3 {
+			if len(enc) > base64.StdEncoding.EncodedLen(ocsp.DefaultMaxRequestSize)*3 {
 				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
 				return
 			}
@@ -69,8 +74,8 @@ func (r *Responder) Handler(prefix string) http.Handler {
 		h := w.Header()
 		h.Set("Content-Type", "application/ocsp-response")
 		h.Set("Content-Length", strconv.Itoa(len(out)))
-		if req.Method == http.MethodGet && res.Status == Successful && !res.Nonce {
-			maxAge := int64(res.NextUpdate.Sub(r.cfg.Now()) / time.Second)
+		if req.Method == http.MethodGet && res.Status == ocsp.Successful && !res.Nonce {
+			maxAge := int64(res.NextUpdate.Sub(r.Now()) / time.Second)
 			if maxAge < 0 {
 				maxAge = 0
 			}
@@ -82,5 +87,20 @@ func (r *Responder) Handler(prefix string) http.Handler {
 		}
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(out)
+	})
+}
+
+// CurrentHandler serves the responder c holds at each request, as
+// Handler(c.Get(), prefix) does, and answers tryLater while it holds none.
+func CurrentHandler(c *ocsp.Current, prefix string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		r := c.Get()
+		if r == nil {
+			w.Header().Set("Content-Type", "application/ocsp-response")
+			w.Header().Set("Cache-Control", "no-store")
+			_, _ = w.Write(ocsp.ErrorResponse(ocsp.TryLater))
+			return
+		}
+		Handler(r, prefix).ServeHTTP(w, req)
 	})
 }
