@@ -54,10 +54,7 @@ func (s *Store) PutRecords(ctx context.Context, r model.RecordBatch) error {
 	}
 	// In key order, each row lands beside the one before it in the
 	// table's B-tree.
-	cs := slices.Clone(r.Contributions)
-	slices.SortStableFunc(cs, func(a, b model.Contribution) int {
-		return cmp.Or(strings.Compare(a.PersonID, b.PersonID), strings.Compare(a.Month, b.Month), strings.Compare(a.Type, b.Type))
-	})
+	cs := sortedContributions(r.Contributions)
 	contributions, err := encodeContributions(cs)
 	if err != nil {
 		return err
@@ -98,6 +95,9 @@ func (s *Store) PutRecords(ctx context.Context, r model.RecordBatch) error {
 		}
 	}
 	if err := s.insertContributions(ctx, tx, cs, contributions); err != nil {
+		return err
+	}
+	if err := writePaidMonths(ctx, tx, cs); err != nil {
 		return err
 	}
 	return wrap(tx.Commit(), "put records")
@@ -192,4 +192,14 @@ func contributionInsert(n int) string {
 	}
 	b.WriteString(" ON CONFLICT (person_id, month, type) DO UPDATE SET data = excluded.data")
 	return b.String()
+}
+
+// sortedContributions is a copy of cs ordered by key (person, month,
+// type); rows of the same key keep their order.
+func sortedContributions(cs []model.Contribution) []model.Contribution {
+	cs = slices.Clone(cs)
+	slices.SortStableFunc(cs, func(a, b model.Contribution) int {
+		return cmp.Or(strings.Compare(a.PersonID, b.PersonID), strings.Compare(a.Month, b.Month), strings.Compare(a.Type, b.Type))
+	})
+	return cs
 }

@@ -22,7 +22,7 @@ func (s *Store) Insurances(ctx context.Context, personID string) ([]model.Insura
 }
 
 // PutContributions inserts or replaces the months keyed by (PersonID,
-// Month, Type), all in one transaction.
+// Month, Type), all in one transaction with their paid_months rows.
 func (s *Store) PutContributions(ctx context.Context, cs []model.Contribution) error {
 	if len(cs) == 0 {
 		return nil
@@ -48,6 +48,9 @@ func (s *Store) PutContributions(ctx context.Context, cs []model.Contribution) e
 		if _, err := stmt.ExecContext(ctx, c.PersonID, c.Month, c.Type, string(rows[i])); err != nil {
 			return wrap(err, "put contribution %s/%s/%s", c.PersonID, c.Month, c.Type)
 		}
+	}
+	if err := writePaidMonths(ctx, tx, sortedContributions(cs)); err != nil {
+		return err
 	}
 	return wrap(tx.Commit(), "put contributions")
 }
