@@ -4,7 +4,7 @@
 // verifier and nothing of the server (no store, no portal), so it starts
 // in a few milliseconds.
 //
-//	sihub-verify [--json] --trust ROOTS.pem... FILE.pdf
+//	sihub-verify [--json] --trust ROOTS.pem... FILE.pdf...
 //
 // ROOTS.pem comes from `sihub ca list --role root --pem` or the agency's
 // published roots (GET /pki/roots.pem). The checks are those of `sihub
@@ -13,10 +13,18 @@
 // registry's: whether the agency has since withdrawn or replaced the
 // document needs the online check (the QR code's link or `sihub verify`).
 // Exit status: 0 valid, 1 not valid, 2 could not check.
+//
+// Several files are checked one after the other by one process (a back
+// office's batch: the start-up is paid once, and certificates the files
+// share are checked once). Each file's report follows a "== FILE" line,
+// and a summary line ends the output; with --json each file is one line,
+// {"file": ..., "report": {...}} or {"file": ..., "error": "..."}. The exit
+// status is the worst of the files'.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -45,8 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitError
 	}
-	if fs.NArg() != 1 || len(trust) == 0 {
-		fmt.Fprintln(stderr, "usage: sihub-verify [--json] --trust ROOTS.pem... FILE.pdf\n"+
+	if fs.NArg() == 0 || len(trust) == 0 {
+		fmt.Fprintln(stderr, "usage: sihub-verify [--json] --trust ROOTS.pem... FILE.pdf...\n"+
 			"ROOTS.pem: the agency's root certificates (sihub ca list --role root --pem, or GET /pki/roots.pem)")
 		return exitError
 	}
@@ -55,19 +63,87 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "sihub-verify:", err)
 		return exitError
 	}
-	pdf, err := clifile.ReadCapped(fs.Arg(0), clifile.MaxPDF)
+	v := verifier.New(verifier.Options{Roots: roots})
+	if fs.NArg() == 1 {
+		return verifyOne(ctx, v, fs.Arg(0), *asJSON, stdout, stderr)
+	}
+	return verifyMany(ctx, v, fs.Args(), *asJSON, stdout, stderr)
+}
+
+// offlineNote ends the text report of a valid document.
+const offlineNote = "registry   not consulted (offline): check the QR code's link for withdrawal or replacement"
+
+// verifyOne checks one file and prints its report as `sihub verify` does.
+func verifyOne(ctx context.Context, v *verifier.Verifier, path string, asJSON bool, stdout, stderr io.Writer) int {
+	pdf, err := clifile.ReadCapped(path, clifile.MaxPDF)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub-verify:", err)
 		return exitError
 	}
-	rep := verifier.New(verifier.Options{Roots: roots}).Verify(ctx, pdf)
-	if err := rep.Print(stdout, *asJSON); err != nil {
+	rep := v.Verify(ctx, pdf)
+	if err := rep.Print(stdout, asJSON); err != nil {
 		fmt.Fprintln(stderr, "sihub-verify:", err)
 		return exitError
 	}
-	if rep.Valid && !*asJSON {
-		fmt.Fprintln(stdout, "registry   not consulted (offline): check the QR code's link for withdrawal or replacement")
+	if rep.Valid && !asJSON {
+		fmt.Fprintln(stdout, offlineNote)
 	}
+	return status(rep)
+}
+
+// fileResult is one line of the --json output for several files.
+type fileResult struct {
+	File   string           `json:"file"`
+	Report *verifier.Report `json:"report,omitempty"`
+	Error  string           `json:"error,omitempty"`
+}
+
+// verifyMany checks each file in turn with one Verifier and returns the
+// worst status. A file that cannot be read is reported and counted, and
+// the others are still checked.
+func verifyMany(ctx context.Context, v *verifier.Verifier, paths []string, asJSON bool, stdout, stderr io.Writer) int {
+	worst := exitOK
+	var counts [3]int
+	enc := json.NewEncoder(stdout)
+	for _, path := range paths {
+		res := fileResult{File: path}
+		code := exitError
+		if pdf, err := clifile.ReadCapped(path, clifile.MaxPDF); err != nil {
+			fmt.Fprintln(stderr, "sihub-verify:", err)
+			res.Error = err.Error()
+		} else {
+			res.Report = v.Verify(ctx, pdf)
+			code = status(res.Report)
+		}
+		var err error
+		if asJSON {
+			err = enc.Encode(res)
+		} else {
+			_, err = fmt.Fprintln(stdout, "==", path)
+			switch {
+			case res.Report == nil:
+				fmt.Fprintln(stdout, "COULD NOT CHECK:", res.Error)
+			case res.Report.Valid:
+				res.Report.WriteText(stdout)
+				fmt.Fprintln(stdout, offlineNote)
+			default:
+				res.Report.WriteText(stdout)
+			}
+		}
+		if err != nil { // the output is gone
+			fmt.Fprintln(stderr, "sihub-verify:", err)
+			return exitError
+		}
+		counts[code]++
+		worst = max(worst, code)
+	}
+	if !asJSON {
+		fmt.Fprintf(stdout, "%d files: %d valid, %d not valid, %d could not be checked\n", len(paths), counts[exitOK], counts[exitInvalid], counts[exitError])
+	}
+	return worst
+}
+
+func status(rep *verifier.Report) int {
 	if rep.Valid {
 		return exitOK
 	}

@@ -128,6 +128,62 @@ func TestOfflineVerification(t *testing.T) {
 	}
 }
 
+// TestManyFiles: several files in one run, each with its report, a
+// summary, one JSON line per file with --json, and the worst status.
+func TestManyFiles(t *testing.T) {
+	roots, pdfs := instance(t)
+	dir := t.TempDir()
+	data, err := os.ReadFile(pdfs["sm2"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(data, []byte("/MediaBox"))
+	if i < 0 {
+		t.Fatal("no /MediaBox in the certificate")
+	}
+	data[i+1] = 'm'
+	tampered := testutil.WriteFile(t, dir, "tampered.pdf", data)
+	missing := filepath.Join(dir, "missing.pdf")
+
+	code, out, _ := verify(t, "--trust", roots, pdfs["sm2"], pdfs["p256"])
+	if code != exitOK || strings.Count(out, "\nVALID") != 2 || !strings.HasSuffix(out, "2 files: 2 valid, 0 not valid, 0 could not be checked\n") {
+		t.Fatalf("two valid files: exit %d\n%s", code, out)
+	}
+	code, out, _ = verify(t, "--trust", roots, pdfs["p256"], tampered)
+	if code != exitInvalid || !strings.Contains(out, "== "+tampered+"\nNOT VALID") || !strings.HasSuffix(out, "1 valid, 1 not valid, 0 could not be checked\n") {
+		t.Fatalf("valid and tampered: exit %d\n%s", code, out)
+	}
+	code, out, errOut := verify(t, "--json", "--trust", roots, missing, tampered, pdfs["sm2"])
+	if code != exitError || !strings.Contains(errOut, "missing.pdf") {
+		t.Fatalf("missing, tampered, valid: exit %d, stderr %q", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d JSON lines, want 3:\n%s", len(lines), out)
+	}
+	want := []struct {
+		file  string
+		valid bool
+		err   bool
+	}{{missing, false, true}, {tampered, false, false}, {pdfs["sm2"], true, false}}
+	for i, l := range lines {
+		var res struct {
+			File   string `json:"file"`
+			Error  string `json:"error"`
+			Report *struct {
+				Valid bool `json:"valid"`
+			} `json:"report"`
+		}
+		if err := json.Unmarshal([]byte(l), &res); err != nil {
+			t.Fatalf("line %d: %v\n%s", i, err, l)
+		}
+		w := want[i]
+		if res.File != w.file || (res.Error != "") != w.err || (res.Report == nil) != w.err || (res.Report != nil && res.Report.Valid != w.valid) {
+			t.Errorf("line %d: %s", i, l)
+		}
+	}
+}
+
 func selfSigned(t *testing.T) []byte {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
