@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"time"
 
@@ -80,6 +81,10 @@ type Config struct {
 	Levels map[string]Level
 	// LTV are the trust services the levels above B-B use.
 	LTV LTVServices
+	// Parallel is how many issuances read, render and seal at once
+	// (admit.go); default GOMAXPROCS. Further callers wait their turn
+	// before reading the records; storing is outside the limit.
+	Parallel int
 }
 
 // Service issues documents.
@@ -92,7 +97,8 @@ type Service struct {
 	renderer *render.Renderer
 	refs     *sealRefs
 	kinds    map[string]KindConfig
-	ltvData  ltvCache // validation data of recent chains (levels.go)
+	ltvData  ltvCache      // validation data of recent chains (levels.go)
+	cpu      chan struct{} // one token per issuance making its document (admit.go)
 }
 
 // NewService returns a Service. The renderer is shared and safe for
@@ -116,6 +122,9 @@ func NewService(cfg Config, records Records, registry Registry, audit Audit, sea
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Parallel <= 0 {
+		cfg.Parallel = runtime.GOMAXPROCS(0)
+	}
 	if records == nil || registry == nil || audit == nil || seals == nil || r == nil {
 		return nil, errors.New("signer: records, registry, audit, seals and renderer are required")
 	}
@@ -123,7 +132,8 @@ func NewService(cfg Config, records Records, registry Registry, audit Audit, sea
 	if err != nil {
 		return nil, err
 	}
-	return &Service{cfg: cfg, records: records, registry: registry, audit: audit, seals: seals, renderer: r, refs: &sealRefs{}, kinds: kc}, nil
+	return &Service{cfg: cfg, records: records, registry: registry, audit: audit, seals: seals, renderer: r, refs: &sealRefs{}, kinds: kc,
+		cpu: make(chan struct{}, cfg.Parallel)}, nil
 }
 
 // Notices makes the notices to a new document's holder; IssueWith stores
@@ -165,6 +175,11 @@ func (s *Service) IssueWith(ctx context.Context, req IssueRequest, notices Notic
 		}
 	}
 
+	release, err := s.admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	now := s.cfg.Now().In(s.cfg.Location)
 	seals := make([]*certs.SealMaterial, len(algs))
 	for i, a := range algs {
@@ -233,6 +248,7 @@ func (s *Service) IssueWith(ctx context.Context, req IssueRequest, notices Notic
 	if err != nil {
 		return nil, fmt.Errorf("signer: sealing %s: %w", req.Kind, err)
 	}
+	release() // storing waits on the disk, not on a processor
 	sum := sha256.Sum256(pdf)
 	doc := model.Document{
 		Code: cd, Number: data.Number, Kind: req.Kind, Subject: req.Subject, SubjectName: holder,
