@@ -15,10 +15,23 @@ func counterValue(t *testing.T, s *Store, series string) int64 {
 	return v
 }
 
+// aheadDone waits for the block being reserved ahead in series, if any.
+func aheadDone(s *Store, series string) {
+	ns := s.numbers.get(series)
+	ns.mu.Lock()
+	b := ns.ahead
+	ns.mu.Unlock()
+	if b != nil {
+		<-b.done
+	}
+}
+
 // TestNumberBlocks: numbers come out consecutive; allocations in a burst
 // reserve doubling blocks (at most maxNumberBlock), one commit per block;
-// after a pause a block is one number again; a reopened store continues
-// after the last reserved number.
+// under steady load the next full block is reserved ahead once half of
+// the current one is handed out, so using it up costs no commit of its
+// own; after a pause a block is one number again; a reopened store
+// continues after the last reserved number.
 func TestNumberBlocks(t *testing.T) {
 	dir := t.TempDir()
 	s, err := Open(t.Context(), dir)
@@ -45,27 +58,47 @@ func TestNumberBlocks(t *testing.T) {
 	if v := counterValue(t, s, series); v != 1 {
 		t.Errorf("after one allocation the counter is %d, want 1", v)
 	}
-	// A burst: blocks of 2, 4, 8, 16, 32, 32, each reserved in one commit.
+	// A burst: blocks of 2, 4, 8, 16, 32, each reserved in one commit,
+	// and a block of 32 reserved ahead in one more once half of the first
+	// full block is handed out.
 	before, _ := s.GroupCommitStats()
-	for range 2 + 4 + 8 + 16 + 32 + 32 {
+	for range 2 + 4 + 8 + 16 + maxNumberBlock/2 - 1 {
 		alloc()
+	}
+	if v := counterValue(t, s, series); v != want+maxNumberBlock/2+1 {
+		t.Errorf("with more than half of a full block left the counter is %d, want %d (nothing reserved ahead)", v, want+maxNumberBlock/2+1)
+	}
+	alloc() // half of the block is left: the next is reserved ahead
+	aheadDone(s, series)
+	if v := counterValue(t, s, series); v != want+maxNumberBlock/2+maxNumberBlock {
+		t.Errorf("with half of a full block left the counter is %d, want %d (the next block reserved ahead)", v, want+maxNumberBlock/2+maxNumberBlock)
 	}
 	after, _ := s.GroupCommitStats()
 	if c := after - before; c != 6 {
-		t.Errorf("a burst of %d allocations took %d commits, want 6", 94, c)
+		t.Errorf("a burst of %d allocations took %d commits, want 6", want-1, c)
 	}
-	if v := counterValue(t, s, series); v != want {
-		t.Errorf("after using up the blocks the counter is %d, want %d", v, want)
-	}
-	alloc() // reserves a block of 32, hands out its first
-	if v := counterValue(t, s, series); v != want+maxNumberBlock-1 {
-		t.Errorf("counter after reserving a full block = %d, want %d", v, want+maxNumberBlock-1)
-	}
-	for range maxNumberBlock - 1 {
+	// Using up the block and half of the one reserved ahead: one more
+	// commit, the block after it reserved ahead.
+	for range maxNumberBlock/2 + maxNumberBlock/2 {
 		alloc()
 	}
-	// A pause: the next block is one number.
+	aheadDone(s, series)
+	if after2, _ := s.GroupCommitStats(); after2-after != 1 {
+		t.Errorf("a full block under steady load took %d commits, want 1 (the next block reserved ahead)", after2-after)
+	}
+	if v := counterValue(t, s, series); v != want+maxNumberBlock/2+maxNumberBlock {
+		t.Errorf("counter after the block reserved ahead = %d, want %d", v, want+maxNumberBlock/2+maxNumberBlock)
+	}
+	// A pause: what is reserved is still handed out, nothing more is
+	// reserved ahead, and the next block is one number.
 	clock = clock.Add(numberBlockBurst + time.Millisecond)
+	for range maxNumberBlock/2 + maxNumberBlock {
+		alloc()
+	}
+	aheadDone(s, series)
+	if v := counterValue(t, s, series); v != want {
+		t.Errorf("after a pause, the reserved numbers used up, the counter is %d, want %d (nothing reserved ahead)", v, want)
+	}
 	alloc()
 	if v := counterValue(t, s, series); v != want {
 		t.Errorf("after a pause the counter is %d, want %d (a block of one)", v, want)
