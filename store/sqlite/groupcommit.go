@@ -39,7 +39,8 @@ type writeJob struct {
 
 // groupCommit queues writes for one *sql.DB (the writer pool).
 type groupCommit struct {
-	db *sql.DB
+	db          *sql.DB
+	checkpoints *checkpointer // told of every committed batch (checkpoint.go)
 
 	mu    sync.Mutex
 	queue []*writeJob
@@ -134,7 +135,9 @@ func (g *groupCommit) commit(batch []*writeJob) {
 				for _, j := range pending {
 					j.err = fmt.Errorf("store/sqlite: commit: %w", err)
 				}
+				return
 			}
+			g.checkpoints.committed(len(pending))
 			return
 		}
 		tx.Rollback()

@@ -102,8 +102,8 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// own system calls at the commit, which measured about a third less
 	// CPU per stored document. A file that exists keeps its page size
 	// (the pragma is a no-op there).
-	w, err := sql.Open("sqlite", path+"?_txlock=immediate&_busy_timeout="+busy+
-		"&_pragma=page_size("+fmt.Sprint(PageSize)+")&_journal_mode=WAL&_synchronous=FULL&_foreign_keys=1")
+	options := "?_busy_timeout=" + busy + "&_pragma=page_size(" + fmt.Sprint(PageSize) + ")&_journal_mode=WAL&_synchronous=FULL"
+	w, err := sql.Open("sqlite", path+options+"&_txlock=immediate&_foreign_keys=1")
 	if err != nil {
 		return nil, fmt.Errorf("store/sqlite: %w", err)
 	}
@@ -130,6 +130,10 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	r.SetConnMaxIdleTime(0)
 	r.SetConnMaxLifetime(0)
 	s.r = r
+	if s.gc.checkpoints, err = newCheckpointer(path + options); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store/sqlite: %w", err)
+	}
 
 	if err := s.st.prepare(ctx, w, r); err != nil {
 		s.Close()
@@ -145,7 +149,7 @@ func (s *Store) Path() string { return s.path }
 // called more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
-		errs := []error{s.st.close()}
+		errs := []error{s.st.close(), s.gc.checkpoints.close()}
 		if s.r != nil {
 			errs = append(errs, s.r.Close())
 		}
