@@ -85,14 +85,16 @@ func (s *Service) levelFor(kind string) Level {
 
 // seal seals p at the level of kind: timestamps on every signature (B-T),
 // then the DSS (B-LT), then a document timestamp (B-LTA), all before
-// anything is stored.
+// anything is stored. It takes p over (its callers render it for the one
+// document): the file is signed and extended in p.PDF's own array, not
+// copied for each step.
 func (s *Service) seal(ctx context.Context, kind string, p *pades.Prepared, sealers []pades.Sealer) ([]byte, error) {
 	level := s.levelFor(kind)
 	if !level.Valid() {
 		return nil, fmt.Errorf("%w: unknown level %q for %s", ErrLTV, level, kind)
 	}
 	if level == LevelBB {
-		return pades.Seal(p, sealers)
+		return pades.SealOwned(p, sealers)
 	}
 	ltv := s.cfg.LTV
 	if ltv == nil {
@@ -114,7 +116,7 @@ func (s *Service) seal(ctx context.Context, kind string, p *pades.Prepared, seal
 			return tok, err
 		}
 	}
-	pdf, err := pades.Seal(p, sealers)
+	pdf, err := pades.SealOwned(p, sealers)
 	if err != nil || level == LevelBT {
 		return pdf, err
 	}
@@ -175,7 +177,7 @@ func (s *Service) appendDSS(ctx context.Context, ltv LTVServices, pdf []byte, se
 		}
 		vals[i] = v
 	}
-	out, err := pades.AppendDSS(pdf, vals, s.cfg.Now())
+	out, err := pades.AppendDSSOwned(pdf, vals, s.cfg.Now())
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrLTV, err)
 	}

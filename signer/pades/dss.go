@@ -98,6 +98,18 @@ type Validation struct {
 // catalog is rewritten with /DSS and nothing else changed. A file that
 // already has a DSS is refused (ErrUnsupportedFile). pdf is not modified.
 func AppendDSS(pdf []byte, vals []Validation, at time.Time) ([]byte, error) {
+	return appendDSS(pdf, vals, at, false)
+}
+
+// AppendDSSOwned is AppendDSS for a caller that owns pdf and drops it
+// after: the update is appended to pdf's own array, within its capacity
+// when it has room, instead of to a copy. pdf must not be used after the
+// call; on an error it is unchanged.
+func AppendDSSOwned(pdf []byte, vals []Validation, at time.Time) ([]byte, error) {
+	return appendDSS(pdf, vals, at, true)
+}
+
+func appendDSS(pdf []byte, vals []Validation, at time.Time, owned bool) ([]byte, error) {
 	t, err := readTail(pdf)
 	if err != nil {
 		return nil, err
@@ -188,8 +200,11 @@ func AppendDSS(pdf []byte, vals []Validation, at time.Time) ([]byte, error) {
 	for _, o := range objs {
 		size += len(o) + 40
 	}
-	out := make([]byte, len(pdf), size)
-	copy(out, pdf)
+	out := pdf
+	if !owned || cap(pdf) < size {
+		out = make([]byte, len(pdf), size)
+		copy(out, pdf)
+	}
 	out, _ = appendUpdateObjects(out, t, objs, next)
 	return out, nil
 }

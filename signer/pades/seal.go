@@ -69,6 +69,21 @@ type Sealer struct {
 // concurrently on the same Prepared). On any error it returns nil and the
 // error, never a partly sealed file.
 func Seal(p *Prepared, sealers []Sealer) ([]byte, error) {
+	return sealPrepared(p, sealers, false)
+}
+
+// SealOwned is Seal for a caller that owns p and drops it after: the
+// first signature is written into p.PDF's own bytes and the further
+// updates appended to it, within its capacity when it has room, instead
+// of sealing a copy (a renderer that sizes its output for the updates to
+// come saves copying the file and allocating another). p.PDF must not be
+// used after the call, whatever its outcome; on an error the bytes it
+// shares with the result are partly signed.
+func SealOwned(p *Prepared, sealers []Sealer) ([]byte, error) {
+	return sealPrepared(p, sealers, true)
+}
+
+func sealPrepared(p *Prepared, sealers []Sealer, owned bool) ([]byte, error) {
 	if p == nil || len(sealers) == 0 {
 		return nil, errors.New("pades: Seal needs a prepared PDF and at least one sealer")
 	}
@@ -101,8 +116,13 @@ func Seal(p *Prepared, sealers []Sealer) ([]byte, error) {
 		updates[i] = update{sigObj: p.Revision.Size + i, dict: dict, ph: ph, fieldObj: sp.Object, field: field}
 		size += len(dict) + len(field) + 512 + 2*len(p.Revision.ID[0]) + 2*len(p.Revision.ID[1])
 	}
-	out := make([]byte, len(p.PDF), size)
-	copy(out, p.PDF)
+	var out []byte
+	if owned {
+		out = p.PDF
+	} else {
+		out = make([]byte, len(p.PDF), size)
+		copy(out, p.PDF)
+	}
 
 	if err := sign(out, p.First, &sealers[0], 0); err != nil {
 		return nil, err
