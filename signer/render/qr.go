@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"strconv"
 
 	"sihub/signer/render/pdfw"
 	"sihub/signer/render/qr"
@@ -9,73 +10,52 @@ import (
 
 // drawQR draws text as a QR code (byte mode, error correction level M,
 // quiet zone included) in the square with lower-left corner (x, y) and
-// side size. The dark modules are one filled path of rectangles in module
-// units: each horizontal run of dark modules, merged with the identical
-// runs of the rows below it, so the path covers exactly the dark modules
-// with about a tenth fewer rectangles than one per run.
+// side size: a white square, then the modules as an inline image mask
+// (one bit per module, ASCIIHex, BI … ID … EI) painted black, scaled so
+// that each module is one square of side size/(Size+2*QuietZone). A bit
+// per module is a few hundred bytes where a path of rectangles (each run
+// of dark modules, written as four numbers) took several kilobytes of
+// content stream to format and to compress, for every document.
 func drawQR(c *pdfw.Content, text string, x, y, size float64) error {
 	q, err := qr.Encode(text)
 	if err != nil {
 		return fmt.Errorf("render: qr code: %w", err)
 	}
-	n := q.Size + 2*qr.QuietZone
-	m := size / float64(n)
+	m := size / float64(q.Size+2*qr.QuietZone)
+	side := m * float64(q.Size)
 	c.FillRGB(1, 1, 1)
 	c.Rect(x, y, size, size)
 	c.Raw("f\nq 0 g\n")
-	// Module coordinates: one unit per module, rows counted downwards
-	// from the top edge, so every rectangle is a few small integers.
-	c.Op("cm", m, 0, 0, -m, x, y+size)
-	c.B = append(appendQRRects(c.B, q, qr.QuietZone), "f Q\n"...)
+	c.Op("cm", side, 0, 0, side, x+m*qr.QuietZone, y+m*qr.QuietZone)
+	c.B = append(appendQRImage(c.B, q), "Q\n"...)
 	return nil
 }
 
-// appendQRRects appends "x y w h re" lines covering the dark modules of
-// q, offset by off modules: every maximal horizontal run, extended over
-// the rows below that hold the same run.
-func appendQRRects(b []byte, q *qr.Code, off int) []byte {
+// appendQRImage appends q's modules as an inline image mask of Size by
+// Size samples, first row on top: a sample of 0 (a dark module) is
+// painted, 1 (light) left alone. Rows are padded to whole bytes.
+func appendQRImage(b []byte, q *qr.Code) []byte {
 	n := q.Size
+	b = append(b, "BI /IM true /W "...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, " /H "...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, " /BPC 1 /F /AHx ID\n"...)
+	const hexDigits = "0123456789abcdef"
 	dark := q.Modules()
-	// end[y*n+x] is one past the last module of the run of row y that
-	// starts at x, 0 if none starts there; drawn as part of a taller
-	// rectangle, it becomes -1.
-	end := make([]int16, n*n)
 	for y := 0; y < n; y++ {
-		row := end[y*n : (y+1)*n]
-		mods := dark[y*n : (y+1)*n]
-		for x := 0; x < n; {
-			if !mods[x] {
-				x++
-				continue
+		row := dark[y*n : (y+1)*n]
+		for x := 0; x < n; x += 8 {
+			var v byte
+			for k := 0; k < 8; k++ {
+				v <<= 1
+				if x+k >= n || !row[x+k] {
+					v |= 1
+				}
 			}
-			k := x + 1
-			for k < n && mods[k] {
-				k++
-			}
-			row[x] = int16(k)
-			x = k
+			b = append(b, hexDigits[v>>4], hexDigits[v&15])
 		}
+		b = append(b, '\n')
 	}
-	for y := 0; y < n; y++ {
-		row := end[y*n : (y+1)*n]
-		for x, k := range row {
-			if k <= 0 {
-				continue
-			}
-			h := 1
-			for y+h < n && end[(y+h)*n+x] == k {
-				end[(y+h)*n+x] = -1
-				h++
-			}
-			b = pdfw.AppendNum(b, float64(x+off))
-			b = append(b, ' ')
-			b = pdfw.AppendNum(b, float64(y+off))
-			b = append(b, ' ')
-			b = pdfw.AppendNum(b, float64(int(k)-x))
-			b = append(b, ' ')
-			b = pdfw.AppendNum(b, float64(h))
-			b = append(b, " re\n"...)
-		}
-	}
-	return b
+	return append(b, ">\nEI\n"...)
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,54 +29,37 @@ func TestQRRoundTrip(t *testing.T) {
 	}
 }
 
-// TestQRRectsCoverExactly checks that the rectangles drawQR writes cover
-// every dark module once and no light module, for payloads of several
+// TestQRImageMatchesModules checks that the image mask drawQR writes has
+// a sample of 0 (painted) for every dark module and 1 for every light one
+// and for the padding, row by row from the top, for payloads of several
 // versions.
-func TestQRRectsCoverExactly(t *testing.T) {
+func TestQRImageMatchesModules(t *testing.T) {
 	for _, text := range []string{"a", sampleCertificate(1).QRText, strings.Repeat("http://127.0.0.1/v/ABCDEFGH", 20)} {
 		q, err := qr.Encode(text)
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := q.Size
-		cover := make([]int, n*n)
-		runs := 0
-		for y := 0; y < n; y++ {
-			for x := 0; x < n; x++ {
-				if q.Dark(x, y) && (x == 0 || !q.Dark(x-1, y)) {
-					runs++
+		img := string(appendQRImage(nil, q))
+		head := fmt.Sprintf("BI /IM true /W %d /H %d /BPC 1 /F /AHx ID\n", n, n)
+		if !strings.HasPrefix(img, head) || !strings.HasSuffix(img, ">\nEI\n") {
+			t.Fatalf("image of version %d: %.60q … %q", q.Version, img, img[max(0, len(img)-8):])
+		}
+		rows := strings.Split(strings.TrimSuffix(strings.TrimPrefix(img, head), "\n>\nEI\n"), "\n")
+		if len(rows) != n {
+			t.Fatalf("%d rows of samples, want %d", len(rows), n)
+		}
+		for y, row := range rows {
+			bits, err := hex.DecodeString(row)
+			if err != nil || len(bits) != (n+7)/8 {
+				t.Fatalf("row %d %q: %d bytes, %v; want %d", y, row, len(bits), err, (n+7)/8)
+			}
+			for x := 0; x < 8*len(bits); x++ {
+				light := bits[x/8]>>(7-x%8)&1 == 1
+				if x < n && light == q.Dark(x, y) || x >= n && !light {
+					t.Fatalf("module (%d, %d) of version %d: sample %v, dark %v", x, y, q.Version, light, x < n && q.Dark(x, y))
 				}
 			}
 		}
-		var rects [][4]int
-		for _, line := range strings.Split(strings.TrimSuffix(string(appendQRRects(nil, q, 0)), "\n"), "\n") {
-			var r [4]int
-			if _, err := fmt.Sscanf(line, "%d %d %d %d re", &r[0], &r[1], &r[2], &r[3]); err != nil {
-				t.Fatalf("line %q: %v", line, err)
-			}
-			rects = append(rects, r)
-		}
-		for _, r := range rects {
-			for y := r[1]; y < r[1]+r[3]; y++ {
-				for x := r[0]; x < r[0]+r[2]; x++ {
-					cover[y*n+x]++
-				}
-			}
-		}
-		for y := 0; y < n; y++ {
-			for x := 0; x < n; x++ {
-				want := 0
-				if q.Dark(x, y) {
-					want = 1
-				}
-				if cover[y*n+x] != want {
-					t.Fatalf("version %d: module (%d,%d) covered %d times, dark=%v", q.Version, x, y, cover[y*n+x], q.Dark(x, y))
-				}
-			}
-		}
-		if len(rects) >= runs {
-			t.Errorf("version %d: %d rectangles for %d runs: nothing merged", q.Version, len(rects), runs)
-		}
-		t.Logf("version %d: %d runs drawn as %d rectangles", q.Version, runs, len(rects))
 	}
 }
