@@ -14,7 +14,10 @@
 // transaction (a caller whose work fails is taken out and the rest run
 // again), and each returns only once that transaction is durably
 // committed (see groupcommit.go). Under load numbers are reserved in
-// blocks (counters.go), so a document costs one commit, shared.
+// blocks, the next one ahead in the background (counters.go), so a
+// document costs one commit, shared; a connection of its own copies the
+// WAL into the database file in the background (checkpoint.go), so no
+// group commit runs a checkpoint for the issuers queued behind it.
 //
 // Records are stored as a few key columns plus a JSON column holding the
 // whole record; PDFs are BLOBs in their own table, written in the same
