@@ -152,11 +152,14 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 
 	// The seal's appearance uses glyphs; draw it before the font is built.
 	dia := sealDiameter
-	sealStream := d.drawSeal(m.Seal, dia)
+	sealStream, err := d.sealAppearance(m.Seal)
+	if err != nil {
+		return nil, fmt.Errorf("render: seal: %w", err)
+	}
 
 	// Room for the whole file, so that it is never copied to grow: the
 	// font and fixed objects, the placeholder, a few KiB per page.
-	w := pdfw.New(48<<10 + 2*contentsLen + 4<<10*len(d.pages))
+	w := pdfw.NewBuffer(fileBuffer(48<<10 + 2*contentsLen + 4<<10*len(d.pages)))
 	catalog, pagesObj, info, font := w.Alloc(), w.Alloc(), w.Alloc(), w.Alloc()
 	pageObjs := make([]int, len(d.pages))
 	contentObjs := make([]int, len(d.pages))
@@ -191,15 +194,14 @@ func (r *Renderer) finish(d *doc, m meta, o Options) (*pades.Prepared, error) {
 	}
 
 	num := func(v float64) string { return string(pdfw.AppendNum(nil, v)) }
-	w.Stream(form, "/Type /XObject /Subtype /Form /BBox [0 0 "+num(dia)+" "+num(dia)+"] /Resources << /Font << /F1 "+
-		ref(font)+" >> /ExtGState << /GS1 << /Type /ExtGState /BM /Multiply >> >> >>", sealStream, pdfw.Fast)
+	w.StreamParts(form, "/Type /XObject /Subtype /Form /BBox [0 0 "+num(dia)+" "+num(dia)+"] /Resources << /Font << /F1 "+
+		ref(font)+" >> /ExtGState << /GS1 << /Type /ExtGState /BM /Multiply >> >> >>", []pdfw.Part{{Pre: sealStream}}, pdfw.Store)
 
 	x0, y0 := m.SealAt[0]-dia/2, m.SealAt[1]-dia/2
 	rect := "[" + num(x0) + " " + num(y0) + " " + num(x0+dia) + " " + num(y0+dia) + "]"
 	w.Object(fields[0], "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Seal1) /F 132 /P "+ref(sealPage)+
 		" /Rect "+rect+" /AP << /N "+ref(form)+" >> /V "+ref(sig)+" >>")
-	dict, ph := pades.SigDict(o.Signatures[0].Info, contentsLen)
-	ph = ph.Shift(w.ObjectBytes(sig, dict))
+	ph := writeSigDict(w, sig, o.Signatures[0].Info, contentsLen)
 
 	spare := make([]pades.SpareField, 0, len(fields)-1)
 	for i, f := range fields[1:] {

@@ -33,6 +33,7 @@ type template struct {
 	widths []byte            // /W widths of every base id, space separated
 	toUni  []byte            // ToUnicode: the header and the template glyphs' entries
 	parts  *templateParts
+	seals  sealCache // the seal appearances drawn with the template's glyphs
 }
 
 // templateParts are a template's compressed parts.

@@ -13,9 +13,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/klauspost/compress/zlib"
+	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // Header is the file header: PDF 1.7 and a comment line with bytes above
@@ -50,8 +52,13 @@ type Writer struct {
 
 // New returns a Writer with the header written and room for about size
 // bytes.
-func New(size int) *Writer {
-	w := &Writer{buf: make([]byte, 0, size), offsets: []int{0}}
+func New(size int) *Writer { return NewBuffer(make([]byte, 0, size)) }
+
+// NewBuffer returns a Writer with the header written that writes into
+// buf's backing array (from its start), growing it only when the file
+// does not fit: the way to reuse the memory of a file no longer needed.
+func NewBuffer(buf []byte) *Writer {
+	w := &Writer{buf: buf[:0], offsets: make([]int, 1, 32)}
 	w.buf = append(w.buf, Header...)
 	return w
 }
@@ -79,6 +86,21 @@ func (w *Writer) Write(p []byte) (int, error) {
 func (w *Writer) WriteString(s string) (int, error) {
 	w.buf = append(w.buf, s...)
 	return len(s), nil
+}
+
+// Fill appends n copies of the byte c to the current object, e.g. the
+// zeros of a signature placeholder.
+func (w *Writer) Fill(c byte, n int) {
+	if n <= 0 {
+		return
+	}
+	start := len(w.buf)
+	w.buf = slices.Grow(w.buf, n)[:start+n]
+	f := w.buf[start:]
+	f[0] = c
+	for k := 1; k < n; k *= 2 {
+		copy(f[k:], f[:k])
+	}
 }
 
 // Begin starts object n ("n 0 obj\n"). It panics if n was not allocated or

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -132,5 +133,45 @@ func BenchmarkAppendNum(b *testing.B) {
 		for _, v := range vals {
 			buf = AppendNum(buf, v)
 		}
+	}
+}
+
+func TestFill(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 7, 64, 1000, 16385} {
+		w := New(8)
+		w.WriteString("<")
+		w.Fill('0', n)
+		w.WriteString(">")
+		want := Header + "<" + strings.Repeat("0", n) + ">"
+		if got := string(w.Bytes()); got != want {
+			t.Errorf("Fill(%d): %d bytes, want %d", n, len(got), len(want))
+		}
+	}
+}
+
+// TestNewBuffer checks that a Writer writes into the memory it is given
+// and grows out of it when the file does not fit.
+func TestNewBuffer(t *testing.T) {
+	buf := make([]byte, 100, 4096)
+	for i := range buf {
+		buf[i] = 'x'
+	}
+	w := NewBuffer(buf)
+	if !bytes.Equal(w.Bytes(), []byte(Header)) {
+		t.Fatalf("fresh writer holds %q", w.Bytes())
+	}
+	n := w.Alloc()
+	w.Object(n, "<< >>")
+	pdf, _, err := w.Finish(Trailer{Root: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &pdf[0] != &buf[:1][0] {
+		t.Error("the file does not use the buffer it was given")
+	}
+	small := NewBuffer(make([]byte, 0, 4))
+	small.Fill(' ', 100)
+	if got := len(small.Bytes()); got != len(Header)+100 {
+		t.Errorf("grown writer holds %d bytes", got)
 	}
 }
