@@ -43,7 +43,7 @@ func FuzzTableFlow(f *testing.F) {
 		for i := 0; i < int(rows%40); i++ {
 			row := []cell{{text: text[:len(text)*i/40]}, {text: text}}
 			cells = append(cells, row)
-			lines, _ := fl.layoutRow(tb, row)
+			lines, _ := fl.layoutRow(tb, row, nil)
 			for _, l := range lines {
 				for _, s := range l {
 					if s != "" {
@@ -57,7 +57,7 @@ func FuzzTableFlow(f *testing.F) {
 		for _, p := range d.pages {
 			drawn += strings.Count(string(p.c.B), " Tj")
 		}
-		hl, _ := fl.layoutRow(tb, tb.header[0])
+		hl, _ := fl.layoutRow(tb, tb.header[0], nil)
 		perPage := len(hl[0]) + len(hl[1])
 		pages := len(d.pages)
 		if strings.Count(string(d.pages[0].c.B), " Tj") == 0 {

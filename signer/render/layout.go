@@ -171,10 +171,27 @@ func (t *table) leading() float64 {
 	return t.size * t.lead
 }
 
-// layoutRow wraps each cell and returns its lines and the row height.
-func (fl *flow) layoutRow(t *table, row []cell) ([][]string, float64) {
-	lines := make([][]string, len(row))
-	one := make([]string, len(row)) // backing of the cells that fit one line
+// rowScratch is memory that layoutRow lays rows out in, one row after
+// the other: the lines it returns last are overwritten by its next call
+// with the same scratch.
+type rowScratch struct {
+	lines [][]string
+	one   []string
+}
+
+// layoutRow wraps each cell and returns its lines and the row height. s,
+// when not nil, provides the memory of the result.
+func (fl *flow) layoutRow(t *table, row []cell, s *rowScratch) ([][]string, float64) {
+	var lines [][]string
+	var one []string // backing of the cells that fit one line
+	if s == nil {
+		lines, one = make([][]string, len(row)), make([]string, len(row))
+	} else {
+		if cap(s.lines) < len(row) {
+			s.lines, s.one = make([][]string, len(row)), make([]string, len(row))
+		}
+		lines, one = s.lines[:len(row)], s.one[:len(row)]
+	}
 	n := 1
 	col := 0
 	for i, c := range row {
@@ -316,17 +333,17 @@ func (fl *flow) verticals(t *table, top float64) {
 }
 
 // drawHeader draws the table's header rows.
-func (fl *flow) drawHeader(t *table, grid bool) {
+func (fl *flow) drawHeader(t *table, grid bool, s *rowScratch) {
 	for i, row := range t.header {
-		lines, h := fl.layoutRow(t, row)
+		lines, h := fl.layoutRow(t, row, s)
 		fl.drawRow(t, row, lines, h, grid, i == 0)
 	}
 }
 
-func (fl *flow) headerHeight(t *table) float64 {
+func (fl *flow) headerHeight(t *table, s *rowScratch) float64 {
 	h := 0.0
 	for _, row := range t.header {
-		_, rh := fl.layoutRow(t, row)
+		_, rh := fl.layoutRow(t, row, s)
 		h += rh
 	}
 	return h
@@ -340,12 +357,16 @@ func (fl *flow) headerHeight(t *table) float64 {
 // between its lines, so no text runs off the page.
 func (fl *flow) drawTable(t *table, rows [][]cell) {
 	lead := t.leading()
-	hh := fl.headerHeight(t)
+	// The header's rows and the body's are laid out in scratch of their
+	// own: a body row split across pages keeps its remaining lines while
+	// the header is drawn again.
+	var hs, bs rowScratch
+	hh := fl.headerHeight(t, &hs)
 	// capacity is the height a row may take on a page of its own.
 	capacity := fl.top - fl.headRoom - hh - fl.bottom
 	first := 0.0
 	if len(rows) > 0 {
-		_, first = fl.layoutRow(t, rows[0])
+		_, first = fl.layoutRow(t, rows[0], &bs)
 	}
 	grid := t.uniform(rows)
 	if first > capacity { // the first row will be split: its first lines go with the header
@@ -353,17 +374,17 @@ func (fl *flow) drawTable(t *table, rows [][]cell) {
 	}
 	fl.ensure(hh + first)
 	top := fl.y
-	fl.drawHeader(t, grid)
+	fl.drawHeader(t, grid, &hs)
 	newPage := func() {
 		if grid {
 			fl.verticals(t, top)
 		}
 		fl.ensure(fl.top) // force a page break
 		top = fl.y
-		fl.drawHeader(t, grid)
+		fl.drawHeader(t, grid, &hs)
 	}
 	for i, row := range rows {
-		lines, h := fl.layoutRow(t, row)
+		lines, h := fl.layoutRow(t, row, &bs)
 		fresh := false // the row's page holds nothing but the header
 		for fl.y-h < fl.bottom {
 			room := int((fl.y - fl.bottom - 2*t.pad) / lead)

@@ -262,7 +262,7 @@ func TestHeaderNeverAloneAtPageFoot(t *testing.T) {
 		fl := &flow{d: d, lb: labelSets["zh"], left: marginX, right: PageWidth - marginX, top: PageHeight - marginTop, bottom: marginBot}
 		fl.p = d.newPage()
 		tb := &table{size: 9, pad: 2.5, lead: 1.25, cols: []float64{100, 300}, header: [][]cell{{shaded("项目"), shaded("说明")}}}
-		_, hh := fl.layoutRow(tb, tb.header[0])
+		_, hh := fl.layoutRow(tb, tb.header[0], nil)
 		fl.y = fl.bottom + hh + 4*tb.leading() + 2*tb.pad + 1
 		row := []cell{{text: "甲"}, {text: strings.TrimSuffix(strings.Repeat("一行\n", tc.lines), "\n")}}
 		fl.drawTable(tb, [][]cell{row})

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"sync"
 )
 
 // Base is the part that a family of subsets shares: a fixed list of
@@ -144,7 +145,7 @@ func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
 	f := b.f
 	nb := len(b.old)
 	ext := make(map[int]int, len(more)+4)
-	old := make([]int, nb, nb+len(more)+4)
+	old := make([]int, nb, nb+len(more)+16) // room for a few components
 	copy(old, b.old)
 	for _, g := range more {
 		if err := b.add(g, ext); err != nil {
@@ -170,10 +171,14 @@ func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
 	for _, o := range old[nb:] {
 		extraGlyf += (int(f.loca[o+1]-f.loca[o]) + 3) &^ 3
 	}
-	cm := buildCmap(mergeMappings(b.cmap, sortedMappings(cmap)))
+	gs := groupBufs.Get().(*[]group)
+	defer groupBufs.Put(gs)
+	*gs = cmapGroups((*gs)[:0], b.cmap, sortedMappings(cmap))
+	groups := *gs
+	cmLen := cmapLen(groups)
 	maxp := f.tables["maxp"]
 	pad := func(l int) int { return (l + 3) &^ 3 }
-	tail := make([]byte, 0, extraGlyf+pad(len(cm))+56+36+4*n+4*(n+1)+pad(len(maxp))+32)
+	tail := make([]byte, 0, extraGlyf+pad(cmLen)+56+36+4*n+4*(n+1)+pad(len(maxp))+32)
 	tail = f.appendGlyphs(tail, old[nb:], newID)
 
 	// The built tables after the extra glyphs, in builtTables order
@@ -185,7 +190,7 @@ func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
 		at[i].off, at[i].len = start, len(tail)-start
 		tail = pad4(tail)
 	}
-	put(0, func(t []byte) []byte { return append(t, cm...) })
+	put(0, func(t []byte) []byte { return appendCmap(t, groups) })
 	put(2, func(t []byte) []byte {
 		t = append(t, f.tables["head"][:54]...)
 		h := t[len(t)-54:]
@@ -269,19 +274,8 @@ func sortedMappings(m []Mapping) []Mapping {
 	return m
 }
 
-// mergeMappings merges two lists sorted by rune; on equal runes a's
-// entry comes first.
-func mergeMappings(a, b []Mapping) []Mapping {
-	out := make([]Mapping, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if b[0].Rune < a[0].Rune {
-			out, b = append(out, b[0]), b[1:]
-		} else {
-			out, a = append(out, a[0]), a[1:]
-		}
-	}
-	return append(append(out, a...), b...)
-}
+// groupBufs recycles Extend's cmap groups.
+var groupBufs = sync.Pool{New: func() any { return new([]group) }}
 
 // closeComponents appends to *old the components of the composite
 // glyphs in (*old)[from:] that lookup does not know, calling added for

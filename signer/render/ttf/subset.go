@@ -2,6 +2,7 @@ package ttf
 
 import (
 	"encoding/binary"
+	"slices"
 )
 
 // Mapping says that rune Rune is drawn with glyph Glyph of the subset.
@@ -107,38 +108,69 @@ func (f *Font) lsb(gid int) int {
 // format 12 (3,10) subtable for all runes, one segment per rune run.
 // m must be sorted by rune.
 func buildCmap(m []Mapping) []byte {
-	var groups, bmp []group
-	var c cmap
-	for i, x := range m {
-		if i > 0 && x.Rune == m[i-1].Rune {
+	g := cmapGroups(nil, m, nil)
+	return appendCmap(make([]byte, 0, cmapLen(g)), g)
+}
+
+// cmapGroups appends to dst the groups of the mappings of a and b merged
+// (each sorted by rune): a rune listed twice keeps its first mapping,
+// a's before b's.
+func cmapGroups(dst []group, a, b []Mapping) []group {
+	c := cmap{groups: dst}
+	prev, any := rune(0), false
+	for len(a) > 0 || len(b) > 0 {
+		var x Mapping
+		if len(a) == 0 || len(b) > 0 && b[0].Rune < a[0].Rune {
+			x, b = b[0], b[1:]
+		} else {
+			x, a = a[0], a[1:]
+		}
+		if any && x.Rune == prev {
 			continue
 		}
+		prev, any = x.Rune, true
 		c.add(x.Rune, uint32(x.Glyph))
 	}
-	groups = c.groups
+	return c.groups
+}
+
+// bmpSegments is the number of format 4 segments for groups: those that
+// start in the BMP, and the final 0xFFFF one.
+func bmpSegments(groups []group) int {
+	n := 1
 	for _, g := range groups {
 		if g.lo > 0xFFFE {
 			break
 		}
-		if g.hi > 0xFFFE {
-			g.hi = 0xFFFE
-		}
-		bmp = append(bmp, g)
+		n++
 	}
-	bmp = append(bmp, group{lo: 0xFFFF, hi: 0xFFFF, gid: 0}) // idDelta 1: 0xFFFF → glyph 0
-	segs := len(bmp)
+	return n
+}
+
+// cmapLen is the length of the cmap table appendCmap writes for groups.
+func cmapLen(groups []group) int {
+	return 4 + 8*2 + 16 + 8*bmpSegments(groups) + 16 + 12*len(groups)
+}
+
+// appendCmap appends the cmap table of groups (sorted, non-overlapping).
+func appendCmap(b []byte, groups []group) []byte {
+	segs := bmpSegments(groups)
 	f4len := 16 + 8*segs
 	f12len := 16 + 12*len(groups)
-	b := make([]byte, 4+8*2, 4+8*2+f4len+f12len)
-	binary.BigEndian.PutUint16(b[2:], 2)
-	binary.BigEndian.PutUint16(b[4:], 3)
-	binary.BigEndian.PutUint16(b[6:], 1)
-	binary.BigEndian.PutUint32(b[8:], uint32(len(b)))
-	binary.BigEndian.PutUint16(b[12:], 3)
-	binary.BigEndian.PutUint16(b[14:], 10)
-	binary.BigEndian.PutUint32(b[16:], uint32(len(b)+f4len))
+	start := len(b)
+	b = slices.Grow(b, cmapLen(groups))[:start+cmapLen(groups)]
+	t := b[start:]
+	clear(t)
+	const hdr = 4 + 8*2
+	binary.BigEndian.PutUint16(t[2:], 2)
+	binary.BigEndian.PutUint16(t[4:], 3)
+	binary.BigEndian.PutUint16(t[6:], 1)
+	binary.BigEndian.PutUint32(t[8:], hdr)
+	binary.BigEndian.PutUint16(t[12:], 3)
+	binary.BigEndian.PutUint16(t[14:], 10)
+	binary.BigEndian.PutUint32(t[16:], uint32(hdr+f4len))
 
-	f4 := make([]byte, f4len)
+	f4 := t[hdr : hdr+f4len]
 	binary.BigEndian.PutUint16(f4[0:], 4)
 	binary.BigEndian.PutUint16(f4[2:], uint16(f4len))
 	binary.BigEndian.PutUint16(f4[6:], uint16(2*segs))
@@ -150,15 +182,19 @@ func buildCmap(m []Mapping) []byte {
 	binary.BigEndian.PutUint16(f4[8:], uint16(2*sr))
 	binary.BigEndian.PutUint16(f4[10:], uint16(sel))
 	binary.BigEndian.PutUint16(f4[12:], uint16(2*segs-2*sr))
-	for i, g := range bmp {
+	seg := func(i int, g group) {
 		binary.BigEndian.PutUint16(f4[14+2*i:], uint16(g.hi))
 		binary.BigEndian.PutUint16(f4[16+2*segs+2*i:], uint16(g.lo))
 		binary.BigEndian.PutUint16(f4[16+4*segs+2*i:], uint16(int(g.gid)-int(g.lo)))
 		// idRangeOffset stays 0
 	}
-	b = append(b, f4...)
+	for i, g := range groups[:segs-1] {
+		g.hi = min(g.hi, 0xFFFE)
+		seg(i, g)
+	}
+	seg(segs-1, group{lo: 0xFFFF, hi: 0xFFFF, gid: 0}) // idDelta 1: 0xFFFF → glyph 0
 
-	f12 := make([]byte, f12len)
+	f12 := t[hdr+f4len:]
 	binary.BigEndian.PutUint16(f12[0:], 12)
 	binary.BigEndian.PutUint32(f12[4:], uint32(f12len))
 	binary.BigEndian.PutUint32(f12[12:], uint32(len(groups)))
@@ -167,7 +203,7 @@ func buildCmap(m []Mapping) []byte {
 		binary.BigEndian.PutUint32(f12[20+12*i:], uint32(g.hi))
 		binary.BigEndian.PutUint32(f12[24+12*i:], g.gid)
 	}
-	return append(b, f12...)
+	return b
 }
 
 func checksum(b []byte) uint32 {
