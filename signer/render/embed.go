@@ -3,6 +3,7 @@ package render
 import (
 	"crypto/sha256"
 	"strconv"
+	"sync"
 
 	"sihub/signer/render/pdfw"
 	"sihub/signer/render/ttf"
@@ -23,9 +24,14 @@ func (d *doc) fontObjects(w *pdfw.Writer, fontObj int) (progStart, progEnd int, 
 	for i, r := range d.runeOf {
 		maps = append(maps, ttf.Mapping{Rune: r, Glyph: d.first + i})
 	}
-	sub, err := t.base.Extend(d.more, maps)
+	tail := tailBufs.Get().(*[]byte)
+	defer tailBufs.Put(tail)
+	sub, err := t.base.ExtendInto(*tail, d.more, maps)
 	if err != nil {
 		return 0, 0, err
+	}
+	if cap(sub.Tail) <= 1<<20 {
+		*tail = sub.Tail[:0] // copied into the file below
 	}
 	packed := t.parts
 	base := subsetTag(sub.Old) + "+" + d.font.name
@@ -91,6 +97,10 @@ func (d *doc) toUnicodeTail() []byte {
 func (d *doc) toUnicode() []byte {
 	return append(append([]byte(nil), d.tpl.toUni...), d.toUnicodeTail()...)
 }
+
+// tailBufs recycles the memory of font subsets' tails once they are
+// written into the file.
+var tailBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // subsetTag derives the six-letter subset prefix from the glyph list.
 func subsetTag(old []int) string {

@@ -142,10 +142,19 @@ func (s *Split) Len(b *Base) int { return len(s.Head) + len(b.fixed) + len(s.Tai
 // made of the base's and cmap (the extra glyphs' share, Glyph are new
 // ids), long loca and post format 3.
 func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
+	return b.ExtendInto(nil, more, cmap)
+}
+
+// ExtendInto is Extend writing the subset's Tail into buf's memory (from
+// its start) when it has room: the way to reuse the memory of a Tail no
+// longer needed.
+func (b *Base) ExtendInto(buf []byte, more []int, cmap []Mapping) (*Split, error) {
 	f := b.f
 	nb := len(b.old)
-	ext := make(map[int]int, len(more)+4)
-	old := make([]int, nb, nb+len(more)+16) // room for a few components
+	// Room for the components of more's composite glyphs: CJK glyphs
+	// are often built of a few.
+	ext := make(map[int]int, 4*len(more)+8)
+	old := make([]int, nb, nb+4*len(more)+16)
 	copy(old, b.old)
 	for _, g := range more {
 		if err := b.add(g, ext); err != nil {
@@ -178,7 +187,7 @@ func (b *Base) Extend(more []int, cmap []Mapping) (*Split, error) {
 	cmLen := cmapLen(groups)
 	maxp := f.tables["maxp"]
 	pad := func(l int) int { return (l + 3) &^ 3 }
-	tail := make([]byte, 0, extraGlyf+pad(cmLen)+56+36+4*n+4*(n+1)+pad(len(maxp))+32)
+	tail := slices.Grow(buf[:0], extraGlyf+pad(cmLen)+56+36+4*n+4*(n+1)+pad(len(maxp))+32)
 	tail = f.appendGlyphs(tail, old[nb:], newID)
 
 	// The built tables after the extra glyphs, in builtTables order

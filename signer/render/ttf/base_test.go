@@ -107,3 +107,43 @@ func TestBaseExtend(t *testing.T) {
 }
 
 func composite(g []byte) bool { return len(g) >= 2 && int16(uint16(g[0])<<8|uint16(g[1])) < 0 }
+
+// TestExtendInto checks that a subset written into reused memory (full
+// of another file's bytes) is the subset Extend makes, in that memory.
+func TestExtendInto(t *testing.T) {
+	f, _ := testFont(t)
+	base := []int{0}
+	var maps []Mapping
+	for i, r := range "社会保险0123456789" {
+		base = append(base, f.Lookup(r))
+		maps = append(maps, Mapping{Rune: r, Glyph: i + 1})
+	}
+	b, err := f.NewBase(base, maps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var more []int
+	var extra []Mapping
+	for _, r := range "李四青岛海纳智能科技有限公司" {
+		more = append(more, f.Lookup(r))
+		extra = append(extra, Mapping{Rune: r, Glyph: b.Glyphs() + len(more) - 1})
+	}
+	want, err := b.Extend(more, extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := bytes.Repeat([]byte{0xFF}, 2*len(want.Tail))
+	got, err := b.ExtendInto(buf, more, extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Head, want.Head) || !bytes.Equal(got.Tail, want.Tail) {
+		t.Fatal("the subset written into reused memory differs")
+	}
+	if &got.Tail[0] != &buf[0] {
+		t.Error("the tail is not in the memory given")
+	}
+	if small, err := b.ExtendInto(make([]byte, 0, 8), more, extra); err != nil || !bytes.Equal(small.Tail, want.Tail) {
+		t.Errorf("with too little memory: %v", err)
+	}
+}
