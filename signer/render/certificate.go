@@ -154,10 +154,30 @@ func (c *InsuranceCertificate) Document() (*Document, error) {
 			{Title: w.uBase, Width: 52, Align: Right}, {Title: w.uPers, Width: 45, Align: Right},
 			{Title: w.payStatus, Width: 42, Align: Center}, {Title: w.payUnit, Width: 105},
 		}}
+	// One backing array for the rows' cells and one string for all their
+	// amounts: a 24-month table in a few allocations, not two hundred.
+	const amountCols = 6
+	var buf []byte
+	ends := make([]int, 0, amountCols*len(c.Months))
 	for _, m := range c.Months {
-		months.Rows = append(months.Rows, []string{m.Month,
-			yuan(m.PensionBase), yuan(m.PensionPersonal), yuan(m.MedicalBase), yuan(m.MedicalPersonal),
-			yuan(m.UnemploymentBase), yuan(m.UnemploymentPersonal), m.Status, m.UnitName})
+		for _, v := range [amountCols]int64{m.PensionBase, m.PensionPersonal, m.MedicalBase, m.MedicalPersonal,
+			m.UnemploymentBase, m.UnemploymentPersonal} {
+			buf = appendYuan(buf, v)
+			ends = append(ends, len(buf))
+		}
+	}
+	amounts, start := string(buf), 0
+	ncol := len(months.Columns)
+	cells := make([]string, ncol*len(c.Months))
+	months.Rows = make([][]string, len(c.Months))
+	for i, m := range c.Months {
+		row := cells[i*ncol : (i+1)*ncol : (i+1)*ncol]
+		row[0] = m.Month
+		for k, end := range ends[i*amountCols : (i+1)*amountCols] {
+			row[1+k], start = amounts[start:end], end
+		}
+		row[1+amountCols], row[2+amountCols] = m.Status, m.UnitName
+		months.Rows[i] = row
 	}
 	// A table without rows is left out, not printed empty.
 	blocks := []Block{&Fields{Pairs: [][2]string{{w.name, c.Name}, {w.sex, c.Sex}, {w.id, c.PersonID}, {w.unit, c.UnitName}}}}

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -14,6 +15,9 @@ type labels struct {
 	valid                                         func(t time.Time) string
 	verify                                        func(t time.Time) string
 	date                                          func(t time.Time) string
+
+	textOnce sync.Once
+	all      []string // text(), made once
 }
 
 var labelSets = map[string]*labels{
@@ -65,11 +69,16 @@ func labelsFor(lang string) (*labels, error) {
 	return l, nil
 }
 
-// text returns every string the labels can print, for the coverage check.
+// text returns every string the labels can print, for the coverage check
+// and the font template. It is made on the first call; the result must
+// not be modified.
 func (l *labels) text() []string {
-	sample := time.Date(2026, 12, 30, 0, 0, 0, 0, time.UTC)
-	return []string{l.printed, l.number, l.code, l.hint, l.verifyAt, l.region, l.scan, l.continued, l.notes,
-		l.page(1234567890, 1234567890), l.valid(sample), l.verify(sample), l.date(sample), "0123456789"}
+	l.textOnce.Do(func() {
+		sample := time.Date(2026, 12, 30, 0, 0, 0, 0, time.UTC)
+		l.all = []string{l.printed, l.number, l.code, l.hint, l.verifyAt, l.region, l.scan, l.continued, l.notes,
+			l.page(1234567890, 1234567890), l.valid(sample), l.verify(sample), l.date(sample), "0123456789"}
+	})
+	return l.all
 }
 
 // ymd formats a date the Chinese way.
