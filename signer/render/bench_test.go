@@ -43,6 +43,20 @@ func BenchmarkRender(b *testing.B) {
 			return len(p.PDF), nil
 		})
 	})
+	// As the issuing service would with Recycle: the file's memory
+	// handed back once it is sealed (here, at once).
+	b.Run("certificate-recycled", func(b *testing.B) {
+		c := sampleCertificate(24)
+		benchRender(b, func() (int, error) {
+			p, err := r.InsuranceCertificate(c, o)
+			if err != nil {
+				return 0, err
+			}
+			n := len(p.PDF)
+			r.Recycle(p)
+			return n, nil
+		})
+	})
 	// Every certificate with a title of its own: text taken for template
 	// that changes per document, so each one builds a font template.
 	b.Run("certificate-own-template", func(b *testing.B) {

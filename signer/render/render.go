@@ -32,8 +32,14 @@
 // output depends only on the input and Options.Rand, not on what was
 // rendered before.
 //
+// The seal's appearance, whose words are template text too, is drawn
+// and compressed once per template and seal and copied into each file.
+// A caller done with a file (pades.Seal copies it) may hand its memory
+// back with Recycle, for a later document to be written into: a file is
+// most of what rendering allocates.
+//
 // Renderer is safe for concurrent use; the Font is shared (its template
-// cache is synchronized).
+// and seal caches are synchronized).
 package render
 
 import (
