@@ -6,8 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
-
 	"time"
 
 	"sihub/app"
@@ -38,6 +38,7 @@ func runBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "usage: sihub batch statements --year YYYY [--region CODE] [--workers N] [--rate R] [--alg sm2|p256] [--lease 2m] [--limit N] [--chunk N] [--nice N]")
 		return exitError
 	}
+	app.TuneGC(os.Getenv) // a long run: the server's collector settings
 	a, err := openApp(ctx, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)

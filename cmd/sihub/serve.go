@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "sihub:", err)
 		return exitError
 	}
+	log.Info("garbage collector", "settings", app.TuneGC(os.Getenv).String())
 	a, err := app.Open(ctx, cfg, app.Options{Logger: log})
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub:", err)
