@@ -145,7 +145,13 @@ func TestBatchIssuesEveryPersonOnce(t *testing.T) {
 	clk := newFakeClock()
 	iss := &storeIssuer{st: st, now: clk.Now}
 	var calls int
-	res, err := RunStatementBatch(t.Context(), st, iss, BatchOptions{Year: 2025, Workers: 3, Chunk: 5,
+	// Workers share the fake clock, and one that waits for the others
+	// moves it a second per look: with the default lease of two minutes, a
+	// holder the scheduler left behind on a loaded machine could lose its
+	// item to a takeover, which TestBatchTakesOverAnEndedLease tests. A
+	// day's lease keeps this test to every person issued once.
+	const lease = 24 * time.Hour
+	res, err := RunStatementBatch(t.Context(), st, iss, BatchOptions{Year: 2025, Workers: 3, Chunk: 5, Lease: lease,
 		Now: clk.Now, Sleep: clk.Sleep, Progress: func(BatchProgress) { calls++ }})
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +190,7 @@ func TestBatchIssuesEveryPersonOnce(t *testing.T) {
 	}
 
 	// The same command again resumes the finished job: nothing new.
-	again, err := RunStatementBatch(t.Context(), st, iss, BatchOptions{Year: 2025, Workers: 2, Chunk: 5, Now: clk.Now, Sleep: clk.Sleep})
+	again, err := RunStatementBatch(t.Context(), st, iss, BatchOptions{Year: 2025, Workers: 2, Chunk: 5, Lease: lease, Now: clk.Now, Sleep: clk.Sleep})
 	if err != nil {
 		t.Fatal(err)
 	}
