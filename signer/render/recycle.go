@@ -24,9 +24,10 @@ func fileBuffer(size int) []byte {
 
 // Recycle hands the memory of p's file back to the renderer, to write a
 // later document into, once the caller is done with it: after
-// pades.Seal, which copies the file and leaves p as it was. It sets
-// p.PDF to nil; no slice of the old p.PDF may be used afterwards. Calling
-// it is optional: a file not recycled is left to the garbage collector.
+// pades.Seal, which copies the file and leaves p as it was — never after
+// pades.SealOwned, whose sealed file is p.PDF's own array. It sets p.PDF
+// to nil; no slice of the old p.PDF may be used afterwards. Calling it is
+// optional: a file not recycled is left to the garbage collector.
 func (r *Renderer) Recycle(p *pades.Prepared) {
 	if p == nil || cap(p.PDF) == 0 {
 		return
