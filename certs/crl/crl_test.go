@@ -15,7 +15,6 @@ import (
 
 	"sihub/certs/internal/pkitest"
 	"sihub/hsm"
-	"sihub/internal/testutil"
 )
 
 var algs = []hsm.Algorithm{hsm.SM2, hsm.P256}
@@ -148,11 +147,6 @@ func TestRootSignsIssuingCARevocations(t *testing.T) {
 	}
 }
 
-func openssl(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	return testutil.Run(t, "openssl", args...)
-}
-
 func TestOpenSSLParsesBoth(t *testing.T) {
 	for _, alg := range algs {
 		t.Run(string(alg), func(t *testing.T) {
@@ -162,7 +156,7 @@ func TestOpenSSLParsesBoth(t *testing.T) {
 			if err := os.WriteFile(f, buildSample(t, h), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			out, err := openssl(t, "crl", "-inform", "DER", "-in", f, "-noout", "-text")
+			out, err := pkitest.OpenSSL(t, "crl", "-inform", "DER", "-in", f, "-noout", "-text")
 			if err != nil {
 				t.Fatalf("openssl crl: %v\n%s", err, out)
 			}
@@ -189,13 +183,13 @@ func TestOpenSSLVerifiesP256(t *testing.T) {
 		t.Fatal(err)
 	}
 	ca := pkitest.WritePEM(t, dir, "issuing", h.Issuing)
-	out, err := openssl(t, "crl", "-inform", "DER", "-in", f, "-noout", "-verify", "-CAfile", ca)
+	out, err := pkitest.OpenSSL(t, "crl", "-inform", "DER", "-in", f, "-noout", "-verify", "-CAfile", ca)
 	if err != nil || !strings.Contains(out, "verify OK") {
 		t.Fatalf("openssl crl -verify: %v\n%s", err, out)
 	}
 	// The same CRL against another CA's certificate must fail.
 	other := pkitest.WritePEM(t, dir, "other", pkitest.New(t, hsm.P256).Issuing)
-	out, _ = openssl(t, "crl", "-inform", "DER", "-in", f, "-noout", "-verify", "-CAfile", other)
+	out, _ = pkitest.OpenSSL(t, "crl", "-inform", "DER", "-in", f, "-noout", "-verify", "-CAfile", other)
 	if strings.Contains(out, "verify OK") {
 		t.Fatalf("verified under the wrong CA:\n%s", out)
 	}
@@ -224,7 +218,7 @@ func TestOpenSSLSM2Signature(t *testing.T) {
 		}
 	}
 	verify := func(in string) (string, error) {
-		return openssl(t, "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-digest", "sm3",
+		return pkitest.OpenSSL(t, "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-digest", "sm3",
 			"-pkeyopt", "distid:1234567812345678", "-in", in, "-sigfile", sig)
 	}
 	if out, err := verify(tbs); err != nil || !strings.Contains(out, "Signature Verified Successfully") {

@@ -34,7 +34,7 @@ func TestOpenSSLCRLVerifySM2(t *testing.T) {
 		t.Fatal(err)
 	}
 	ca := pkitest.WritePEM(t, dir, "issuing", h.Issuing)
-	out, _ := openssl(t, "crl", "-inform", "DER", "-in", f, "-noout", "-verify", "-CAfile", ca)
+	out, _ := pkitest.OpenSSL(t, "crl", "-inform", "DER", "-in", f, "-noout", "-verify", "-CAfile", ca)
 	t.Logf("openssl crl -verify (SM2):\n%s", out)
 	if strings.Contains(out, "verify OK") {
 		t.Fatal("OpenSSL now verifies SM2 CRLs with the default signer ID; update the package documentation")

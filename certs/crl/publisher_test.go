@@ -15,25 +15,17 @@ import (
 	"sihub/hsm"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 type fixture struct {
 	h      *pkitest.Hierarchy
 	src    *MemorySource
-	clk    *clock
+	clk    *pkitest.Clock
 	pub    *Publisher
 	serial string // the issuing CA's
 }
 
 func newFixture(t *testing.T, alg hsm.Algorithm) *fixture {
 	t.Helper()
-	f := &fixture{h: pkitest.New(t, alg), src: NewMemorySource(), clk: &clock{t: pkitest.Now}}
+	f := &fixture{h: pkitest.New(t, alg), src: NewMemorySource(), clk: pkitest.NewClock(pkitest.Now)}
 	var err error
 	f.pub, err = NewPublisher(f.src, PublisherConfig{
 		Issuers:  []Issuer{{f.h.Issuing, f.h.IssuingKey}, {f.h.Root, f.h.RootKey}},

@@ -5,7 +5,6 @@ import (
 	"encoding/asn1"
 	"errors"
 	"math/big"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,18 +19,10 @@ import (
 
 var algs = []hsm.Algorithm{hsm.SM2, hsm.P256}
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 type fixture struct {
 	h       *pkitest.Hierarchy
 	src     *MemorySource
-	clk     *clock
+	clk     *pkitest.Clock
 	r       *Responder
 	revoked time.Time
 }
@@ -40,7 +31,7 @@ type fixture struct {
 // (keyCompromise), the OCSP signer's own certificate unknown.
 func newFixture(t testing.TB, alg hsm.Algorithm) *fixture {
 	t.Helper()
-	f := &fixture{h: pkitest.New(t, alg), src: NewMemorySource(), clk: &clock{t: pkitest.Now.Add(time.Hour)},
+	f := &fixture{h: pkitest.New(t, alg), src: NewMemorySource(), clk: pkitest.NewClock(pkitest.Now.Add(time.Hour)),
 		revoked: pkitest.Now.Add(30 * time.Minute)}
 	is := certs.SerialHex(f.h.Issuing.SerialNumber)
 	f.src.Set(is, f.h.Seal.SerialNumber, Status{State: Good})

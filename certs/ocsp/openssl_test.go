@@ -8,19 +8,9 @@ import (
 
 	"github.com/emmansun/gmsm/smx509"
 
+	"sihub/certs/internal/pkitest"
 	"sihub/hsm"
-	"sihub/internal/testutil"
 )
-
-// The responder's clock stands at 2026-03-01 09:00 UTC (-attime checks the
-// chain then); openssl compares thisUpdate and nextUpdate with the real
-// clock, so the tolerance covers the distance.
-const validityTolerance = "315360000" // ten years
-
-func openssl(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	return testutil.Run(t, "openssl", args...)
-}
 
 // TestOpenSSLSM2Response: OpenSSL 3.0 parses an SM2 response, and its SM2
 // primitive (pkeyutl with distid 1234567812345678) accepts the signature
@@ -35,7 +25,7 @@ func TestOpenSSLSM2Response(t *testing.T) {
 	if err := os.WriteFile(respFile, der, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := openssl(t, "ocsp", "-respin", respFile, "-resp_text", "-noverify")
+	out, err := pkitest.OpenSSL(t, "ocsp", "-respin", respFile, "-resp_text", "-noverify")
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -55,7 +45,7 @@ func TestOpenSSLSM2Response(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out, err = openssl(t, "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey", filepath.Join(dir, "pub.der"), "-rawin",
+	out, err = pkitest.OpenSSL(t, "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey", filepath.Join(dir, "pub.der"), "-rawin",
 		"-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in", filepath.Join(dir, "tbs.der"), "-sigfile", filepath.Join(dir, "sig.der"))
 	if err != nil || !strings.Contains(out, "Signature Verified Successfully") {
 		t.Fatalf("openssl pkeyutl: %v\n%s", err, out)

@@ -17,11 +17,6 @@ import (
 	"sihub/internal/testutil"
 )
 
-func openssl(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	return testutil.Run(t, "openssl", args...)
-}
-
 // post sends a query file to the handler and writes the reply file.
 func post(t *testing.T, srv *httptest.Server, query, reply string) {
 	t.Helper()
@@ -66,11 +61,11 @@ func TestOpenSSLTimestamp(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			q, r := filepath.Join(dir, name+".tsq"), filepath.Join(dir, name+".tsr")
-			if out, err := openssl(t, append(args, "-out", q)...); err != nil {
+			if out, err := pkitest.OpenSSL(t, append(args, "-out", q)...); err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
 			post(t, srv, q, r)
-			out, err := openssl(t, "ts", "-reply", "-in", r, "-text")
+			out, err := pkitest.OpenSSL(t, "ts", "-reply", "-in", r, "-text")
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
@@ -80,7 +75,7 @@ func TestOpenSSLTimestamp(t *testing.T) {
 					t.Errorf("reply lacks %q:\n%s", w, out)
 				}
 			}
-			out, err = openssl(t, "ts", "-verify", "-data", data, "-in", r, "-CAfile", root, "-untrusted", untrusted, "-attime", "1772357400")
+			out, err = pkitest.OpenSSL(t, "ts", "-verify", "-data", data, "-in", r, "-CAfile", root, "-untrusted", untrusted, "-attime", "1772357400")
 			if err != nil || !strings.Contains(out, "Verification: OK") {
 				t.Fatalf("openssl ts -verify: %v\n%s", err, out)
 			}
@@ -89,18 +84,18 @@ func TestOpenSSLTimestamp(t *testing.T) {
 			if err := os.WriteFile(other, []byte("something else"), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if out, err := openssl(t, "ts", "-verify", "-data", other, "-in", r, "-CAfile", root, "-untrusted", untrusted, "-attime", "1772357400"); err == nil || strings.Contains(out, "Verification: OK") {
+			if out, err := pkitest.OpenSSL(t, "ts", "-verify", "-data", other, "-in", r, "-CAfile", root, "-untrusted", untrusted, "-attime", "1772357400"); err == nil || strings.Contains(out, "Verification: OK") {
 				t.Fatalf("other data verified:\n%s", out)
 			}
 		})
 	}
 	// A SHA-1 query is rejected with badAlg.
 	q, r := filepath.Join(dir, "sha1.tsq"), filepath.Join(dir, "sha1.tsr")
-	if out, err := openssl(t, "ts", "-query", "-data", data, "-sha1", "-out", q); err != nil {
+	if out, err := pkitest.OpenSSL(t, "ts", "-query", "-data", data, "-sha1", "-out", q); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	post(t, srv, q, r)
-	out, err := openssl(t, "ts", "-reply", "-in", r, "-text")
+	out, err := pkitest.OpenSSL(t, "ts", "-reply", "-in", r, "-text")
 	if err != nil || !strings.Contains(out, "Status: Rejected") || !strings.Contains(out, "unrecognized or unsupported algorithm identifier") {
 		t.Fatalf("SHA-1 reply: %v\n%s", err, out)
 	}
@@ -120,7 +115,7 @@ func TestOpenSSLSM2Token(t *testing.T) {
 	if err := os.WriteFile(r, reply, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := openssl(t, "ts", "-reply", "-in", r, "-text")
+	out, err := pkitest.OpenSSL(t, "ts", "-reply", "-in", r, "-text")
 	if err != nil || !strings.Contains(out, "Status: Granted.") || !strings.Contains(out, "Hash Algorithm: sm3") {
 		t.Fatalf("openssl ts -reply: %v\n%s", err, out)
 	}
@@ -142,7 +137,7 @@ func TestOpenSSLSM2Token(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out, err = openssl(t, "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey", filepath.Join(dir, "pub.der"), "-rawin",
+	out, err = pkitest.OpenSSL(t, "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey", filepath.Join(dir, "pub.der"), "-rawin",
 		"-digest", "sm3", "-pkeyopt", "distid:1234567812345678", "-in", filepath.Join(dir, "attrs.der"), "-sigfile", filepath.Join(dir, "sig.der"))
 	if err != nil || !strings.Contains(out, "Signature Verified Successfully") {
 		t.Fatalf("openssl pkeyutl: %v\n%s", err, out)
@@ -152,7 +147,7 @@ func TestOpenSSLSM2Token(t *testing.T) {
 	if err := os.WriteFile(content, tok.SignedData.Content, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err = openssl(t, "dgst", "-sm3", "-hex", content)
+	out, err = pkitest.OpenSSL(t, "dgst", "-sm3", "-hex", content)
 	if err != nil || !strings.Contains(out, hexString(si.MessageDigest)) {
 		t.Fatalf("openssl dgst -sm3: %v\n%s (want %x)", err, out, si.MessageDigest)
 	}
@@ -215,7 +210,7 @@ func TestOpenSSLTSVerifySM2(t *testing.T) {
 	der, _ := (&Request{Hash: SM3, HashedMessage: imprintOf(SM3, data), CertReq: true}).Marshal()
 	dir := t.TempDir()
 	reply := testutil.WriteFile(t, dir, "r.tsr", f.a.Respond(t.Context(), der))
-	out, _ := openssl(t, "ts", "-verify", "-data", testutil.WriteFile(t, dir, "data", data), "-in", reply,
+	out, _ := pkitest.OpenSSL(t, "ts", "-verify", "-data", testutil.WriteFile(t, dir, "data", data), "-in", reply,
 		"-CAfile", pkitest.WritePEM(t, dir, "root", f.h.Root), "-untrusted", pkitest.WritePEM(t, dir, "u", f.h.TSA, f.h.Issuing), "-attime", "1772357400")
 	t.Logf("openssl ts -verify (SM2):\n%s", out)
 	if strings.Contains(out, "Verification: OK") || !strings.Contains(out, "certificate signature failure") {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,17 +18,9 @@ import (
 	"sihub/hsm"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 type fixture struct {
 	h      *pkitest.Hierarchy
-	clk    *clock
+	clk    *pkitest.Clock
 	pub    *crl.Publisher
 	serial string // the issuing CA's
 }
@@ -38,7 +29,7 @@ type fixture struct {
 // they end, for the test hierarchy's issuing CA and root.
 func newFixture(t *testing.T, alg hsm.Algorithm) *fixture {
 	t.Helper()
-	f := &fixture{h: pkitest.New(t, alg), clk: &clock{t: pkitest.Now}}
+	f := &fixture{h: pkitest.New(t, alg), clk: pkitest.NewClock(pkitest.Now)}
 	var err error
 	f.pub, err = crl.NewPublisher(crl.NewMemorySource(), crl.PublisherConfig{
 		Issuers:  []crl.Issuer{{Certificate: f.h.Issuing, Key: f.h.IssuingKey}, {Certificate: f.h.Root, Key: f.h.RootKey}},

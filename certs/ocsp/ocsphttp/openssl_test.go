@@ -10,18 +10,12 @@ import (
 
 	"sihub/certs/internal/pkitest"
 	"sihub/hsm"
-	"sihub/internal/testutil"
 )
 
 // The responder's clock stands at 2026-03-01 09:00 UTC (-attime checks the
 // chain then); openssl compares thisUpdate and nextUpdate with the real
 // clock, so the tolerance covers the distance.
 const validityTolerance = "315360000" // ten years
-
-func openssl(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	return testutil.Run(t, "openssl", args...)
-}
 
 // TestOpenSSLOCSP runs `openssl ocsp` against Handler on loopback for
 // the P-256 hierarchy: good, revoked (time and reason), unknown, with and
@@ -50,7 +44,7 @@ func TestOpenSSLOCSP(t *testing.T) {
 			cert := pkitest.WritePEM(t, dir, c.name, c.cert)
 			args := append(append([]string{"ocsp"}, c.extra...), "-issuer", issuing, "-cert", cert, "-url", srv.URL+"/pki/ocsp/",
 				"-CAfile", root, "-resp_text", "-attime", "1772355600", "-validity_period", validityTolerance)
-			out, err := openssl(t, args...)
+			out, err := pkitest.OpenSSL(t, args...)
 			if err != nil {
 				t.Fatalf("openssl ocsp: %v\n%s", err, out)
 			}
@@ -70,7 +64,7 @@ func TestOpenSSLOCSP(t *testing.T) {
 	// The nonce openssl sent comes back: the request and response texts show
 	// the same value.
 	cert := pkitest.WritePEM(t, dir, "nonce", f.h.Seal)
-	out, err := openssl(t, "ocsp", "-issuer", issuing, "-cert", cert, "-url", srv.URL+"/pki/ocsp/", "-CAfile", root,
+	out, err := pkitest.OpenSSL(t, "ocsp", "-issuer", issuing, "-cert", cert, "-url", srv.URL+"/pki/ocsp/", "-CAfile", root,
 		"-req_text", "-resp_text", "-attime", "1772355600", "-validity_period", validityTolerance)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -93,7 +87,7 @@ func TestOpenSSLOCSPVerifySM2(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	issuing := pkitest.WritePEM(t, dir, "issuing", f.h.Issuing)
-	out, _ := openssl(t, "ocsp", "-issuer", issuing, "-cert", pkitest.WritePEM(t, dir, "seal", f.h.Seal), "-url", srv.URL+"/pki/ocsp/",
+	out, _ := pkitest.OpenSSL(t, "ocsp", "-issuer", issuing, "-cert", pkitest.WritePEM(t, dir, "seal", f.h.Seal), "-url", srv.URL+"/pki/ocsp/",
 		"-CAfile", pkitest.WritePEM(t, dir, "root", f.h.Root), "-verify_other", issuing, "-attime", "1772355600", "-validity_period", validityTolerance)
 	t.Logf("openssl ocsp (SM2):\n%s", out)
 	if strings.Contains(out, "Response verify OK") || !strings.Contains(out, "signature failure") {
