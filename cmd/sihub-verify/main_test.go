@@ -59,6 +59,22 @@ func instance(t *testing.T) (roots string, pdfs map[string]string) {
 	return testutil.WriteFile(t, dir, "roots.pem", b.Bytes()), pdfs
 }
 
+// tamper writes a copy of the PDF at path into dir with one byte of the
+// signed content changed (/MediaBox becomes /MmdiaBox) and returns its path.
+func tamper(t *testing.T, path, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(data, []byte("/MediaBox"))
+	if i < 0 {
+		t.Fatal("no /MediaBox in the certificate")
+	}
+	data[i+1] = 'm'
+	return testutil.WriteFile(t, dir, "tampered.pdf", data)
+}
+
 func verify(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -93,16 +109,7 @@ func TestOfflineVerification(t *testing.T) {
 	}
 
 	// A byte of the signed content changed: not valid.
-	data, err := os.ReadFile(pdfs["p256"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := bytes.Index(data, []byte("/MediaBox"))
-	if i < 0 {
-		t.Fatal("no /MediaBox in the certificate")
-	}
-	data[i+1] = 'm'
-	tampered := testutil.WriteFile(t, t.TempDir(), "tampered.pdf", data)
+	tampered := tamper(t, pdfs["p256"], t.TempDir())
 	if code, out, _ := verify(t, "--trust", roots, tampered); code != exitInvalid || !strings.HasPrefix(out, "NOT VALID") {
 		t.Fatalf("tampered certificate: exit %d\n%s", code, out)
 	}
@@ -133,16 +140,7 @@ func TestOfflineVerification(t *testing.T) {
 func TestManyFiles(t *testing.T) {
 	roots, pdfs := instance(t)
 	dir := t.TempDir()
-	data, err := os.ReadFile(pdfs["sm2"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := bytes.Index(data, []byte("/MediaBox"))
-	if i < 0 {
-		t.Fatal("no /MediaBox in the certificate")
-	}
-	data[i+1] = 'm'
-	tampered := testutil.WriteFile(t, dir, "tampered.pdf", data)
+	tampered := tamper(t, pdfs["sm2"], dir)
 	missing := filepath.Join(dir, "missing.pdf")
 
 	code, out, _ := verify(t, "--trust", roots, pdfs["sm2"], pdfs["p256"])
