@@ -46,10 +46,7 @@ func TuneGC(getenv func(string) string) GCSettings {
 	}
 	m := []metrics.Sample{{Name: "/gc/gogc:percent"}, {Name: "/gc/gomemlimit:bytes"}}
 	metrics.Read(m)
-	s.Percent = int(m[0].Value.Uint64())
-	if s.Percent == 0 && getenv("GOGC") == "off" {
-		s.Percent = -1 // the metric reads 0 when the collector is off
-	}
+	s.Percent = int(m[0].Value.Uint64()) // GOGC=off reads as uint64(-1)
 	s.MemoryLimit = int64(m[1].Value.Uint64())
 	return s
 }
