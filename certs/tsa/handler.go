@@ -1,11 +1,10 @@
 package tsa
 
 import (
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
+
+	"sihub/certs/internal/derbody"
 )
 
 // Handler serves POST application/timestamp-query (RFC 3161 §3.4) with at
@@ -21,18 +20,8 @@ func handler(svc Service) http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/timestamp-query" {
-			http.Error(w, "want application/timestamp-query", http.StatusUnsupportedMediaType)
-			return
-		}
-		der, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestSize))
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		if err != nil {
-			http.Error(w, "cannot read the request", http.StatusBadRequest)
+		der, ok := derbody.Read(w, r, "application/timestamp-query", MaxRequestSize)
+		if !ok {
 			return
 		}
 		out := svc.Respond(r.Context(), der)

@@ -5,15 +5,13 @@ package ocsphttp
 
 import (
 	"encoding/base64"
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"sihub/certs/internal/derbody"
 	"sihub/certs/ocsp"
 )
 
@@ -33,19 +31,8 @@ func Handler(r *ocsp.Responder, prefix string) http.Handler {
 		var der []byte
 		switch req.Method {
 		case http.MethodPost:
-			mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
-			if err != nil || mt != "application/ocsp-request" {
-				http.Error(w, "want application/ocsp-request", http.StatusUnsupportedMediaType)
-				return
-			}
-			der, err = io.ReadAll(http.MaxBytesReader(w, req.Body, ocsp.DefaultMaxRequestSize))
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-				return
-			}
-			if err != nil {
-				http.Error(w, "cannot read the request", http.StatusBadRequest)
+			var ok bool
+			if der, ok = derbody.Read(w, req, "application/ocsp-request", ocsp.DefaultMaxRequestSize); !ok {
 				return
 			}
 		case http.MethodGet:
