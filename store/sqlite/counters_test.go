@@ -58,11 +58,19 @@ func TestNumberBlocks(t *testing.T) {
 	if v := counterValue(t, s, series); v != 1 {
 		t.Errorf("after one allocation the counter is %d, want 1", v)
 	}
-	// A burst: blocks of 2, 4, 8, 16, 32, each reserved in one commit,
-	// and a block of 32 reserved ahead in one more once half of the first
-	// full block is handed out.
+	// A burst: blocks of 2, 4, 8 … maxNumberBlock, each reserved in one
+	// commit, and a full block reserved ahead in one more once half of the
+	// first full block is handed out.
 	before, _ := s.GroupCommitStats()
-	for range 2 + 4 + 8 + 16 + maxNumberBlock/2 - 1 {
+	blocks := 0
+	for size := 2; size < maxNumberBlock; size *= 2 {
+		for range size {
+			alloc()
+		}
+		blocks++
+	}
+	blocks++ // the first full block
+	for range maxNumberBlock/2 - 1 {
 		alloc()
 	}
 	if v := counterValue(t, s, series); v != want+maxNumberBlock/2+1 {
@@ -74,8 +82,8 @@ func TestNumberBlocks(t *testing.T) {
 		t.Errorf("with half of a full block left the counter is %d, want %d (the next block reserved ahead)", v, want+maxNumberBlock/2+maxNumberBlock)
 	}
 	after, _ := s.GroupCommitStats()
-	if c := after - before; c != 6 {
-		t.Errorf("a burst of %d allocations took %d commits, want 6", want-1, c)
+	if c := after - before; c != int64(blocks+1) {
+		t.Errorf("a burst of %d allocations took %d commits, want %d", want-1, c, blocks+1)
 	}
 	// Using up the block and half of the one reserved ahead: one more
 	// commit, the block after it reserved ahead.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -60,9 +61,29 @@ type groupCommit struct {
 // last run counts. ctx is checked before fn starts; once started, fn's
 // statements run to completion.
 func (g *groupCommit) run(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return g.enqueue(ctx, fn, false)
+}
+
+// runFirst is run for work that others wait on before they can even
+// queue theirs (a block of document numbers): it goes to the head of the
+// queue, so it is in the next batch instead of behind every write queued
+// before it.
+func (g *groupCommit) runFirst(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return g.enqueue(ctx, fn, true)
+}
+
+func (g *groupCommit) enqueue(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error, first bool) error {
 	j := &writeJob{ctx: ctx, fn: fn, wake: make(chan struct{})}
 	g.mu.Lock()
-	g.queue = append(g.queue, j)
+	if first {
+		at := 0
+		if len(g.queue) > 0 && g.queue[0].lead {
+			at = 1 // behind a caller already woken to lead: its batch must hold its own work
+		}
+		g.queue = slices.Insert(g.queue, at, j)
+	} else {
+		g.queue = append(g.queue, j)
+	}
 	if g.busy {
 		g.mu.Unlock()
 		<-j.wake
