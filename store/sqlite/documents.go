@@ -27,9 +27,7 @@ func (s *Store) documentInsert(d model.Document, pdf []byte) (func(ctx context.C
 	if d.Code == "" || d.Number == "" {
 		return nil, invalid("document without code or number")
 	}
-	if pdf == nil {
-		pdf = []byte{}
-	}
+	blob, enc := encodePDF(pdf)
 	data, err := json.Marshal(d)
 	if err != nil {
 		return nil, fmt.Errorf("store/sqlite: document %s: encode: %w", d.Code, err)
@@ -43,7 +41,7 @@ func (s *Store) documentInsert(d model.Document, pdf []byte) (func(ctx context.C
 			d.Code, d.Number, idem, d.Subject, nanos(d.IssuedAt), string(data)); err != nil {
 			return wrap(err, "document %s (number %s)", d.Code, d.Number)
 		}
-		if _, err := tx.StmtContext(ctx, s.st.insertPDF).ExecContext(ctx, d.Code, pdf); err != nil {
+		if _, err := tx.StmtContext(ctx, s.st.insertPDF).ExecContext(ctx, d.Code, blob, enc); err != nil {
 			return wrap(err, "document %s: pdf", d.Code)
 		}
 		return nil
@@ -67,13 +65,15 @@ func (s *Store) DocumentByIdempotencyKey(ctx context.Context, key string) (model
 
 // DocumentPDF returns the stored PDF of a document.
 func (s *Store) DocumentPDF(ctx context.Context, code string) ([]byte, error) {
-	var pdf []byte
-	err := s.st.documentPDF.QueryRowContext(ctx, code).Scan(&pdf)
+	var blob []byte
+	var enc string
+	err := s.st.documentPDF.QueryRowContext(ctx, code).Scan(&blob, &enc)
 	if err != nil {
 		return nil, wrap(err, "document %s: pdf", code)
 	}
-	if pdf == nil {
-		pdf = []byte{}
+	pdf, err := decodePDF(blob, enc)
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: document %s: pdf: %w", code, err)
 	}
 	return pdf, nil
 }

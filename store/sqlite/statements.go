@@ -64,11 +64,11 @@ func (st *statements) prepare(ctx context.Context, w, r *sql.DB) error {
 
 		{&st.insertDocument, w, `INSERT INTO documents (code, number, idempotency_key, subject, issued_at, data)
 			VALUES (?, ?, ?, ?, ?, ?)`},
-		{&st.insertPDF, w, `INSERT INTO pdfs (code, data) VALUES (?, ?)`},
+		{&st.insertPDF, w, `INSERT INTO pdfs (code, data, encoding) VALUES (?, ?, ?)`},
 		{&st.documentByCode, r, `SELECT data FROM documents WHERE code = ?`},
 		{&st.documentByNumber, r, `SELECT data FROM documents WHERE number = ?`},
 		{&st.documentByIdempotencyKey, r, `SELECT data FROM documents WHERE idempotency_key = ?`},
-		{&st.documentPDF, r, `SELECT data FROM pdfs WHERE code = ?`},
+		{&st.documentPDF, r, `SELECT data, encoding FROM pdfs WHERE code = ?`},
 		{&st.documentsBySubject, r, `SELECT data FROM documents WHERE subject = ?
 			ORDER BY issued_at DESC, code`},
 		{&st.setDocumentStatus, w, `UPDATE documents SET data = json_set(data,
