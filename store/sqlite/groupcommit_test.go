@@ -198,3 +198,78 @@ func TestGroupCommitCancelledBeforeStart(t *testing.T) {
 		t.Errorf("cancelled document: %v, want not found", err)
 	}
 }
+
+// TestRunFirstJumpsTheQueue: work queued with runFirst is in the next
+// batch, ahead of every write queued before it, even when a full batch
+// of them waits.
+func TestRunFirstJumpsTheQueue(t *testing.T) {
+	s := openInternal(t)
+	ctx := t.Context()
+	release, leaderDone := holdLeader(t, s)
+	var mu sync.Mutex
+	var order []int // -1: the runFirst work
+	note := func(i int) func(context.Context, *sql.Tx) error {
+		return func(context.Context, *sql.Tx) error {
+			mu.Lock()
+			defer mu.Unlock()
+			order = append(order, i)
+			return nil
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range maxBatch {
+		wg.Go(func() { s.gc.run(ctx, note(i)) })
+	}
+	waitQueued(s, maxBatch)
+	b0, _ := s.GroupCommitStats()
+	wg.Go(func() { s.gc.runFirst(ctx, note(-1)) })
+	waitQueued(s, maxBatch+1)
+	release()
+	wg.Wait()
+	if err := <-leaderDone; err != nil {
+		t.Fatal(err)
+	}
+	if len(order) != maxBatch+1 || order[0] != -1 {
+		t.Fatalf("%d writes ran, the first %v; want %d, the runFirst work first", len(order), order[:min(3, len(order))], maxBatch+1)
+	}
+	if b1, _ := s.GroupCommitStats(); b1-b0 != 2 { // after the held one: a full batch led by runFirst's, then the last write
+		t.Errorf("%d batches after the held one, want 2", b1-b0)
+	}
+}
+
+// TestRunFirstStaysBehindAWokenLeader: a caller already woken to lead the
+// next batch keeps the head of the queue, so that its batch holds its own
+// work.
+func TestRunFirstStaysBehindAWokenLeader(t *testing.T) {
+	s := openInternal(t)
+	nop := func(context.Context, *sql.Tx) error { return nil }
+	woken := &writeJob{ctx: t.Context(), fn: nop, lead: true, wake: make(chan struct{})}
+	s.gc.mu.Lock()
+	s.gc.busy = true
+	s.gc.queue = []*writeJob{woken}
+	s.gc.mu.Unlock()
+	done := make(chan error, 1)
+	go func() { done <- s.gc.runFirst(t.Context(), nop) }()
+	waitQueued(s, 2)
+	s.gc.mu.Lock()
+	head := s.gc.queue[0]
+	s.gc.mu.Unlock()
+	if head != woken {
+		t.Fatal("runFirst work queued ahead of the caller woken to lead")
+	}
+	// Let the woken caller's turn pass as its run would: take its batch
+	// and hand the lead on.
+	s.gc.mu.Lock()
+	batch := s.gc.queue[:1]
+	s.gc.queue = s.gc.queue[1:]
+	s.gc.mu.Unlock()
+	s.gc.commit(batch)
+	s.gc.mu.Lock()
+	next := s.gc.queue[0]
+	next.lead = true
+	close(next.wake)
+	s.gc.mu.Unlock()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
