@@ -45,9 +45,10 @@ func benchIssue(b *testing.B, req func(a *App, alg string) signer.IssueRequest) 
 	TuneGC(os.Getenv)
 	b.Cleanup(func() { debug.SetGCPercent(percent); debug.SetMemoryLimit(limit) })
 	for _, alg := range []string{"sm2", "p256"} {
-		// 8 or 32 requests in flight (4 or 16 per core): more callers let
-		// the store's group commits take larger batches.
-		for _, inflight := range []int{8, 32} {
+		// 8, 32 or 64 requests in flight (4, 16 or 32 per core): more
+		// callers let the store's group commits take larger batches, and
+		// keep the processors busy while a batch waits on the disk.
+		for _, inflight := range []int{8, 32, 64} {
 			b.Run(fmt.Sprintf("%s/inflight=%d", alg, inflight), func(b *testing.B) {
 				a := benchApp(b)
 				ctx := context.Background()
