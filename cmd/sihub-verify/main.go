@@ -23,12 +23,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"sihub/internal/clifile"
 	"sihub/verifier"
@@ -74,19 +76,48 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const offlineNote = "registry   not consulted (offline): check the QR code's link for withdrawal or replacement"
 
 // verifyOne checks one file and prints its report as `sihub verify` does.
+// The file is mapped rather than read where the system allows
+// (readMapped), and the report goes out in one write.
 func verifyOne(ctx context.Context, v *verifier.Verifier, path string, asJSON bool, stdout, stderr io.Writer) int {
-	pdf, err := clifile.ReadCapped(path, clifile.MaxPDF)
+	pdf, mapped, err := readMapped(path, clifile.MaxPDF)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub-verify:", err)
 		return exitError
 	}
+	return verifyBytes(ctx, v, path, pdf, mapped, asJSON, stdout, stderr)
+}
+
+// verifyBytes checks pdf, the content of the file at path (mapped: a
+// memory mapping of it), and prints the report.
+func verifyBytes(ctx context.Context, v *verifier.Verifier, path string, pdf []byte, mapped, asJSON bool, stdout, stderr io.Writer) (code int) {
+	if mapped {
+		// a file truncated while mapped faults (SIGBUS) on the pages it
+		// lost: report it as unreadable instead of crashing
+		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+		defer func() {
+			if p := recover(); p != nil {
+				if _, fault := p.(interface{ Addr() uintptr }); !fault {
+					panic(p)
+				}
+				fmt.Fprintf(stderr, "sihub-verify: %s: the file changed while it was being read\n", path)
+				code = exitError
+			}
+		}()
+	}
 	rep := v.Verify(ctx, pdf)
-	if err := rep.Print(stdout, asJSON); err != nil {
+	out := bufio.NewWriterSize(stdout, 4096)
+	if err := rep.Print(out, asJSON); err != nil {
 		fmt.Fprintln(stderr, "sihub-verify:", err)
 		return exitError
 	}
 	if rep.Valid && !asJSON {
-		fmt.Fprintln(stdout, offlineNote)
+		fmt.Fprintln(out, offlineNote)
+	}
+	if err := out.Flush(); err != nil && asJSON {
+		// as before the buffer: a JSON report that cannot be written is
+		// an error, a text one's write errors are not checked
+		fmt.Fprintln(stderr, "sihub-verify:", err)
+		return exitError
 	}
 	return status(rep)
 }
