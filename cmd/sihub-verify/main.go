@@ -43,6 +43,7 @@ const (
 )
 
 func main() {
+	growStack()
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 
