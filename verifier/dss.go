@@ -10,7 +10,7 @@ import (
 	"github.com/emmansun/gmsm/sm3"
 	"github.com/emmansun/gmsm/smx509"
 
-	"sihub/certs/ocsp"
+	"sihub/certs/ocsp/ocspparse"
 	"sihub/verifier/pdfstruct"
 )
 
@@ -133,7 +133,7 @@ func (v *Verifier) crlFrom(der []byte, issuer *smx509.Certificate) (*parsedCRL, 
 
 // ocspFrom parses and verifies an OCSP response against the CA issuer
 // (signed by it or by its delegated OCSP signer); cached like crlFrom.
-func (v *Verifier) ocspFrom(der []byte, issuer *smx509.Certificate) (*ocsp.Response, bool) {
+func (v *Verifier) ocspFrom(der []byte, issuer *smx509.Certificate) (*ocspparse.Response, bool) {
 	var k [64]byte
 	a, b := sha256.Sum256(der), sha256.Sum256(issuer.Raw)
 	copy(k[:32], a[:])
@@ -141,7 +141,7 @@ func (v *Verifier) ocspFrom(der []byte, issuer *smx509.Certificate) (*ocsp.Respo
 	if r, ok := v.ocspCache.get(k); ok {
 		return r, r != nil
 	}
-	r, err := ocsp.ParseResponse(der, issuer)
+	r, err := ocspparse.ParseResponse(der, issuer)
 	if err != nil {
 		v.ocspCache.put(k, nil)
 		return nil, false
@@ -152,7 +152,7 @@ func (v *Verifier) ocspFrom(der []byte, issuer *smx509.Certificate) (*ocsp.Respo
 
 // certIDMatches reports whether an OCSP CertID names cert issued by
 // issuer (serial and issuer name hash).
-func certIDMatches(id ocsp.CertID, cert, issuer *smx509.Certificate) bool {
+func certIDMatches(id ocspparse.CertID, cert, issuer *smx509.Certificate) bool {
 	if id.SerialNumber == nil || id.SerialNumber.Cmp(cert.SerialNumber) != 0 {
 		return false
 	}

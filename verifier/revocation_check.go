@@ -6,7 +6,7 @@ import (
 
 	"github.com/emmansun/gmsm/smx509"
 
-	"sihub/certs/ocsp"
+	"sihub/certs/ocsp/ocspparse"
 )
 
 // usableAt reports whether revocation evidence issued at thisUpdate (valid
@@ -35,9 +35,9 @@ func (d *document) dssRevocation(cert, issuer *smx509.Certificate, t time.Time) 
 			}
 			st := RevocationStatus{Source: RevocationSourceDSSOCSP, ThisUpdate: sr.ThisUpdate, NextUpdate: sr.NextUpdate}
 			switch sr.Status.State {
-			case ocsp.Good:
+			case ocspparse.Good:
 				st.State = RevocationGood
-			case ocsp.Revoked:
+			case ocspparse.Revoked:
 				st.State, st.RevokedAt, st.Reason = RevocationRevoked, sr.Status.RevokedAt, int(sr.Status.Reason)
 			default:
 				continue

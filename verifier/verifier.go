@@ -10,7 +10,7 @@ import (
 
 	"github.com/emmansun/gmsm/smx509"
 
-	"sihub/certs/ocsp"
+	"sihub/certs/ocsp/ocspparse"
 	"sihub/model"
 	"sihub/verifier/pdfstruct"
 )
@@ -67,7 +67,7 @@ type Verifier struct {
 	// it was checked against); nil values remember failures
 	certCache *boundedCache[[32]byte, *smx509.Certificate]
 	crlCache  *boundedCache[[64]byte, *parsedCRL]
-	ocspCache *boundedCache[[64]byte, *ocsp.Response]
+	ocspCache *boundedCache[[64]byte, *ocspparse.Response]
 	// certificate reports, by the SHA-256 of the certificate's DER
 	reports *boundedCache[[32]byte, CertificateReport]
 }
@@ -105,7 +105,7 @@ func New(o Options) *Verifier {
 	v.chains = newChainCache(size)
 	v.certCache = newBoundedCache[[32]byte, *smx509.Certificate](size)
 	v.crlCache = newBoundedCache[[64]byte, *parsedCRL](64)
-	v.ocspCache = newBoundedCache[[64]byte, *ocsp.Response](size)
+	v.ocspCache = newBoundedCache[[64]byte, *ocspparse.Response](size)
 	v.reports = newBoundedCache[[32]byte, CertificateReport](size)
 	return v
 }

@@ -6,42 +6,27 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"sihub/certs/crl/crlreason"
 )
 
-// Reason is an RFC 5280 CRLReason.
-type Reason int
+// Reason is an RFC 5280 CRLReason (defined in crlreason, which readers of
+// revocation data import without this package's issuing code).
+type Reason = crlreason.Reason
 
 // Reason codes (RFC 5280 §5.3.1; 7 is not used).
 const (
-	Unspecified          Reason = 0
-	KeyCompromise        Reason = 1
-	CACompromise         Reason = 2
-	AffiliationChanged   Reason = 3
-	Superseded           Reason = 4
-	CessationOfOperation Reason = 5
-	CertificateHold      Reason = 6
-	RemoveFromCRL        Reason = 8
-	PrivilegeWithdrawn   Reason = 9
-	AACompromise         Reason = 10
+	Unspecified          = crlreason.Unspecified
+	KeyCompromise        = crlreason.KeyCompromise
+	CACompromise         = crlreason.CACompromise
+	AffiliationChanged   = crlreason.AffiliationChanged
+	Superseded           = crlreason.Superseded
+	CessationOfOperation = crlreason.CessationOfOperation
+	CertificateHold      = crlreason.CertificateHold
+	RemoveFromCRL        = crlreason.RemoveFromCRL
+	PrivilegeWithdrawn   = crlreason.PrivilegeWithdrawn
+	AACompromise         = crlreason.AACompromise
 )
-
-// Valid reports whether r is a defined reason code.
-func (r Reason) Valid() bool { return r >= 0 && r <= 10 && r != 7 }
-
-var reasonNames = map[Reason]string{
-	Unspecified: "unspecified", KeyCompromise: "keyCompromise", CACompromise: "cACompromise",
-	AffiliationChanged: "affiliationChanged", Superseded: "superseded",
-	CessationOfOperation: "cessationOfOperation", CertificateHold: "certificateHold",
-	RemoveFromCRL: "removeFromCRL", PrivilegeWithdrawn: "privilegeWithdrawn", AACompromise: "aACompromise",
-}
-
-// String is the RFC 5280 name of the reason.
-func (r Reason) String() string {
-	if n, ok := reasonNames[r]; ok {
-		return n
-	}
-	return "reason(" + big.NewInt(int64(r)).String() + ")"
-}
 
 // Entry is one revoked certificate.
 type Entry struct {

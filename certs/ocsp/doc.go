@@ -30,7 +30,9 @@
 //
 // ParseResponse reads and verifies a response (signature, signer
 // authorisation by the CA, nonce), for tests, for the verifier and for
-// PAdES long-term validation data.
+// PAdES long-term validation data. The request and response readers are
+// declared in ocspparse (which the verifier imports without the
+// responder) and re-exported here under the same names.
 //
 // Interoperability (tested): `openssl ocsp` accepts the P-256 responses
 // (good, revoked with reason, unknown, nonce) and golang.org/x/crypto/ocsp

@@ -15,37 +15,6 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// ResponseStatus is the OCSPResponseStatus of RFC 6960 §4.2.1.
-type ResponseStatus int
-
-// Response statuses (4 is not used).
-const (
-	Successful       ResponseStatus = 0
-	MalformedRequest ResponseStatus = 1
-	InternalError    ResponseStatus = 2
-	TryLater         ResponseStatus = 3
-	SigRequired      ResponseStatus = 5
-	Unauthorized     ResponseStatus = 6
-)
-
-func (s ResponseStatus) String() string {
-	switch s {
-	case Successful:
-		return "successful"
-	case MalformedRequest:
-		return "malformedRequest"
-	case InternalError:
-		return "internalError"
-	case TryLater:
-		return "tryLater"
-	case SigRequired:
-		return "sigRequired"
-	case Unauthorized:
-		return "unauthorized"
-	}
-	return fmt.Sprintf("status(%d)", int(s))
-}
-
 var (
 	oidBasic               = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 1}
 	oidSignatureSM2WithSM3 = asn1.ObjectIdentifier{1, 2, 156, 10197, 1, 501}

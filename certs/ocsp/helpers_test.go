@@ -14,6 +14,7 @@ import (
 	"sihub/certs"
 	"sihub/certs/crl"
 	"sihub/certs/internal/pkitest"
+	"sihub/certs/ocsp/ocspparse"
 	"sihub/hsm"
 )
 
@@ -52,14 +53,7 @@ func (failingSource) Status(context.Context, string, *big.Int) (Status, error) {
 }
 
 // parseCertIDBytes parses one DER CertID.
-func parseCertIDBytes(der []byte) (CertID, error) {
-	s := cryptobyte.String(der)
-	id, err := parseCertID(&s)
-	if err == nil && !s.Empty() {
-		err = malformed("CertID")
-	}
-	return id, err
-}
+func parseCertIDBytes(der []byte) (CertID, error) { return ocspparse.ParseCertID(der) }
 
 // splitBasic returns the DER ResponseData and the signature of a response.
 func splitBasic(t *testing.T, der []byte) (tbs, sig []byte) {

@@ -18,6 +18,7 @@ import (
 	"github.com/emmansun/gmsm/smx509"
 
 	"sihub/certs"
+	"sihub/certs/ocsp/ocspparse"
 )
 
 // Issuer is one CA the responder answers for and its delegated signer.
@@ -135,7 +136,7 @@ func newIssuerEntry(iss Issuer) (*issuerEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	bits, err := publicKeyBits(iss.Signer.RawSubjectPublicKeyInfo)
+	bits, err := ocspparse.PublicKeyBits(iss.Signer.RawSubjectPublicKeyInfo)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +144,7 @@ func newIssuerEntry(iss Issuer) (*issuerEntry, error) {
 	e := &issuerEntry{serial: certs.SerialHex(iss.CA.SerialNumber), names: map[Hash][2][]byte{}, signer: iss.Signer.Raw,
 		keyHash: kh[:], key: iss.Key, alg: alg}
 	for _, h := range []Hash{SHA1, SHA256, SM3} {
-		n, k, err := issuerHashes(h, iss.CA)
+		n, k, err := ocspparse.IssuerHashes(h, iss.CA)
 		if err != nil {
 			return nil, err
 		}

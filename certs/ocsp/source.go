@@ -4,41 +4,7 @@ import (
 	"context"
 	"math/big"
 	"sync"
-	"time"
-
-	"sihub/certs/crl"
 )
-
-// State is a certificate's OCSP status.
-type State int
-
-// States (the CertStatus CHOICE of RFC 6960).
-const (
-	Good State = iota
-	Revoked
-	Unknown
-)
-
-func (s State) String() string {
-	switch s {
-	case Good:
-		return "good"
-	case Revoked:
-		return "revoked"
-	case Unknown:
-		return "unknown"
-	}
-	return "invalid"
-}
-
-// Status is what the Source knows of one certificate.
-type Status struct {
-	State State
-	// RevokedAt and Reason describe a Revoked certificate; a Reason of
-	// crl.Unspecified is not written.
-	RevokedAt time.Time
-	Reason    crl.Reason
-}
 
 // Source answers for one certificate, named by its issuer's serial
 // (lower-case hex, as model.Certificate.IssuerSerial and crl.Source) and

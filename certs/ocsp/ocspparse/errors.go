@@ -1,4 +1,4 @@
-package ocsp
+package ocspparse
 
 import "errors"
 

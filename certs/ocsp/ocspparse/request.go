@@ -1,4 +1,4 @@
-package ocsp
+package ocspparse
 
 import (
 	"encoding/asn1"
@@ -20,8 +20,9 @@ const (
 	DefaultMaxRequestSize = 8 << 10
 	// DefaultMaxRequests caps the CertIDs in one request.
 	DefaultMaxRequests = 8
-	maxNonce           = 32
-	maxSerialOctets    = 32
+	// MaxNonce caps a nonce (RFC 8954).
+	MaxNonce        = 32
+	maxSerialOctets = 32
 )
 
 // CertID names one certificate (RFC 6960 §4.1.1).
@@ -112,6 +113,16 @@ func ParseRequest(der []byte, maxRequests int) (*Request, error) {
 	return out, nil
 }
 
+// ParseCertID parses exactly one DER CertID.
+func ParseCertID(der []byte) (CertID, error) {
+	s := cryptobyte.String(der)
+	id, err := parseCertID(&s)
+	if err == nil && !s.Empty() {
+		err = malformed("CertID")
+	}
+	return id, err
+}
+
 func parseCertID(s *cryptobyte.String) (CertID, error) {
 	var raw, outer, body, alg cryptobyte.String
 	if !s.ReadASN1Element(&raw, cbasn1.SEQUENCE) {
@@ -143,7 +154,7 @@ func parseCertID(s *cryptobyte.String) (CertID, error) {
 	if !serialEl.ReadASN1Integer(id.SerialNumber) {
 		return CertID{}, malformed("CertID serialNumber")
 	}
-	size := h.new().Size()
+	size := h.New().Size()
 	if len(name) != size || len(key) != size {
 		return CertID{}, malformed("CertID hash length")
 	}
@@ -175,7 +186,7 @@ func readRequestExtensions(exts cryptobyte.String, out *Request) error {
 				return malformed("two nonces")
 			}
 			if !nonceOK(val) {
-				return fmt.Errorf("%w: nonce of %d bytes (1 to %d)", ErrMalformed, len(val), maxNonce)
+				return fmt.Errorf("%w: nonce of %d bytes (1 to %d)", ErrMalformed, len(val), MaxNonce)
 			}
 			out.Nonce = []byte(val)
 		case critical:
@@ -191,20 +202,20 @@ func nonceOK(v cryptobyte.String) bool {
 	inner := v
 	var octets cryptobyte.String
 	if inner.ReadASN1(&octets, cbasn1.OCTET_STRING) && inner.Empty() {
-		return len(octets) >= 1 && len(octets) <= maxNonce
+		return len(octets) >= 1 && len(octets) <= MaxNonce
 	}
-	return len(v) >= 1 && len(v) <= maxNonce
+	return len(v) >= 1 && len(v) <= MaxNonce
 }
 
 // CreateRequest builds a DER OCSPRequest for cert, issued by issuer, with
 // CertID hash h and, when nonce is not empty, a nonce extension holding it
 // as an OCTET STRING.
 func CreateRequest(cert, issuer *smx509.Certificate, h Hash, nonce []byte) ([]byte, error) {
-	name, key, err := issuerHashes(h, issuer)
+	name, key, err := IssuerHashes(h, issuer)
 	if err != nil {
 		return nil, err
 	}
-	if len(nonce) > maxNonce {
+	if len(nonce) > MaxNonce {
 		return nil, fmt.Errorf("%w: nonce of %d bytes", ErrInvalid, len(nonce))
 	}
 	b := cryptobyte.NewBuilder(nil)

@@ -1,4 +1,4 @@
-package ocsp
+package ocspparse
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
-	"sihub/certs/crl"
+	"sihub/certs/crl/crlreason"
 )
 
 // MaxResponseSize caps a response ParseResponse reads.
@@ -137,7 +137,7 @@ func findSigner(ca *smx509.Certificate, embedded []*smx509.Certificate, byName, 
 		if byName != nil {
 			return bytes.Equal(c.RawSubject, byName)
 		}
-		bits, err := publicKeyBits(c.RawSubjectPublicKeyInfo)
+		bits, err := PublicKeyBits(c.RawSubjectPublicKeyInfo)
 		if err != nil {
 			return false
 		}
@@ -272,10 +272,10 @@ func parseSingleResponse(list *cryptobyte.String) (SingleResponse, error) {
 		}
 		if has {
 			var r int
-			if !reason.ReadASN1Enum(&r) || !reason.Empty() || !crl.Reason(r).Valid() {
+			if !reason.ReadASN1Enum(&r) || !reason.Empty() || !crlreason.Reason(r).Valid() {
 				return sr, malformed("revocationReason")
 			}
-			sr.Status.Reason = crl.Reason(r)
+			sr.Status.Reason = crlreason.Reason(r)
 		}
 	default:
 		return sr, malformed("certStatus")

@@ -1,4 +1,4 @@
-package ocsp
+package ocspparse
 
 import (
 	"crypto/sha1"
@@ -54,7 +54,8 @@ func (h Hash) OID() asn1.ObjectIdentifier {
 	return nil
 }
 
-func (h Hash) new() hash.Hash {
+// New returns a new hash.Hash of the algorithm; nil for an unknown one.
+func (h Hash) New() hash.Hash {
 	switch h {
 	case SHA1:
 		return sha1.New()
@@ -66,8 +67,9 @@ func (h Hash) new() hash.Hash {
 	return nil
 }
 
-func (h Hash) sum(b []byte) []byte {
-	d := h.new()
+// Sum returns the digest of b.
+func (h Hash) Sum(b []byte) []byte {
+	d := h.New()
 	d.Write(b)
 	return d.Sum(nil)
 }
@@ -81,22 +83,22 @@ func hashFromOID(oid asn1.ObjectIdentifier) (Hash, bool) {
 	return 0, false
 }
 
-// issuerHashes returns H(issuer subject DN) and H(issuer subjectPublicKey
+// IssuerHashes returns H(issuer subject DN) and H(issuer subjectPublicKey
 // BIT STRING contents), the CertID fields of RFC 6960 §4.1.1.
-func issuerHashes(h Hash, issuer *smx509.Certificate) (name, key []byte, err error) {
-	pk, err := publicKeyBits(issuer.RawSubjectPublicKeyInfo)
+func IssuerHashes(h Hash, issuer *smx509.Certificate) (name, key []byte, err error) {
+	pk, err := PublicKeyBits(issuer.RawSubjectPublicKeyInfo)
 	if err != nil {
 		return nil, nil, err
 	}
-	if h.new() == nil {
+	if h.New() == nil {
 		return nil, nil, fmt.Errorf("%w: CertID hash %d", ErrUnsupported, int(h))
 	}
-	return h.sum(issuer.RawSubject), h.sum(pk), nil
+	return h.Sum(issuer.RawSubject), h.Sum(pk), nil
 }
 
-// publicKeyBits returns the subjectPublicKey bits of a DER
+// PublicKeyBits returns the subjectPublicKey bits of a DER
 // SubjectPublicKeyInfo.
-func publicKeyBits(spki []byte) ([]byte, error) {
+func PublicKeyBits(spki []byte) ([]byte, error) {
 	s := cryptobyte.String(spki)
 	var body cryptobyte.String
 	var bits asn1.BitString
