@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"sihub/certs/cms"
-	"sihub/certs/seal"
+	"sihub/certs/seal/sealref"
 	"sihub/model"
 )
 
@@ -23,7 +23,7 @@ type SealRegistry interface {
 const sealActive = "active"
 
 // SealReport is the seal a signature names (the signed attribute
-// seal.OIDAttributeSealReference): the SESeal's esID and SM3 digest, and,
+// sealref.OIDAttributeSealReference): the SESeal's esID and SM3 digest, and,
 // when the seal registry knows it, its id, name and lifecycle status.
 type SealReport struct {
 	ID     string `json:"id,omitempty"`
@@ -43,7 +43,7 @@ type SealReport struct {
 // certificate. A signature without the attribute (documents from other
 // producers) gets no seal check.
 func (d *document) checkSeal(rep *SignatureReport, si *cms.SignerInfo, at time.Time) {
-	attr, ok := si.Attribute(seal.OIDAttributeSealReference)
+	attr, ok := si.Attribute(sealref.OIDAttributeSealReference)
 	if !ok {
 		return
 	}
@@ -51,7 +51,7 @@ func (d *document) checkSeal(rep *SignatureReport, si *cms.SignerInfo, at time.T
 		rep.addError(ReasonContentsInvalid, fmt.Sprintf("the seal reference attribute has %d values, not 1", len(attr.Values)))
 		return
 	}
-	ref, err := seal.ParseReference(attr.Values[0])
+	ref, err := sealref.ParseReference(attr.Values[0])
 	if err != nil {
 		rep.addError(ReasonContentsInvalid, err.Error())
 		return

@@ -1,37 +1,24 @@
 package seal
 
-import (
-	"bytes"
-	"encoding/asn1"
-	"fmt"
+import "sihub/certs/seal/sealref"
 
-	"golang.org/x/crypto/cryptobyte"
-	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
-)
+// The SealReference attribute is read and written by sealref, which
+// verifiers import without the rest of this package; the names below are
+// the same values, type and function.
 
 // OIDAttributeSealReference is the CMS signed attribute by which a PDF
-// signature names the SESeal it applies. It lies under 2.999.7447, the
-// placeholder arc sihub uses for its private identifiers (as the time-stamp
-// policy does) until the agency registers one. Its single value is
-//
-//	SealReference ::= SEQUENCE {
-//	    hashAlgorithm OBJECT IDENTIFIER, -- SM3, 1.2.156.10197.1.401
-//	    digest        OCTET STRING,      -- SM3 of the SESeal's DER
-//	    esID          IA5String }
-var OIDAttributeSealReference = asn1.ObjectIdentifier{2, 999, 7447, 38540, 1}
+// signature names the SESeal it applies (sealref.OIDAttributeSealReference).
+var OIDAttributeSealReference = sealref.OIDAttributeSealReference
 
 // OIDSM3 identifies the SM3 hash in a SealReference.
-var OIDSM3 = asn1.ObjectIdentifier{1, 2, 156, 10197, 1, 401}
+var OIDSM3 = sealref.OIDSM3
 
 // MaxReferenceSize caps an encoded SealReference.
-const MaxReferenceSize = 1024
+const MaxReferenceSize = sealref.MaxReferenceSize
 
 // Reference is a SealReference: the SM3 digest of a seal's DER and its
 // esID.
-type Reference struct {
-	Digest []byte
-	ESID   string
-}
+type Reference = sealref.Reference
 
 // Reference returns the reference naming s.
 func (s *Seal) Reference() (Reference, error) {
@@ -42,56 +29,7 @@ func (s *Seal) Reference() (Reference, error) {
 	return Reference{Digest: d, ESID: s.Info.ESID}, nil
 }
 
-type referenceDER struct {
-	HashAlgorithm asn1.ObjectIdentifier
-	Digest        []byte
-	ESID          string `asn1:"ia5"`
-}
-
-// Marshal encodes r as the DER attribute value.
-func (r Reference) Marshal() ([]byte, error) {
-	if len(r.Digest) != 32 {
-		return nil, fmt.Errorf("%w: reference digest is %d bytes, want 32 (SM3)", ErrInvalidRequest, len(r.Digest))
-	}
-	out, err := asn1.Marshal(referenceDER{HashAlgorithm: OIDSM3, Digest: r.Digest, ESID: r.ESID})
-	if err != nil {
-		return nil, fmt.Errorf("%w: reference: %v", ErrInvalidRequest, err)
-	}
-	return out, nil
-}
-
-// ParseReference reads a DER SealReference. Only DER with the SM3 hash
-// algorithm and a 32-byte digest is accepted; input above MaxReferenceSize
-// fails with ErrTooLarge.
-func ParseReference(der []byte) (Reference, error) {
-	if len(der) > MaxReferenceSize {
-		return Reference{}, fmt.Errorf("%w: seal reference of %d bytes", ErrTooLarge, len(der))
-	}
-	in := cryptobyte.String(der)
-	var seq cryptobyte.String
-	var oid asn1.ObjectIdentifier
-	var digest, esid cryptobyte.String
-	if !in.ReadASN1(&seq, cbasn1.SEQUENCE) || !in.Empty() ||
-		!seq.ReadASN1ObjectIdentifier(&oid) ||
-		!seq.ReadASN1(&digest, cbasn1.OCTET_STRING) ||
-		!seq.ReadASN1(&esid, cbasn1.IA5String) || !seq.Empty() {
-		return Reference{}, fmt.Errorf("%w: seal reference", ErrMalformed)
-	}
-	if !oid.Equal(OIDSM3) {
-		return Reference{}, fmt.Errorf("%w: seal reference hash %s", ErrUnsupportedAlgorithm, oid)
-	}
-	if len(digest) != 32 {
-		return Reference{}, fmt.Errorf("%w: seal reference digest of %d bytes", ErrMalformed, len(digest))
-	}
-	for _, c := range esid {
-		if c > 0x7f {
-			return Reference{}, fmt.Errorf("%w: seal reference esID is not IA5", ErrMalformed)
-		}
-	}
-	r := Reference{Digest: bytes.Clone(digest), ESID: string(esid)}
-	// DER only: the input must be what Marshal writes.
-	if back, err := r.Marshal(); err != nil || !bytes.Equal(back, der) {
-		return Reference{}, fmt.Errorf("%w: seal reference is not DER", ErrMalformed)
-	}
-	return r, nil
-}
+// ParseReference reads a DER SealReference (sealref.ParseReference): only
+// DER with the SM3 hash algorithm and a 32-byte digest is accepted; input
+// above MaxReferenceSize fails with ErrTooLarge.
+func ParseReference(der []byte) (Reference, error) { return sealref.ParseReference(der) }

@@ -1,21 +1,26 @@
 package seal
 
-import "errors"
+import (
+	"errors"
+
+	"sihub/certs/seal/sealref"
+)
 
 // Sentinel errors. Every error this package returns wraps one of these, so
-// callers tell the failures apart with errors.Is.
+// callers tell the failures apart with errors.Is. Four are sealref's (the
+// same values), since the SealReference is read there.
 var (
 	// ErrMalformed: the input is not a well-formed DER SESeal or
 	// SES_Signature.
-	ErrMalformed = errors.New("seal: malformed data")
+	ErrMalformed = sealref.ErrMalformed
 	// ErrTooLarge: the input exceeds a parse limit (size or count).
-	ErrTooLarge = errors.New("seal: input exceeds a limit")
+	ErrTooLarge = sealref.ErrTooLarge
 	// ErrUnsupportedVersion: the structure is valid but of a version this
 	// package cannot write (v1) or does not know.
 	ErrUnsupportedVersion = errors.New("seal: unsupported version")
 	// ErrUnsupportedAlgorithm: the signature algorithm is not SM2 with SM3
 	// or the key is not an SM2 key.
-	ErrUnsupportedAlgorithm = errors.New("seal: unsupported signature algorithm")
+	ErrUnsupportedAlgorithm = sealref.ErrUnsupportedAlgorithm
 	// ErrMakerCertificate: the maker's (or signer's) certificate cannot be
 	// parsed.
 	ErrMakerCertificate = errors.New("seal: bad maker certificate")
@@ -33,7 +38,7 @@ var (
 	ErrCertificateNotListed = errors.New("seal: certificate not in the seal's list")
 	// ErrInvalidRequest: a MakeRequest or SignatureRequest is incomplete or
 	// inconsistent.
-	ErrInvalidRequest = errors.New("seal: invalid request")
+	ErrInvalidRequest = sealref.ErrInvalidRequest
 	// ErrDataHashMismatch: a signature's dataHash differs from the hash of
 	// the data it is checked against.
 	ErrDataHashMismatch = errors.New("seal: data hash mismatch")
