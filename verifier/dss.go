@@ -141,7 +141,7 @@ func (v *Verifier) ocspFrom(der []byte, issuer *smx509.Certificate) (*ocspparse.
 	if r, ok := v.ocspCache.get(k); ok {
 		return r, r != nil
 	}
-	r, err := ocspparse.ParseResponse(der, issuer)
+	r, err := v.ocspReader.ParseResponse(der, issuer)
 	if err != nil {
 		v.ocspCache.put(k, nil)
 		return nil, false

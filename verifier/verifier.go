@@ -68,6 +68,9 @@ type Verifier struct {
 	certCache *boundedCache[[32]byte, *smx509.Certificate]
 	crlCache  *boundedCache[[64]byte, *parsedCRL]
 	ocspCache *boundedCache[[64]byte, *ocspparse.Response]
+	// ocspReader checks a delegated OCSP responder's certificate once for
+	// all the responses it signed
+	ocspReader ocspparse.Reader
 	// certificate reports, by the SHA-256 of the certificate's DER
 	reports *boundedCache[[32]byte, CertificateReport]
 }

@@ -1,11 +1,15 @@
 package ocspparse_test
 
 import (
+	"bytes"
+	"encoding/asn1"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/emmansun/gmsm/smx509"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"sihub/certs"
 	"sihub/certs/crl/crlreason"
@@ -117,4 +121,51 @@ func FuzzParseResponse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReader: a Reader gives what ParseResponse gives, and what it
+// remembers (a responder certificate issued by a CA) neither vouches for
+// the responder under another CA nor spares a response its own signature
+// check.
+func TestReader(t *testing.T) {
+	cas, ders := responses(t)
+	var r ocspparse.Reader
+	for round := 0; round < 2; round++ {
+		for i, der := range ders {
+			got, err := r.ParseResponse(der, cas[i].Issuing)
+			want, werr := ocspparse.ParseResponse(der, cas[i].Issuing)
+			if err != nil || werr != nil || got.Responses[0].Status != want.Responses[0].Status || !got.Signer.Equal(want.Signer) {
+				t.Fatalf("round %d, response %d: %v / %v", round, i, err, werr)
+			}
+			if _, err := r.ParseResponse(der, cas[(i+2)%len(cas)].Issuing); !errors.Is(err, ocspparse.ErrVerify) {
+				t.Errorf("round %d, response %d against another CA: %v, want ErrVerify", round, i, err)
+			}
+			bad := bytes.Clone(der)
+			bad[signatureOffset(t, der)+8] ^= 0x01 // inside the response's own signature
+			if _, err := r.ParseResponse(bad, cas[i].Issuing); err == nil {
+				t.Errorf("round %d, response %d: a damaged signature is accepted", round, i)
+			}
+		}
+	}
+}
+
+// signatureOffset returns where the signature BIT STRING's contents of a
+// DER OCSPResponse start.
+func signatureOffset(t *testing.T, der []byte) int {
+	t.Helper()
+	in := cryptobyte.String(der)
+	var resp, rb, octets, basic cryptobyte.String
+	var status int
+	var oid asn1.ObjectIdentifier
+	if !in.ReadASN1(&resp, cbasn1.SEQUENCE) || !resp.ReadASN1Enum(&status) ||
+		!resp.ReadASN1(&rb, cbasn1.Tag(0).Constructed().ContextSpecific()) || !rb.ReadASN1(&rb, cbasn1.SEQUENCE) ||
+		!rb.ReadASN1ObjectIdentifier(&oid) || !rb.ReadASN1(&octets, cbasn1.OCTET_STRING) ||
+		!octets.ReadASN1(&basic, cbasn1.SEQUENCE) || !basic.SkipASN1(cbasn1.SEQUENCE) || !basic.SkipASN1(cbasn1.SEQUENCE) {
+		t.Fatal("not an OCSPResponse")
+	}
+	var sig cryptobyte.String
+	if !basic.ReadASN1(&sig, cbasn1.BIT_STRING) || len(sig) < 16 {
+		t.Fatal("no signature")
+	}
+	return len(der) - len(sig) - len(basic)
 }

@@ -51,6 +51,14 @@ type Response struct {
 // is checked with gmsm's smx509. A non-successful status returns an error
 // wrapping ErrStatus.
 func ParseResponse(der []byte, ca *smx509.Certificate) (*Response, error) {
+	return (*Reader)(nil).ParseResponse(der, ca)
+}
+
+// ParseResponse reads der as the function ParseResponse does, checking a
+// delegated responder certificate's signature by ca only if r has not
+// seen that certificate issued by ca before. r may be nil (nothing
+// remembered).
+func (r *Reader) ParseResponse(der []byte, ca *smx509.Certificate) (*Response, error) {
 	if len(der) > MaxResponseSize {
 		return nil, fmt.Errorf("%w: response of %d bytes", ErrTooLarge, len(der))
 	}
@@ -110,7 +118,7 @@ func ParseResponse(der []byte, ca *smx509.Certificate) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	signer, err := findSigner(ca, embedded, byName, byKey, out.ProducedAt)
+	signer, err := r.findSigner(ca, embedded, byName, byKey, out.ProducedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +140,7 @@ func ParseResponse(der []byte, ca *smx509.Certificate) (*Response, error) {
 	return out, nil
 }
 
-func findSigner(ca *smx509.Certificate, embedded []*smx509.Certificate, byName, byKey []byte, at time.Time) (*smx509.Certificate, error) {
+func (r *Reader) findSigner(ca *smx509.Certificate, embedded []*smx509.Certificate, byName, byKey []byte, at time.Time) (*smx509.Certificate, error) {
 	isSigner := func(c *smx509.Certificate) bool {
 		if byName != nil {
 			return bytes.Equal(c.RawSubject, byName)
@@ -151,7 +159,7 @@ func findSigner(ca *smx509.Certificate, embedded []*smx509.Certificate, byName, 
 		if !isSigner(c) {
 			continue
 		}
-		if err := c.CheckSignatureFrom(ca); err != nil {
+		if err := r.checkIssued(c, ca); err != nil {
 			return nil, fmt.Errorf("%w: responder certificate %q is not issued by %q", ErrVerify, c.Subject.CommonName, ca.Subject.CommonName)
 		}
 		if !slices.Contains(c.ExtKeyUsage, x509.ExtKeyUsageOCSPSigning) {
