@@ -80,32 +80,40 @@ const offlineNote = "registry   not consulted (offline): check the QR code's lin
 // The file is mapped rather than read where the system allows
 // (readMapped), and the report goes out in one write.
 func verifyOne(ctx context.Context, v *verifier.Verifier, path string, asJSON bool, stdout, stderr io.Writer) int {
-	pdf, mapped, err := readMapped(path, clifile.MaxPDF)
+	pdf, changed, err := readMapped(path, clifile.MaxPDF)
 	if err != nil {
 		fmt.Fprintln(stderr, "sihub-verify:", err)
 		return exitError
 	}
-	return verifyBytes(ctx, v, path, pdf, mapped, asJSON, stdout, stderr)
+	return verifyBytes(ctx, v, path, pdf, changed, asJSON, stdout, stderr)
 }
 
-// verifyBytes checks pdf, the content of the file at path (mapped: a
-// memory mapping of it), and prints the report.
-func verifyBytes(ctx context.Context, v *verifier.Verifier, path string, pdf []byte, mapped, asJSON bool, stdout, stderr io.Writer) (code int) {
-	if mapped {
+// verifyBytes checks pdf, the content of the file at path, and prints the
+// report. changed is not nil when pdf is a mapping of the file
+// (readMapped): a file that changed or shrank while it was checked is
+// reported as could not check, since what was checked may be no version
+// of it.
+func verifyBytes(ctx context.Context, v *verifier.Verifier, path string, pdf []byte, changed func() bool, asJSON bool, stdout, stderr io.Writer) (code int) {
+	const changedMsg = "sihub-verify: %s: the file changed while it was being read\n"
+	if changed != nil {
 		// a file truncated while mapped faults (SIGBUS) on the pages it
-		// lost: report it as unreadable instead of crashing
+		// lost: report it instead of crashing
 		defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 		defer func() {
 			if p := recover(); p != nil {
 				if _, fault := p.(interface{ Addr() uintptr }); !fault {
 					panic(p)
 				}
-				fmt.Fprintf(stderr, "sihub-verify: %s: the file changed while it was being read\n", path)
+				fmt.Fprintf(stderr, changedMsg, path)
 				code = exitError
 			}
 		}()
 	}
 	rep := v.Verify(ctx, pdf)
+	if changed != nil && changed() {
+		fmt.Fprintf(stderr, changedMsg, path)
+		return exitError
+	}
 	out := bufio.NewWriterSize(stdout, 4096)
 	if err := rep.Print(out, asJSON); err != nil {
 		fmt.Fprintln(stderr, "sihub-verify:", err)

@@ -4,9 +4,9 @@ package main
 
 import "sihub/internal/clifile"
 
-// readMapped reads the file at path as clifile.ReadCapped does; memory
-// mapping is used on unix systems only.
-func readMapped(path string, max int64) (data []byte, mapped bool, err error) {
+// readMapped reads the file at path as clifile.ReadCapped does (memory
+// mapping is used on unix systems only); changed is always nil.
+func readMapped(path string, max int64) (data []byte, changed func() bool, err error) {
 	b, err := clifile.ReadCapped(path, max)
-	return b, false, err
+	return b, nil, err
 }
