@@ -13,25 +13,27 @@ import (
 // a reader sees both or neither. ErrConflict if the code, the number or the
 // idempotency key is taken.
 func (s *Store) PutDocument(ctx context.Context, d model.Document, pdf []byte) error {
-	insert, err := s.documentInsert(d, pdf)
+	insert, done, err := s.documentInsert(d, pdf)
 	if err != nil {
 		return err
 	}
+	defer done()
 	return s.gc.run(ctx, insert)
 }
 
 // documentInsert checks and encodes a document for PutDocument and
 // PutIssued and returns the statements that insert it and its PDF in a
-// transaction.
-func (s *Store) documentInsert(d model.Document, pdf []byte) (func(ctx context.Context, tx *sql.Tx) error, error) {
+// transaction, and done, which the caller calls once that transaction
+// has ended (it recycles the encoded PDF's memory).
+func (s *Store) documentInsert(d model.Document, pdf []byte) (insert func(ctx context.Context, tx *sql.Tx) error, done func(), err error) {
 	if d.Code == "" || d.Number == "" {
-		return nil, invalid("document without code or number")
+		return nil, nil, invalid("document without code or number")
 	}
-	blob, enc := encodePDF(pdf)
 	data, err := json.Marshal(d)
 	if err != nil {
-		return nil, fmt.Errorf("store/sqlite: document %s: encode: %w", d.Code, err)
+		return nil, nil, fmt.Errorf("store/sqlite: document %s: encode: %w", d.Code, err)
 	}
+	blob, enc, done := encodePDF(pdf)
 	var idem any // NULL: no key, no uniqueness
 	if d.IdempotencyKey != "" {
 		idem = d.IdempotencyKey
@@ -45,7 +47,7 @@ func (s *Store) documentInsert(d model.Document, pdf []byte) (func(ctx context.C
 			return wrap(err, "document %s: pdf", d.Code)
 		}
 		return nil
-	}, nil
+	}, done, nil
 }
 
 // DocumentByCode returns the registry entry with the given code.

@@ -16,10 +16,11 @@ import (
 // and writes nothing; a notice whose dedup key or ID is taken is left out.
 func (s *Store) PutIssued(ctx context.Context, is model.Issuance) error {
 	d := is.Document
-	insertDocument, err := s.documentInsert(d, is.PDF)
+	insertDocument, done, err := s.documentInsert(d, is.PDF)
 	if err != nil {
 		return err
 	}
+	defer done()
 	e := is.Audit
 	if e.ID == "" {
 		e.ID = newID()

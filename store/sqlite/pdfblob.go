@@ -3,6 +3,7 @@ package sqlite
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/klauspost/compress/s2"
 )
@@ -25,18 +26,35 @@ const maxStoredPDF = 256 << 20
 // errBadBlob: a stored PDF cannot be decoded.
 var errBadBlob = errors.New("stored PDF is damaged")
 
-// encodePDF returns what to store for pdf and its encoding.
-func encodePDF(pdf []byte) ([]byte, string) {
+// encodePDF returns what to store for pdf and its encoding, and done,
+// to be called once the returned bytes are no longer used (the statement
+// that stores them copies them): an S2 block is written into memory that
+// the next document reuses.
+func encodePDF(pdf []byte) (blob []byte, enc string, done func()) {
 	if len(pdf) == 0 {
-		return []byte{}, ""
+		return []byte{}, "", func() {}
 	}
-	if len(pdf) <= maxStoredPDF {
+	if len(pdf) <= maxPooledPDF {
+		buf := blobBufs.Get().(*[]byte)
+		if b := s2.Encode((*buf)[:cap(*buf)], pdf); len(b) < len(pdf) {
+			*buf = b
+			return b, encodingS2, func() { blobBufs.Put(buf) }
+		}
+		blobBufs.Put(buf)
+	} else if len(pdf) <= maxStoredPDF {
 		if b := s2.Encode(nil, pdf); len(b) < len(pdf) {
-			return b, encodingS2
+			return b, encodingS2, func() {}
 		}
 	}
-	return pdf, ""
+	return pdf, "", func() {}
 }
+
+// maxPooledPDF is the largest PDF whose S2 block goes into recycled
+// memory (a statement of many pages is rarer and larger).
+const maxPooledPDF = 1 << 20
+
+// blobBufs recycles the memory of S2 blocks once they are stored.
+var blobBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // decodePDF reverses encodePDF.
 func decodePDF(blob []byte, enc string) ([]byte, error) {

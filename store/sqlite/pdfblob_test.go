@@ -23,25 +23,35 @@ func storedPDF(t *testing.T, s *Store, code string) (int, string) {
 	return n, enc
 }
 
-// TestPDFStoredCompressed: a signed PDF is stored as an S2 block smaller
-// than the file and read back byte for byte.
+// TestPDFStoredCompressed: signed PDFs are stored as S2 blocks smaller
+// than the files and read back byte for byte, each stored after the
+// other (the blocks' memory is recycled between them).
 func TestPDFStoredCompressed(t *testing.T) {
 	s := openInternal(t)
-	pdf, err := os.ReadFile(testutil.Corpora(t, "pdf", "dss", "DSS-1983.pdf"))
-	if err != nil {
-		t.Fatal(err)
+	var pdfs [][]byte
+	for i, name := range []string{"DSS-1983.pdf", "DSS-2155.pdf", "DSS-1983.pdf"} {
+		pdf, err := os.ReadFile(testutil.Corpora(t, "pdf", "dss", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			pdf = append(pdf, "% appended\n"...) // not the first one again
+		}
+		d := groupDoc(i, "")
+		if err := s.PutDocument(t.Context(), d, pdf); err != nil {
+			t.Fatal(err)
+		}
+		n, enc := storedPDF(t, s, d.Code)
+		if enc != encodingS2 || n >= len(pdf) {
+			t.Errorf("%s: stored %d bytes as %q for a %d-byte PDF, want a smaller %q block", name, n, enc, len(pdf), encodingS2)
+		}
+		pdfs = append(pdfs, pdf)
 	}
-	d := groupDoc(1, "")
-	if err := s.PutDocument(t.Context(), d, pdf); err != nil {
-		t.Fatal(err)
-	}
-	n, enc := storedPDF(t, s, d.Code)
-	if enc != encodingS2 || n >= len(pdf) {
-		t.Errorf("stored %d bytes as %q for a %d-byte PDF, want a smaller %q block", n, enc, len(pdf), encodingS2)
-	}
-	got, err := s.DocumentPDF(t.Context(), d.Code)
-	if err != nil || !bytes.Equal(got, pdf) {
-		t.Fatalf("DocumentPDF = %d bytes, %v; want the %d bytes stored", len(got), err, len(pdf))
+	for i, pdf := range pdfs {
+		got, err := s.DocumentPDF(t.Context(), groupDoc(i, "").Code)
+		if err != nil || !bytes.Equal(got, pdf) {
+			t.Errorf("DocumentPDF %d = %d bytes, %v; want the %d bytes stored", i, len(got), err, len(pdf))
+		}
 	}
 }
 
@@ -106,10 +116,11 @@ func FuzzDecodePDF(f *testing.F) {
 		if out, err := decodePDF(b, encodingS2); err == nil && len(out) > maxStoredPDF {
 			t.Fatalf("decoded %d bytes, more than the cap", len(out))
 		}
-		blob, enc := encodePDF(b)
+		blob, enc, done := encodePDF(b)
 		out, err := decodePDF(blob, enc)
 		if err != nil || !bytes.Equal(out, b) {
 			t.Fatalf("round trip of %d bytes (%q): %d bytes, %v", len(b), enc, len(out), err)
 		}
+		done()
 	})
 }
