@@ -36,19 +36,3 @@ func TestReferenceRoundTrip(t *testing.T) {
 		t.Fatalf("oversized: %v", err)
 	}
 }
-
-func FuzzParseReference(f *testing.F) {
-	der, _ := Reference{Digest: make([]byte, 32), ESID: "000000x"}.Marshal()
-	f.Add(der)
-	f.Add([]byte{0x30, 0x00})
-	f.Fuzz(func(t *testing.T, b []byte) {
-		r, err := ParseReference(b)
-		if err != nil {
-			return
-		}
-		back, err := r.Marshal()
-		if err != nil || !bytes.Equal(back, b) {
-			t.Fatalf("accepted input does not round-trip: %v", err)
-		}
-	})
-}
