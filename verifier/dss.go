@@ -10,6 +10,7 @@ import (
 	"github.com/emmansun/gmsm/sm3"
 	"github.com/emmansun/gmsm/smx509"
 
+	"sihub/certs/cms"
 	"sihub/certs/ocsp/ocspparse"
 	"sihub/verifier/pdfstruct"
 )
@@ -80,18 +81,11 @@ func (d *document) readDSS() *dssData {
 	return out
 }
 
-// parseCertificate parses a DER certificate through the Verifier's cache.
+// parseCertificate parses a DER certificate through the cache the CMS
+// parser keeps for the certificates embedded in signatures and timestamp
+// tokens: the DSS usually repeats those, and each is parsed once.
 func (v *Verifier) parseCertificate(der []byte) (*smx509.Certificate, error) {
-	k := sha256.Sum256(der)
-	if c, ok := v.certCache.get(k); ok {
-		return c, nil
-	}
-	c, err := smx509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	v.certCache.put(k, c)
-	return c, nil
+	return cms.ParseCertificate(der)
 }
 
 // parsedCRL is a CRL whose signature was checked against issuer, with its

@@ -63,9 +63,9 @@ type Verifier struct {
 	maxSize  int64
 	timeout  time.Duration
 	chains   *chainCache
-	// parsed DSS evidence, by the SHA-256 of its DER (and of the issuer
-	// it was checked against); nil values remember failures
-	certCache *boundedCache[[32]byte, *smx509.Certificate]
+	// parsed DSS evidence, by the SHA-256 of its DER and of the issuer
+	// it was checked against; nil values remember failures (certificates
+	// go through the CMS parser's cache, cms.ParseCertificate)
 	crlCache  *boundedCache[[64]byte, *parsedCRL]
 	ocspCache *boundedCache[[64]byte, *ocspparse.Response]
 	// ocspReader checks a delegated OCSP responder's certificate once for
@@ -106,7 +106,6 @@ func New(o Options) *Verifier {
 		size = 4096
 	}
 	v.chains = newChainCache(size)
-	v.certCache = newBoundedCache[[32]byte, *smx509.Certificate](size)
 	v.crlCache = newBoundedCache[[64]byte, *parsedCRL](64)
 	v.ocspCache = newBoundedCache[[64]byte, *ocspparse.Response](size)
 	v.reports = newBoundedCache[[32]byte, CertificateReport](size)

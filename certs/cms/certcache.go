@@ -24,10 +24,13 @@ var certCache = struct {
 	m map[[32]byte]*smx509.Certificate
 }{m: make(map[[32]byte]*smx509.Certificate)}
 
-// parseCertificate parses der, from the cache when it was seen before.
-// A cached certificate holds its own copy of the DER, never a slice of
-// the caller's (possibly large) input.
-func parseCertificate(der []byte) (*smx509.Certificate, error) {
+// ParseCertificate parses one DER certificate through the cache that
+// Parse uses for the certificates embedded in signatures, so a
+// certificate met both in a signature and elsewhere (a PDF's document
+// security store) is parsed once. The result is shared and must not be
+// modified. A cached certificate holds its own copy of the DER, never a
+// slice of the caller's (possibly large) input.
+func ParseCertificate(der []byte) (*smx509.Certificate, error) {
 	key := sha256.Sum256(der)
 	certCache.RLock()
 	c, ok := certCache.m[key]

@@ -269,7 +269,7 @@ func parseDER(input []byte, lim Limits) (*SignedData, error) {
 			return nil, fmt.Errorf("%w: more than %d certificates", ErrTooLarge, lim.MaxCertificates)
 		}
 		sd.RawCertificates = append(sd.RawCertificates, []byte(el))
-		if c, err := parseCertificate(el); err == nil {
+		if c, err := ParseCertificate(el); err == nil {
 			sd.Certificates = append(sd.Certificates, c)
 		}
 	}
