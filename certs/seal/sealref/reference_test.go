@@ -24,6 +24,9 @@ func TestReference(t *testing.T) {
 	if _, err := ParseReference(bad); !errors.Is(err, ErrMalformed) {
 		t.Errorf("non-IA5 esID: %v", err)
 	}
+	if _, err := ParseReference(append(bytes.Clone(der), 0)); !errors.Is(err, ErrMalformed) {
+		t.Errorf("trailing byte: %v", err)
+	}
 	if _, err := ParseReference(make([]byte, MaxReferenceSize+1)); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("oversized: %v", err)
 	}
